@@ -1,0 +1,49 @@
+# The Adaptive Policing curriculum: one command each to serve, test and grade.
+# Every target creates the virtual environment (.venv) and installs the project
+# into it when missing, so a fresh clone needs only Python 3.11+.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: help install system-deps serve test grade release lab bench clean
+
+help:
+	@echo "make serve   serve the course (trainee and instructor servers)"
+	@echo "make test    install everything the tests need (Chromium, PostgreSQL) and run them"
+	@echo "make grade   autograde the assessment, write feedback and reports"
+	@echo "make lab     open JupyterLab for authoring"
+	@echo "make bench   run the benchmarks"
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+system-deps:
+	@tools/install-system-deps.sh
+
+serve: install
+	$(BIN)/adaptive-policing serve
+
+test: install system-deps
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
+
+grade: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/adaptive-policing grade
+
+release: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/adaptive-policing release
+
+lab: install
+	$(BIN)/jupyter lab
+
+bench: install system-deps
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m bench
+
+clean:
+	rm -rf var build *.egg-info

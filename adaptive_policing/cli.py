@@ -1,0 +1,130 @@
+"""``adaptive-policing``: the command line behind the Makefile."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import config
+from .store import ResponseStore
+
+console = Console()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db-url",
+    envvar=config.DB_URL_ENV,
+    default=None,
+    help=f"SQLAlchemy URL of the response store (or ${config.DB_URL_ENV}); default: a SQLite file in var/.",
+)
+def cli(db_url: str | None) -> None:
+    """Run the Adaptive Policing interactive curriculum."""
+    if db_url:
+        os.environ[config.DB_URL_ENV] = db_url
+
+
+def _store() -> ResponseStore:
+    return ResponseStore(config.settings().db_url)
+
+
+def _lan_address() -> str:
+    try:
+        return socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return "127.0.0.1"
+
+
+def _todays_class(store: ResponseStore) -> tuple[str, bool]:
+    today = [c for c in store.classes() if c.class_date == date.today()]
+    if today:
+        return today[0].code, False
+    return store.create_class().code, True
+
+
+@cli.command()
+@click.option("--ip", default="0.0.0.0", show_default=True, help="Address to listen on (0.0.0.0: the classroom network).")
+@click.option("--port", default=8866, show_default=True, help="Trainee server port.")
+@click.option("--instructor-port", default=8867, show_default=True, help="Instructor server port.")
+def serve(ip: str, port: int, instructor_port: int) -> None:
+    """Serve the course: the trainee server and the key-protected instructor server."""
+    settings = config.settings()
+    store = ResponseStore(settings.db_url)
+    code, created = _todays_class(store)
+    key = config.instructor_key(settings)
+    host = _lan_address() if ip == "0.0.0.0" else ip
+    children = [
+        subprocess.Popen([sys.executable, "-m", "adaptive_policing.server", role, "--ip", ip, "--port", str(p)])
+        for role, p in (("trainee", port), ("instructor", instructor_port))
+    ]
+    table = Table(title="Adaptive Policing is being served", show_header=False)
+    table.add_row("Trainees open", f"http://{host}:{port}/")
+    table.add_row("Class code", f"{code}" + (" (new class for today)" if created else ""))
+    table.add_row("Instructor console", f"http://{host}:{instructor_port}/?token={key}")
+    table.add_row("Responses", settings.db_url)
+    console.print(table)
+    console.print("Press Ctrl+C to stop both servers.")
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGINT, None)]
+    if failed:
+        raise SystemExit("A server stopped unexpectedly; see the messages above.")
+
+
+@cli.group("class")
+def class_group() -> None:
+    """Create and list classes."""
+
+
+@class_group.command("new")
+@click.option("--date", "class_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Class date (default today).")
+@click.option("--location", default="", help="Where the class is held.")
+@click.option("--instructor", default="", help="Instructor's name.")
+@click.option("--plan", "course_plan", default="adaptive-policing", show_default=True, help="Course plan id.")
+def class_new(class_date: object, location: str, instructor: str, course_plan: str) -> None:
+    """Open a new class and print its code for the board."""
+    when = class_date.date() if class_date else None  # type: ignore[attr-defined]
+    created = _store().create_class(
+        class_date=when, location=location, instructor=instructor, course_plan=course_plan
+    )
+    console.print(f"Class code: [bold]{created.code}[/bold] ({created.class_date:%d %b %Y})")
+
+
+@class_group.command("list")
+def class_list() -> None:
+    """List every class, newest first."""
+    store = _store()
+    table = Table("Code", "Date", "Location", "Instructor", "Plan", "Trainees")
+    for c in store.classes():
+        table.add_row(c.code, f"{c.class_date:%Y-%m-%d}", c.location, c.instructor, c.course_plan,
+                      str(len(store.trainees_in(c.id))))
+    console.print(table)
+
+
+def main() -> None:
+    cli(prog_name="adaptive-policing")
+
+
+if __name__ == "__main__":
+    main()

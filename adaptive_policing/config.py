@@ -1,0 +1,94 @@
+"""Where the course lives and where its runtime data goes.
+
+Every path and URL the package uses is resolved here, from environment variables
+that the command line sets and that Voilà kernels inherit:
+
+``ADAPTIVE_POLICING_HOME``
+    The course checkout (the folder holding ``course/``, ``exercises/``,
+    ``solutions/`` and ``grading/``). Defaults to the checkout this package was
+    installed from, or the current directory.
+``ADAPTIVE_POLICING_VAR``
+    The one git-ignored folder for runtime data. Defaults to ``<home>/var``.
+``ADAPTIVE_POLICING_DB_URL``
+    Any SQLAlchemy URL for the response store. Defaults to a SQLite file in the
+    runtime folder.
+``ADAPTIVE_POLICING_INSTRUCTOR_KEY``
+    The instructor key. Defaults to a random key created once and kept in the
+    runtime folder, so it survives a server restart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+HOME_ENV = "ADAPTIVE_POLICING_HOME"
+VAR_ENV = "ADAPTIVE_POLICING_VAR"
+DB_URL_ENV = "ADAPTIVE_POLICING_DB_URL"
+INSTRUCTOR_KEY_ENV = "ADAPTIVE_POLICING_INSTRUCTOR_KEY"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _default_home() -> Path:
+    checkout = _PACKAGE_DIR.parent
+    if (checkout / "course").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved locations for one run of the course."""
+
+    home: Path
+    var_dir: Path
+    db_url: str
+
+    @property
+    def course_dir(self) -> Path:
+        return self.home / "course"
+
+    @property
+    def exercises_dir(self) -> Path:
+        return self.home / "exercises"
+
+    @property
+    def solutions_dir(self) -> Path:
+        return self.home / "solutions"
+
+    @property
+    def grading_dir(self) -> Path:
+        return self.home / "grading"
+
+    @property
+    def serve_dir(self) -> Path:
+        """Generated serving folders (one per server) live here."""
+        return self.var_dir / "serve"
+
+
+def settings() -> Settings:
+    """Read the current settings from the environment."""
+    home = Path(os.environ.get(HOME_ENV) or _default_home()).resolve()
+    var_dir = Path(os.environ.get(VAR_ENV) or home / "var").resolve()
+    db_url = os.environ.get(DB_URL_ENV) or f"sqlite:///{var_dir / 'responses.sqlite3'}"
+    return Settings(home=home, var_dir=var_dir, db_url=db_url)
+
+
+def instructor_key(settings_: Settings | None = None) -> str:
+    """The instructor key: from the environment, else kept in ``var/instructor.key``."""
+    from_env = os.environ.get(INSTRUCTOR_KEY_ENV)
+    if from_env:
+        return from_env
+    where = (settings_ or settings()).var_dir / "instructor.key"
+    if where.exists():
+        return where.read_text().strip()
+    where.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(18)
+    # Readable by the instructor's account only.
+    fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key

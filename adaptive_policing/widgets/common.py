@@ -1,0 +1,57 @@
+"""Pieces every classroom widget shares: the status line, escaping, store and trainee lookup."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+import ipywidgets as widgets
+
+from .. import session
+from ..store import ResponseStore, Trainee, open_store
+
+PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
+
+
+def esc(text: object) -> str:
+    """Escape anything for display inside an HTML widget."""
+    return html.escape(str(text), quote=True)
+
+
+def local_time(moment: datetime) -> str:
+    """A saved time as the classroom clock shows it, e.g. ``10:42``."""
+    return moment.astimezone().strftime("%H:%M")
+
+
+class StatusLine(widgets.HTML):
+    """A one-line message that screen readers announce when it changes."""
+
+    def __init__(self) -> None:
+        super().__init__(value="")
+        self.add_class("ap-status")
+        self.kind = ""
+        self.text = ""
+
+    def show(self, text: str, kind: str = "info") -> None:
+        """Show ``text``; ``kind`` is info, saved, warning or error."""
+        self.kind, self.text = kind, text
+        role = "alert" if kind == "error" else "status"
+        self.value = f'<p role="{role}" class="ap-status-{kind}">{esc(text)}</p>'
+
+
+class Participant:
+    """The store and the signed-in trainee a widget works for (None in preview)."""
+
+    def __init__(self, store: ResponseStore | None, trainee: Trainee | None) -> None:
+        self.trainee = trainee if trainee is not None else session.current_trainee()
+        self._store = store
+
+    @property
+    def store(self) -> ResponseStore:
+        if self._store is None:
+            self._store = open_store()
+        return self._store
+
+    @property
+    def signed_in(self) -> bool:
+        return self.trainee is not None

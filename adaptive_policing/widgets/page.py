@@ -1,0 +1,123 @@
+"""The start page's sign-in form and the banner at the top of every course page."""
+
+from __future__ import annotations
+
+import os
+
+import ipywidgets as widgets
+
+from .. import session
+from ..store import ResponseStore, StoreError, Trainee
+from .common import Participant, StatusLine, esc
+
+START_PAGE = "course/00-start.ipynb"
+
+
+def _link(path: str, text: str, trainee: Trainee | None, rel: str = "") -> str:
+    rel_attr = f' rel="{rel}"' if rel else ""
+    return f'<a href="{esc(session.page_link(path, trainee))}"{rel_attr}>{esc(text)}</a>'
+
+
+def agenda_html(trainee: Trainee, store: ResponseStore) -> str:
+    """The class's agenda as a list of links that carry the trainee's token."""
+    from .. import plan  # the course plan module loads course/plan.yaml
+
+    class_session = store.class_by_id(trainee.class_id)
+    plan_id = class_session.course_plan if class_session else "adaptive-policing"
+    course = plan.load_plans()[plan_id]
+    items = []
+    for row in plan.agenda(plan_id):
+        activities = "".join(
+            f"<li>{_link(activity.path, activity.title, trainee)}</li>" for activity in row.activities
+        )
+        nested = f"<ul>{activities}</ul>" if activities else ""
+        items.append(
+            f"<li>{_link(row.path, row.title, trainee)} "
+            f'<span class="ap-minutes">({row.minutes} min)</span>{nested}</li>'
+        )
+    return (
+        f'<nav aria-label="Course agenda"><h2>{esc(course.title)}: agenda</h2>'
+        f'<ol class="ap-agenda">{"".join(items)}</ol></nav>'
+    )
+
+
+class SignInForm(widgets.VBox):
+    """Sign in once with name, employee or badge number and the class code."""
+
+    def __init__(self, *, store: ResponseStore | None = None) -> None:
+        self.participant = Participant(store, None)
+        self.name = widgets.Text(description="Your name", placeholder="First and last name")
+        self.badge = widgets.Text(description="Badge or employee no.", placeholder="e.g. 4821")
+        self.class_code = widgets.Text(description="Class code", placeholder="From the board")
+        for box in (self.name, self.badge, self.class_code):
+            box.add_class("ap-field")
+        self.button = widgets.Button(description="Sign in", button_style="primary", icon="sign-in")
+        self.button.on_click(lambda _b: self.sign_in())
+        self.status = StatusLine()
+        self.welcome = widgets.HTML("")
+        self.form = widgets.VBox([self.name, self.badge, self.class_code, self.button, self.status])
+        super().__init__(children=[self.form, self.welcome])
+        self.add_class("ap-sign-in")
+        if self.participant.signed_in:
+            self._welcome(self.participant.trainee)
+        elif session.page_token():
+            self.status.show("This sign-in link is no longer valid. Please sign in again.", "warning")
+
+    def sign_in(self) -> Trainee | None:
+        """Sign in with what is in the form; shows a plain message when it cannot."""
+        try:
+            trainee = self.participant.store.sign_in(
+                self.class_code.value, self.name.value, self.badge.value
+            )
+        except StoreError as problem:
+            self.status.show(str(problem), "error")
+            return None
+        session.set_current_trainee(trainee)
+        self.participant.trainee = trainee
+        self.participant.store.record_visit(trainee, "00-start")
+        self._welcome(trainee)
+        return trainee
+
+    def _welcome(self, trainee: Trainee) -> None:
+        store = self.participant.store
+        class_session = store.class_by_id(trainee.class_id)
+        code = class_session.code if class_session else ""
+        self.form.layout.display = "none"
+        start_link = session.page_link(START_PAGE, trainee)
+        self.welcome.value = (
+            f'<div role="status"><h2>Welcome, {esc(trainee.name)}.</h2>'
+            f"<p>You are signed in to class {esc(code)}. Every page you open from here knows who you are. "
+            f'To come back later, bookmark <a href="{esc(start_link)}">your course start page</a>.</p></div>'
+            + agenda_html(trainee, store)
+        )
+
+
+def start_page() -> SignInForm:
+    """The start page's sign-in form and, once signed in, the agenda (one line in a notebook)."""
+    return SignInForm()
+
+
+def page_header(page_id: str) -> widgets.HTML:
+    """Who is signed in and the previous / agenda / next links, for the top of a course page."""
+    trainee = session.current_trainee()
+    parts: list[str] = []
+    if trainee is not None:
+        Participant(None, trainee).store.record_visit(trainee, page_id)
+        parts.append(f'<p class="ap-who">Signed in as <strong>{esc(trainee.name)}</strong></p>')
+    elif "VOILA_REQUEST_URL" in os.environ:  # served by Voilà, opened without signing in
+        parts.append(
+            '<p class="ap-who ap-status-warning" role="status">You are not signed in, so answers on this '
+            f"page will not be saved. {_link(START_PAGE, 'Go to the start page to sign in', None)}.</p>"
+        )
+    from .. import plan
+
+    nav = plan.navigation(page_id)
+    links = [_link(START_PAGE, "Agenda", trainee)]
+    if nav.previous:
+        links.insert(0, _link(nav.previous.path, f"Previous: {nav.previous.title}", trainee, "prev"))
+    if nav.next:
+        links.append(_link(nav.next.path, f"Next: {nav.next.title}", trainee, "next"))
+    parts.append(f'<nav class="ap-nav" aria-label="Course pages">{" · ".join(links)}</nav>')
+    banner = widgets.HTML("".join(parts))
+    banner.add_class("ap-page-header")
+    return banner

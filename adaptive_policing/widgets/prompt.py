@@ -1,0 +1,163 @@
+"""Discussion prompts: a question, an answer control, a Save button and a status line.
+
+``prompt("s01-about-you", "Tell us your name, experience and assignment.")`` in a
+course notebook shows a free-text prompt; ``kind`` selects a single choice, a
+multiple choice or a 1–5 scale. The trainee's latest saved answer is shown when
+the page opens, and each Save stores a new revision.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Sequence
+
+import ipywidgets as widgets
+
+from ..store import MAX_TEXT_CHARS, ResponseStore, StoreError, Trainee, check_length
+from .common import PREVIEW_MESSAGE, Participant, StatusLine, esc, local_time
+
+PromptKind = Literal["text", "choice", "multi", "scale"]
+
+SCALE_LABELS = (
+    "1 – Strongly disagree",
+    "2 – Disagree",
+    "3 – Neutral",
+    "4 – Agree",
+    "5 – Strongly agree",
+)
+
+
+class DiscussionPrompt(widgets.VBox):
+    """One discussion prompt, bound to the signed-in trainee."""
+
+    def __init__(
+        self,
+        prompt_id: str,
+        question: str,
+        kind: PromptKind = "text",
+        options: Sequence[str] = (),
+        *,
+        store: ResponseStore | None = None,
+        trainee: Trainee | None = None,
+    ) -> None:
+        if kind in ("choice", "multi") and not options:
+            raise ValueError(f"prompt {prompt_id!r}: a {kind} prompt needs options")
+        self.prompt_id = prompt_id
+        self.kind = kind
+        self.options = tuple(SCALE_LABELS if kind == "scale" else options)
+        self.participant = Participant(store, trainee)
+        self.status = StatusLine()
+        self.save_button = widgets.Button(
+            description="Save answer", button_style="primary", icon="check", tooltip="Save your answer"
+        )
+        self.save_button.on_click(lambda _button: self.save())
+        self._build_answer_control(question)
+        super().__init__(children=[*self._controls, self.save_button, self.status])
+        self.add_class("ap-prompt")
+        self._restore()
+        for control in self._inputs:
+            control.observe(self._mark_unsaved, names="value")
+
+    # the answer control ---------------------------------------------------------
+
+    def _build_answer_control(self, question: str) -> None:
+        label = widgets.HTML(f'<p class="ap-question">{esc(question)}</p>')
+        if self.kind == "text":
+            self.text = widgets.Textarea(
+                placeholder="Type your answer here.",
+                description="Your answer",
+                layout=widgets.Layout(width="100%", height="7em"),
+            )
+            self._inputs: list[widgets.ValueWidget] = [self.text]
+        elif self.kind in ("choice", "scale"):
+            self.choice = widgets.RadioButtons(
+                options=self.options, value=None, description="Your answer",
+                layout=widgets.Layout(width="auto"),
+            )
+            self._inputs = [self.choice]
+        else:
+            self.checks = [
+                widgets.Checkbox(value=False, description=option, indent=False,
+                                 layout=widgets.Layout(width="auto"))
+                for option in self.options
+            ]
+            self._inputs = list(self.checks)
+        self._controls: list[widgets.Widget] = [label, *self._inputs]
+
+    @property
+    def value(self) -> Any:
+        """The answer as it stands in the controls (not necessarily saved)."""
+        if self.kind == "text":
+            return self.text.value
+        if self.kind in ("choice", "scale"):
+            return self.choice.value
+        return [check.description for check in self.checks if check.value]
+
+    @value.setter
+    def value(self, answer: Any) -> None:
+        if self.kind == "text":
+            self.text.value = str(answer or "")
+        elif self.kind in ("choice", "scale"):
+            self.choice.value = answer if answer in self.options else None
+        else:
+            chosen = set(answer or [])
+            for check in self.checks:
+                check.value = check.description in chosen
+
+    # saving ---------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        if not self.participant.signed_in:
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            self.save_button.disabled = True
+            return
+        saved = self.participant.store.latest_answer(self.participant.trainee, self.prompt_id)
+        if saved is not None:
+            self.value = saved.value
+            self.status.show(f"Your answer saved at {local_time(saved.created_at)} is shown.", "saved")
+
+    def _mark_unsaved(self, _change: dict[str, Any]) -> None:
+        if self.participant.signed_in and self.status.kind != "error":
+            self.status.show("Not saved yet: press Save answer.", "info")
+
+    def save(self) -> bool:
+        """Save the current answer as a new revision; returns whether it was stored."""
+        if not self.participant.signed_in:
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            return False
+        answer = self.value
+        if self.kind in ("choice", "scale") and answer not in self.options:
+            self.status.show("Please choose an answer first.", "error")
+            return False
+        if self.kind == "text" and not answer.strip():
+            self.status.show("Please type an answer first.", "error")
+            return False
+        if self.kind == "multi" and not set(answer) <= set(self.options):
+            self.status.show("Please choose from the listed answers.", "error")
+            return False
+        try:
+            check_length(answer)
+            saved = self.participant.store.save_answer(self.participant.trainee, self.prompt_id, answer)
+        except StoreError as problem:
+            self.status.show(str(problem), "error")
+            return False
+        self.status.show(f"Saved at {local_time(saved.created_at)}.", "saved")
+        return True
+
+
+def prompt(
+    prompt_id: str,
+    question: str,
+    *,
+    kind: PromptKind = "text",
+    options: Sequence[str] = (),
+) -> DiscussionPrompt:
+    """A discussion prompt for a course page (one line in a notebook).
+
+    ``kind`` is ``"text"`` (free text up to {MAX_TEXT_CHARS:,} characters),
+    ``"choice"`` (one of ``options``), ``"multi"`` (any of ``options``) or
+    ``"scale"`` (1 to 5, strongly disagree to strongly agree).
+    """
+    return DiscussionPrompt(prompt_id, question, kind, options)
+
+
+prompt.__doc__ = (prompt.__doc__ or "").replace("{MAX_TEXT_CHARS:,}", f"{MAX_TEXT_CHARS:,}")

@@ -1,0 +1,210 @@
+"""Worksheets: several labelled answer fields, kept for one trainee or for a group.
+
+A group worksheet belongs to the group the trainee joins by name (within their
+class). Every member sees the group's latest saved version. When two members
+save at once, nothing is lost: changes to different fields are merged, and when
+both changed the same field the later saver keeps their text in the box, sees
+the other version beside it, and saves again to settle it.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import ipywidgets as widgets
+
+from ..store import ResponseStore, SheetOwner, StoreError, Trainee, WorksheetRevision
+from .common import PREVIEW_MESSAGE, Participant, StatusLine, esc, local_time
+
+
+class Worksheet(widgets.VBox):
+    """A worksheet bound to the signed-in trainee, or to their group."""
+
+    def __init__(
+        self,
+        sheet_id: str,
+        title: str,
+        fields: Sequence[str] | Mapping[str, str],
+        *,
+        group: bool = False,
+        store: ResponseStore | None = None,
+        trainee: Trainee | None = None,
+    ) -> None:
+        hints = dict(fields) if isinstance(fields, Mapping) else {label: "" for label in fields}
+        if not hints:
+            raise ValueError(f"worksheet {sheet_id!r} needs at least one field")
+        self.sheet_id = sheet_id
+        self.group_mode = group
+        self.participant = Participant(store, trainee)
+        self.base_seq: int | None = None
+        self.status = StatusLine()
+        self.boxes = {
+            label: widgets.Textarea(
+                description=label,
+                placeholder=hint or "Type here.",
+                layout=widgets.Layout(width="100%", height="5em"),
+            )
+            for label, hint in hints.items()
+        }
+        for box in self.boxes.values():
+            box.add_class("ap-field")
+        self.their_version = widgets.HTML("")
+        self.save_button = widgets.Button(description="Save worksheet", button_style="primary", icon="check")
+        self.refresh_button = widgets.Button(description="Show latest saved version", icon="refresh")
+        self.save_button.on_click(lambda _b: self.save())
+        self.refresh_button.on_click(lambda _b: self.load_latest())
+        header = widgets.HTML(f'<h3 class="ap-sheet-title">{esc(title)}</h3>')
+        children: list[widgets.Widget] = [header]
+        if group:
+            self.group_name = widgets.Text(description="Group name", placeholder="e.g. Team 3")
+            self.join_button = widgets.Button(description="Join group")
+            self.join_button.on_click(lambda _b: self.join(self.group_name.value))
+            self.group_label = widgets.HTML("")
+            children += [widgets.HBox([self.group_name, self.join_button]), self.group_label]
+        children += [
+            *self.boxes.values(),
+            self.their_version,
+            widgets.HBox([self.save_button, self.refresh_button]),
+            self.status,
+        ]
+        super().__init__(children=children)
+        self.add_class("ap-worksheet")
+        self._start()
+
+    # ownership ----------------------------------------------------------------
+
+    @property
+    def owner(self) -> SheetOwner | None:
+        trainee = self.participant.trainee
+        if trainee is None:
+            return None
+        if not self.group_mode:
+            return SheetOwner("trainee", trainee.id)
+        found = self.participant.store.group_of(trainee)
+        return SheetOwner("group", found.id) if found else None
+
+    def _start(self) -> None:
+        if not self.participant.signed_in:
+            self._enable(False)
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            return
+        if self.group_mode:
+            found = self.participant.store.group_of(self.participant.trainee)
+            if found is None:
+                self._enable(False)
+                self.status.show("Type your group's name and press Join group to start.", "info")
+                return
+            self.group_name.value = found.name
+            self.group_label.value = f"<p>Your group: <strong>{esc(found.name)}</strong></p>"
+        self.load_latest()
+
+    def _enable(self, on: bool) -> None:
+        for control in (*self.boxes.values(), self.save_button, self.refresh_button):
+            control.disabled = not on
+
+    def join(self, name: str) -> bool:
+        """Join (or create) the class's group called ``name``."""
+        if not self.participant.signed_in:
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            return False
+        try:
+            joined = self.participant.store.join_group(self.participant.trainee, name)
+        except StoreError as problem:
+            self.status.show(str(problem), "error")
+            return False
+        self.group_name.value = joined.name
+        self.group_label.value = f"<p>Your group: <strong>{esc(joined.name)}</strong></p>"
+        self._enable(True)
+        self.base_seq = None
+        self.load_latest()
+        return True
+
+    # values ---------------------------------------------------------------------
+
+    @property
+    def value(self) -> dict[str, str]:
+        return {label: box.value for label, box in self.boxes.items()}
+
+    @value.setter
+    def value(self, fields: Mapping[str, str]) -> None:
+        for label, box in self.boxes.items():
+            box.value = str(fields.get(label, ""))
+
+    def load_latest(self) -> WorksheetRevision | None:
+        """Show the latest saved version (the group's, for a group worksheet)."""
+        owner = self.owner
+        if owner is None:
+            return None
+        latest = self.participant.store.latest_worksheet(self.sheet_id, owner)
+        self.their_version.value = ""
+        if latest is None:
+            self.base_seq = None
+            self.status.show("Nothing saved on this worksheet yet.", "info")
+            return None
+        self.value = latest.fields
+        self.base_seq = latest.seq
+        self.status.show(
+            f"Showing the version {latest.author_name} saved at {local_time(latest.created_at)}.", "saved"
+        )
+        return latest
+
+    def save(self) -> str:
+        """Save the worksheet; returns ``saved``, ``merged``, ``conflict`` or ``refused``."""
+        owner = self.owner
+        if owner is None:
+            self.status.show(
+                PREVIEW_MESSAGE if not self.participant.signed_in else "Please join a group first.", "warning"
+            )
+            return "refused"
+        try:
+            outcome = self.participant.store.save_worksheet(
+                self.sheet_id, owner, self.participant.trainee, self.value, self.base_seq
+            )
+        except StoreError as problem:
+            self.status.show(str(problem), "error")
+            return "refused"
+        if outcome.status == "conflict":
+            self.base_seq = outcome.latest.seq
+            self.their_version.value = self._conflict_html(outcome.latest, outcome.conflicts)
+            self.status.show(
+                f"{outcome.latest.author_name} saved this sheet while you were editing. "
+                "Both versions are kept. Compare them below, adjust your text, then save again.",
+                "warning",
+            )
+            return "conflict"
+        self.value = outcome.revision.fields
+        self.base_seq = outcome.revision.seq
+        self.their_version.value = ""
+        when = local_time(outcome.revision.created_at)
+        if outcome.status == "merged":
+            self.status.show(f"Saved at {when}, together with changes another member saved.", "saved")
+        else:
+            self.status.show(f"Saved at {when}.", "saved")
+        return outcome.status
+
+    @staticmethod
+    def _conflict_html(theirs: WorksheetRevision, fields: Sequence[str]) -> str:
+        rows = "".join(
+            f"<dt>{esc(name)}</dt><dd><pre class='ap-their-text'>{esc(theirs.fields.get(name, ''))}</pre></dd>"
+            for name in fields
+        )
+        return (
+            f'<section class="ap-conflict" aria-label="The other saved version">'
+            f"<h4>Saved by {esc(theirs.author_name)} at {esc(local_time(theirs.created_at))}</h4>"
+            f"<dl>{rows}</dl></section>"
+        )
+
+
+def worksheet(
+    sheet_id: str,
+    title: str,
+    fields: Sequence[str] | Mapping[str, str],
+    *,
+    group: bool = False,
+) -> Worksheet:
+    """A worksheet for a course page (one line in a notebook).
+
+    ``fields`` lists the field labels, or maps each label to a hint shown in the
+    empty box. With ``group=True`` the sheet belongs to the trainee's group.
+    """
+    return Worksheet(sheet_id, title, fields, group=group)

@@ -1,0 +1,262 @@
+"""Fixtures for the whole suite: stores on SQLite and PostgreSQL, live Voilà servers, Chromium.
+
+PostgreSQL: a throwaway server is started from Debian's ``postgresql`` package
+for the test session. Where the package is missing the PostgreSQL tests are
+skipped with a loud message, except in CI (``CI=true``), where they fail.
+
+Chromium: Debian's ``/usr/bin/chromium`` driven by Playwright. A missing
+browser fails the browser tests; they are never skipped.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import psutil
+import pytest
+
+from adaptive_policing.store import ClassSession, ResponseStore
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stop_process_tree(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server and every kernel it started."""
+    try:
+        parent = psutil.Process(process.pid)
+        children = parent.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+    for child in children:
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(children, timeout=10)
+
+
+# --- PostgreSQL --------------------------------------------------------------------
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """URL of a throwaway PostgreSQL server, started for this test session."""
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        message = (
+            "PostgreSQL is not installed (Debian package 'postgresql'): "
+            "the PostgreSQL store tests cannot run. Run `make test` as root or install it."
+        )
+        if IN_CI:
+            pytest.fail(message)
+        print(f"\n\n!!! SKIPPING POSTGRESQL TESTS: {message}\n", file=sys.stderr)
+        pytest.skip(message)
+    data_root = Path(tempfile.mkdtemp(prefix="ap-pg-"))
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        user = pwd.getpwnam("postgres")
+        os.chown(data_root, user.pw_uid, user.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    data, port = data_root / "data", free_port()
+    subprocess.run(
+        [*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"],
+        check=True, capture_output=True,
+    )
+    subprocess.run(
+        [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(data_root / "log"), "-w", "start",
+         "-o", f"-p {port} -k {data_root} -h 127.0.0.1 -F"],
+        check=True, capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(data_root, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_db(postgres_url: str) -> Iterator[str]:
+    """A fresh, empty database on the throwaway server for one test."""
+    import sqlalchemy as sa
+
+    name = f"t{os.getpid()}_{time.monotonic_ns()}"
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store test runs on a SQLite file and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'responses.sqlite3'}"
+    return str(request.getfixturevalue("postgres_db"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ResponseStore]:
+    """A store on a fresh SQLite file."""
+    opened = ResponseStore(f"sqlite:///{tmp_path / 'responses.sqlite3'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def classroom(store: ResponseStore) -> ClassSession:
+    return store.create_class(location="Training room B", instructor="Sgt. Example")
+
+
+# --- live servers ------------------------------------------------------------------
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    var_dir: Path
+    db_url: str
+    process: subprocess.Popen[bytes]
+    key: str | None = None
+
+    def url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def store(self) -> ResponseStore:
+        return ResponseStore(self.db_url)
+
+
+def start_server(
+    role: str, var_dir: Path, *, home: Path = REPO, cull_idle: int = 900, cull_interval: int = 60,
+    key: str | None = None,
+) -> LiveServer:
+    """Start ``python -m adaptive_policing.server ROLE`` on a free loopback port and wait for it."""
+    port = free_port()
+    db_url = f"sqlite:///{var_dir / 'responses.sqlite3'}"
+    env = {
+        **os.environ,
+        "ADAPTIVE_POLICING_HOME": str(home),
+        "ADAPTIVE_POLICING_VAR": str(var_dir),
+        "ADAPTIVE_POLICING_DB_URL": db_url,
+    }
+    if key:
+        env["ADAPTIVE_POLICING_INSTRUCTOR_KEY"] = key
+    ResponseStore(db_url).close()  # create the schema before kernels race to
+    log = open(var_dir / f"{role}-server.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adaptive_policing.server", role, "--ip", "127.0.0.1", "--port", str(port),
+         "--cull-idle", str(cull_idle), "--cull-interval", str(cull_interval)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{role} server exited: {(var_dir / f'{role}-server.log').read_text()}")
+        try:
+            urllib.request.urlopen(base + "/voila/templates/adaptive/static/course.css", timeout=2)
+            return LiveServer(base, var_dir, db_url, process, key)
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.3)
+    stop_process_tree(process)
+    raise RuntimeError(f"{role} server did not start within 60 s")
+
+
+@pytest.fixture(scope="session")
+def trainee_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = start_server("trainee", tmp_path_factory.mktemp("trainee-var"))
+    yield server
+    stop_process_tree(server.process)
+
+
+@pytest.fixture(scope="session")
+def instructor_server(trainee_server: LiveServer) -> Iterator[LiveServer]:
+    """The instructor server, sharing the trainee server's response store."""
+    server = start_server("instructor", trainee_server.var_dir, key="test-instructor-key")
+    yield server
+    stop_process_tree(server.process)
+
+
+@pytest.fixture
+def live_class(trainee_server: LiveServer) -> ClassSession:
+    """A new class in the live server's store."""
+    store = trainee_server.store()
+    try:
+        return store.create_class(location="Training room A", instructor="Sgt. Example")
+    finally:
+        store.close()
+
+
+# --- Chromium ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make test` (it installs it) "
+                    "or `apt-get install chromium`.")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
+    opened = context.new_page()
+    opened.set_default_timeout(30_000)
+    yield opened
+    context.close()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jupyter_server.utils import url_path_join
-from tornado.web import RedirectHandler
+from tornado.web import HTTPError, RedirectHandler, RequestHandler
 from traitlets import Unicode
 from traitlets.config import Config
 from voila.app import Voila
@@ -98,14 +98,31 @@ def build_serving_tree(settings: config.Settings, role: Role) -> Path:
     return target
 
 
+class NotFoundHandler(RequestHandler):
+    """A plain 404 for addresses the course never serves."""
+
+    def prepare(self) -> None:
+        raise HTTPError(404)
+
+
 class CourseVoila(Voila):
-    """Voilà with ``/`` leading to the course's landing page."""
+    """Voilà with ``/`` leading to the course's landing page, and nothing but notebooks rendered."""
 
     landing_page = Unicode("course/00-start.ipynb", config=True, help="Notebook that / redirects to.")
 
     def init_handlers(self) -> list[Any]:
         landing = url_path_join(self.server_url, "voila/render", self.landing_page)
-        return [(self.server_url, RedirectHandler, {"url": landing}), *super().init_handlers()]
+        refused = [
+            # Voilà would redirect any other file to its file handler; render only notebooks.
+            url_path_join(self.server_url, r"voila/render/(?!.*\.ipynb$).*"),
+            # Template assets are addressed as <template>/static/<file>, never with "..".
+            url_path_join(self.server_url, r"voila/templates/(?![\w-]+/static/(?!.*\.\.).+$).*"),
+        ]
+        return [
+            (self.server_url, RedirectHandler, {"url": landing}),
+            *[(pattern, NotFoundHandler) for pattern in refused],
+            *super().init_handlers(),
+        ]
 
 
 def voila_config(

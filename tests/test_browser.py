@@ -1,0 +1,172 @@
+"""The trainee's journey in real Chromium: sign in, answer, reload, by mouse and by keyboard."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from adaptive_policing.store import MAX_TEXT_CHARS, ClassSession
+
+from .conftest import LiveServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def wait_for_widgets(page: Page) -> None:
+    """Wait until Voilà has rendered the page and its widgets."""
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=60_000)
+    page.wait_for_selector(".jupyter-widgets", timeout=60_000)
+
+
+def sign_in(page: Page, server: LiveServer, course: ClassSession, name: str, badge: str) -> None:
+    page.goto(server.url("/"))
+    wait_for_widgets(page)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Badge or employee no.").fill(badge)
+    page.get_by_label("Class code").fill(course.code.lower())
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"Welcome, {name}.")).to_be_visible()
+
+
+def open_section_one(page: Page) -> None:
+    page.get_by_role("link", name="I. Introductions").first.click()
+    wait_for_widgets(page)
+    expect(page.locator(".ap-prompt").first).to_be_visible()
+
+
+def test_sign_in_answer_reload_and_the_answer_is_still_there(
+    page: Page, trainee_server: LiveServer, live_class: ClassSession
+) -> None:
+    sign_in(page, trainee_server, live_class, "Dana Ortiz", "4821")
+    shot(page, "start-signed-in")
+    open_section_one(page)
+    assert re.search(r"[?&]t=[\w-]{20,}", page.url) and "4821" not in page.url
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+    first = page.locator(".ap-prompt").first
+    first.locator("textarea").fill("Officer, 6 years, patrol — ☕ «fine»")
+    first.get_by_role("button", name="Save answer").click()
+    expect(first.locator(".ap-status")).to_contain_text("Saved at")
+    choice = page.locator(".ap-prompt").nth(1)
+    choice.get_by_label("No, never").check()
+    choice.get_by_role("button", name="Save answer").click()
+    expect(choice.locator(".ap-status")).to_contain_text("Saved at")
+    shot(page, "section-1-answered")
+
+    page.reload()
+    wait_for_widgets(page)
+    first = page.locator(".ap-prompt").first
+    expect(first.locator("textarea")).to_have_value("Officer, 6 years, patrol — ☕ «fine»")
+    expect(first.locator(".ap-status")).to_contain_text("is shown")
+    expect(page.locator(".ap-prompt").nth(1).get_by_label("No, never")).to_be_checked()
+
+    store = trainee_server.store()
+    trainee = store.trainees_in(live_class.id)[0]
+    assert store.latest_answer(trainee, "s01-about-you").value == "Officer, 6 years, patrol — ☕ «fine»"
+    store.close()
+
+
+def tab_to(page: Page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching ``selector`` has the keyboard focus."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_everything_works_by_keyboard_alone(
+    page: Page, trainee_server: LiveServer, live_class: ClassSession
+) -> None:
+    page.goto(trainee_server.url("/"))
+    wait_for_widgets(page)
+    tab_to(page, ".ap-sign-in input >> nth=0")
+    page.keyboard.type("Kim Nguyen")
+    page.keyboard.press("Tab")
+    page.keyboard.type("K-9001")
+    page.keyboard.press("Tab")
+    page.keyboard.type(live_class.code)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Welcome, Kim Nguyen.")).to_be_visible()
+    tab_to(page, "a:has-text('I. Introductions')")
+    page.keyboard.press("Enter")
+    wait_for_widgets(page)
+    tab_to(page, ".ap-prompt textarea >> nth=0")
+    page.keyboard.type("Dispatcher, typed without a mouse")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator(".ap-prompt").first.locator(".ap-status")).to_contain_text("Saved at")
+    focused = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert focused != "none", "the keyboard focus must be visible"
+    page.reload()
+    wait_for_widgets(page)
+    expect(page.locator(".ap-prompt textarea").first).to_have_value("Dispatcher, typed without a mouse")
+
+
+def test_an_oversized_answer_shows_the_message_and_keeps_the_text(
+    page: Page, trainee_server: LiveServer, live_class: ClassSession
+) -> None:
+    sign_in(page, trainee_server, live_class, "Ray Adams", "3100")
+    open_section_one(page)
+    first = page.locator(".ap-prompt").first
+    too_long = "a" * (MAX_TEXT_CHARS + 1)
+    first.locator("textarea").fill(too_long)
+    first.get_by_role("button", name="Save answer").click()
+    alert = first.get_by_role("alert")
+    expect(alert).to_contain_text("10,001 characters")
+    expect(alert).to_contain_text("still in the box")
+    expect(first.locator("textarea")).to_have_value(too_long)
+    shot(page, "oversized-answer")
+
+
+def test_a_wrong_class_code_gets_a_clear_message(page: Page, trainee_server: LiveServer) -> None:
+    page.goto(trainee_server.url("/"))
+    wait_for_widgets(page)
+    page.get_by_label("Your name").fill("Dana Ortiz")
+    page.get_by_label("Badge or employee no.").fill("4821")
+    page.get_by_label("Class code").fill("NOPE99")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("That class code was not found")
+    expect(page.get_by_label("Your name")).to_have_value("Dana Ortiz")
+
+
+def test_the_instructor_sees_answers_arrive_without_reloading(
+    browser: object, trainee_server: LiveServer, instructor_server: LiveServer, live_class: ClassSession
+) -> None:
+    instructor = browser.new_context().new_page()  # type: ignore[attr-defined]
+    trainee_page = browser.new_context().new_page()  # type: ignore[attr-defined]
+    try:
+        refused = instructor.goto(instructor_server.url("/"))
+        assert refused is not None and "Instructor console" not in instructor.content()
+        instructor.goto(instructor_server.url(f"/?token={instructor_server.key}"))
+        wait_for_widgets(instructor)
+        instructor.get_by_label("Class").select_option(label=re.compile(live_class.code))
+        sign_in(trainee_page, trainee_server, live_class, "Lee Park", "5150")
+        open_section_one(trainee_page)
+        first = trainee_page.locator(".ap-prompt").first
+        first.locator("textarea").fill("<img src=x onerror=alert(1)> night shift")
+        first.get_by_role("button", name="Save answer").click()
+        expect(first.locator(".ap-status")).to_contain_text("Saved at")
+        saved_at = time.monotonic()
+        board = instructor.locator(".ap-live-board")
+        expect(board).to_contain_text("<img src=x onerror=alert(1)> night shift", timeout=10_000)
+        delay = time.monotonic() - saved_at
+        expect(board).to_contain_text("Lee Park")
+        assert instructor.locator(".ap-live-board img").count() == 0
+        print(f"instructor board showed the answer {delay:.2f} s after the save")
+        shot(instructor, "instructor-live-answers")
+    finally:
+        instructor.context.close()
+        trainee_page.context.close()

@@ -55,11 +55,9 @@ class LiveAnswers(widgets.VBox):
     def __init__(self, *, store: ResponseStore | None = None, refresh_seconds: float = REFRESH_SECONDS) -> None:
         self.store = store or open_store()
         self.refresh_seconds = refresh_seconds
-        classes = self.store.classes()
+        options = self._class_options()
         self.picker = widgets.Dropdown(
-            options=[(f"{c.class_date:%d %b %Y} · {c.code} · {c.location or c.title}", c.id) for c in classes],
-            value=classes[0].id if classes else None,
-            description="Class",
+            options=options, value=options[0][1] if options else None, description="Class"
         )
         self.board = widgets.HTML("")
         self.board.add_class("ap-live-board")
@@ -70,8 +68,19 @@ class LiveAnswers(widgets.VBox):
         self._thread = threading.Thread(target=self._poll, name="live-answers", daemon=True)
         self._thread.start()
 
+    def _class_options(self) -> list[tuple[str, int]]:
+        return [
+            (f"{c.class_date:%d %b %Y} · {c.code} · {c.location or c.title}", c.id)
+            for c in self.store.classes()
+        ]
+
     def refresh(self) -> None:
         """Re-read the store; update the page only when something changed."""
+        options = self._class_options()
+        if options != list(self.picker.options):
+            chosen = self.picker.value
+            self.picker.options = options
+            self.picker.value = chosen if chosen in dict(options).values() else options[0][1]
         chosen = self.store.class_by_id(self.picker.value) if self.picker.value is not None else None
         if chosen is None:
             html = "<p>No class has been created yet.</p>"

@@ -55,3 +55,24 @@ class Participant:
     @property
     def signed_in(self) -> bool:
         return self.trainee is not None
+
+
+def text_box(label: str, placeholder: str = "", *, lines: int = 1) -> widgets.Text | widgets.Textarea:
+    """A labelled text field that sends its value when the trainee leaves it.
+
+    Sending on leaving (not on every keystroke) means a Save or Sign in pressed
+    straight after typing, by mouse or by keyboard, always sees the full text.
+    """
+    if lines == 1:
+        box: widgets.Text | widgets.Textarea = widgets.Text(
+            description=label, placeholder=placeholder, continuous_update=False
+        )
+    else:
+        box = widgets.Textarea(
+            description=label,
+            placeholder=placeholder,
+            continuous_update=False,
+            layout=widgets.Layout(width="100%", height=f"{lines * 1.5}em"),
+        )
+    box.add_class("ap-field")
+    return box

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from .. import session
 from ..store import ResponseStore, StoreError, Trainee
-from .common import Participant, StatusLine, esc
+from .common import Participant, StatusLine, esc, text_box
 
 START_PAGE = "course/00-start.ipynb"
 
@@ -46,11 +46,9 @@ class SignInForm(widgets.VBox):
 
     def __init__(self, *, store: ResponseStore | None = None) -> None:
         self.participant = Participant(store, None)
-        self.name = widgets.Text(description="Your name", placeholder="First and last name")
-        self.badge = widgets.Text(description="Badge or employee no.", placeholder="e.g. 4821")
-        self.class_code = widgets.Text(description="Class code", placeholder="From the board")
-        for box in (self.name, self.badge, self.class_code):
-            box.add_class("ap-field")
+        self.name = text_box("Your name", "First and last name")
+        self.badge = text_box("Badge or employee no.", "e.g. 4821")
+        self.class_code = text_box("Class code", "From the board")
         self.button = widgets.Button(description="Sign in", button_style="primary", icon="sign-in")
         self.button.on_click(lambda _b: self.sign_in())
         self.status = StatusLine()

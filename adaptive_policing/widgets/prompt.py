@@ -13,7 +13,7 @@ from typing import Any, Literal, Sequence
 import ipywidgets as widgets
 
 from ..store import MAX_TEXT_CHARS, ResponseStore, StoreError, Trainee, check_length
-from .common import PREVIEW_MESSAGE, Participant, StatusLine, esc, local_time
+from .common import PREVIEW_MESSAGE, Participant, StatusLine, esc, local_time, text_box
 
 PromptKind = Literal["text", "choice", "multi", "scale"]
 
@@ -62,11 +62,7 @@ class DiscussionPrompt(widgets.VBox):
     def _build_answer_control(self, question: str) -> None:
         label = widgets.HTML(f'<p class="ap-question">{esc(question)}</p>')
         if self.kind == "text":
-            self.text = widgets.Textarea(
-                placeholder="Type your answer here.",
-                description="Your answer",
-                layout=widgets.Layout(width="100%", height="7em"),
-            )
+            self.text = text_box("Your answer", "Type your answer here.", lines=5)
             self._inputs: list[widgets.ValueWidget] = [self.text]
         elif self.kind in ("choice", "scale"):
             self.choice = widgets.RadioButtons(

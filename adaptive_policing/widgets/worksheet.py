@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 import ipywidgets as widgets
 
 from ..store import ResponseStore, SheetOwner, StoreError, Trainee, WorksheetRevision
-from .common import PREVIEW_MESSAGE, Participant, StatusLine, esc, local_time
+from .common import PREVIEW_MESSAGE, Participant, StatusLine, esc, local_time, text_box
 
 
 class Worksheet(widgets.VBox):
@@ -38,16 +38,7 @@ class Worksheet(widgets.VBox):
         self.participant = Participant(store, trainee)
         self.base_seq: int | None = None
         self.status = StatusLine()
-        self.boxes = {
-            label: widgets.Textarea(
-                description=label,
-                placeholder=hint or "Type here.",
-                layout=widgets.Layout(width="100%", height="5em"),
-            )
-            for label, hint in hints.items()
-        }
-        for box in self.boxes.values():
-            box.add_class("ap-field")
+        self.boxes = {label: text_box(label, hint or "Type here.", lines=4) for label, hint in hints.items()}
         self.their_version = widgets.HTML("")
         self.save_button = widgets.Button(description="Save worksheet", button_style="primary", icon="check")
         self.refresh_button = widgets.Button(description="Show latest saved version", icon="refresh")
@@ -56,7 +47,7 @@ class Worksheet(widgets.VBox):
         header = widgets.HTML(f'<h3 class="ap-sheet-title">{esc(title)}</h3>')
         children: list[widgets.Widget] = [header]
         if group:
-            self.group_name = widgets.Text(description="Group name", placeholder="e.g. Team 3")
+            self.group_name = text_box("Group name", "e.g. Team 3")
             self.join_button = widgets.Button(description="Join group")
             self.join_button.on_click(lambda _b: self.join(self.group_name.value))
             self.group_label = widgets.HTML("")

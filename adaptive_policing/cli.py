@@ -51,6 +51,10 @@ def _todays_class(store: ResponseStore) -> tuple[str, bool]:
     return store.create_class().code, True
 
 
+def _stop_on_term(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @cli.command()
 @click.option("--ip", default="0.0.0.0", show_default=True, help="Address to listen on (0.0.0.0: the classroom network).")
 @click.option("--port", default=8866, show_default=True, help="Trainee server port.")
@@ -62,8 +66,13 @@ def serve(ip: str, port: int, instructor_port: int) -> None:
     code, created = _todays_class(store)
     key = config.instructor_key(settings)
     host = _lan_address() if ip == "0.0.0.0" else ip
+    # Each server in its own session: Ctrl+C reaches this process only, which
+    # then stops both servers (Jupyter servers would otherwise ask to confirm).
     children = [
-        subprocess.Popen([sys.executable, "-m", "adaptive_policing.server", role, "--ip", ip, "--port", str(p)])
+        subprocess.Popen(
+            [sys.executable, "-m", "adaptive_policing.server", role, "--ip", ip, "--port", str(p)],
+            start_new_session=True,
+        )
         for role, p in (("trainee", port), ("instructor", instructor_port))
     ]
     table = Table(title="Adaptive Policing is being served", show_header=False)
@@ -73,6 +82,8 @@ def serve(ip: str, port: int, instructor_port: int) -> None:
     table.add_row("Responses", settings.db_url)
     console.print(table)
     console.print("Press Ctrl+C to stop both servers.")
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop_on_term)
     try:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
@@ -81,13 +92,13 @@ def serve(ip: str, port: int, instructor_port: int) -> None:
     finally:
         for child in children:
             if child.poll() is None:
-                child.send_signal(signal.SIGINT)
+                child.send_signal(signal.SIGTERM)
         for child in children:
             try:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
-    failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGINT, None)]
+    failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
     if failed:
         raise SystemExit("A server stopped unexpectedly; see the messages above.")
 

@@ -59,7 +59,7 @@ def stop_process_tree(process: subprocess.Popen[bytes]) -> None:
         children = parent.children(recursive=True)
     except psutil.NoSuchProcess:
         return
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -129,6 +130,24 @@ def test_an_oversized_answer_shows_the_message_and_keeps_the_text(
     expect(alert).to_contain_text("still in the box")
     expect(first.locator("textarea")).to_have_value(too_long)
     shot(page, "oversized-answer")
+
+
+def test_pages_load_nothing_from_other_machines(
+    browser: object, trainee_server: LiveServer, instructor_server: LiveServer, live_class: ClassSession
+) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    hosts: set[str] = set()
+    context.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or request.url))
+    try:
+        page = context.new_page()
+        sign_in(page, trainee_server, live_class, "Net Watcher", "NET1")
+        open_section_one(page)
+        page.goto(instructor_server.url(f"/?token={instructor_server.key}"))
+        wait_for_widgets(page)
+        page.wait_for_timeout(1000)
+    finally:
+        context.close()
+    assert hosts == {"127.0.0.1"}
 
 
 def test_a_wrong_class_code_gets_a_clear_message(page: Page, trainee_server: LiveServer) -> None:

@@ -429,22 +429,9 @@ class ResponseStore:
             .where(trainees.c.class_id == class_id, responses.c.prompt_id == prompt_id)
             .group_by(responses.c.trainee_id)
         )
-        query = (
-            sa.select(responses, trainees.c.name, trainees.c.badge, trainees.c.token,
-                      trainees.c.class_id, trainees.c.created_at.label("signed_in_at"))
-            .join(trainees, trainees.c.id == responses.c.trainee_id)
-            .where(responses.c.id.in_(latest))
-            .order_by(trainees.c.id)
-        )
+        query = self._answers_with_trainees().where(responses.c.id.in_(latest)).order_by(trainees.c.id)
         with self.engine.begin() as db:
-            rows = db.execute(query).all()
-        return [
-            (
-                Trainee(r.trainee_id, r.class_id, r.name, r.badge, r.token, _as_utc(r.signed_in_at)),
-                self._answer(r),
-            )
-            for r in rows
-        ]
+            return [self._answer_and_trainee(row) for row in db.execute(query)]
 
     def prompts_answered(self, class_id: int) -> list[str]:
         """The prompt ids anyone in the class has answered, in first-answered order."""
@@ -464,18 +451,26 @@ class ResponseStore:
 
     def iter_answers(self, class_id: int) -> Iterator[tuple[Trainee, SavedAnswer]]:
         """Every revision of every answer in a class, oldest first."""
-        query = (
-            sa.select(responses, trainees.c.name, trainees.c.badge, trainees.c.token,
-                      trainees.c.class_id, trainees.c.created_at.label("signed_in_at"))
-            .join(trainees, trainees.c.id == responses.c.trainee_id)
-            .where(trainees.c.class_id == class_id)
-            .order_by(responses.c.id)
-        )
+        query = self._answers_with_trainees().where(trainees.c.class_id == class_id).order_by(responses.c.id)
         with self.engine.begin() as db:
             rows = db.execute(query).all()
-        for r in rows:
-            who = Trainee(r.trainee_id, r.class_id, r.name, r.badge, r.token, _as_utc(r.signed_in_at))
-            yield who, self._answer(r)
+        for row in rows:
+            yield self._answer_and_trainee(row)
+
+    @staticmethod
+    def _answers_with_trainees() -> sa.Select[Any]:
+        return sa.select(
+            responses,
+            trainees.c.name,
+            trainees.c.badge,
+            trainees.c.token,
+            trainees.c.class_id,
+            trainees.c.created_at.label("signed_in_at"),
+        ).join(trainees, trainees.c.id == responses.c.trainee_id)
+
+    def _answer_and_trainee(self, row: sa.Row[Any]) -> tuple[Trainee, SavedAnswer]:
+        who = Trainee(row.trainee_id, row.class_id, row.name, row.badge, row.token, _as_utc(row.signed_in_at))
+        return who, self._answer(row)
 
     @staticmethod
     def _answer(row: sa.Row[Any]) -> SavedAnswer:

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import config
+from .console.cli import export_command
 from .store import ResponseStore
 
 console = Console()
@@ -131,6 +132,9 @@ def class_list() -> None:
         table.add_row(c.code, f"{c.class_date:%Y-%m-%d}", c.location, c.instructor, c.course_plan,
                       str(len(store.trainees_in(c.id))))
     console.print(table)
+
+
+cli.add_command(export_command)
 
 
 def main() -> None:

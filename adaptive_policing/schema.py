@@ -115,7 +115,19 @@ page_visits = sa.Table(
     sa.Index("ix_page_visits_trainee", "trainee_id"),
 )
 
-APPEND_ONLY_TABLES = ("responses", "group_members", "worksheet_revisions", "page_visits")
+prompt_states = sa.Table(
+    "prompt_states",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("class_sessions.id"), nullable=False),
+    sa.Column("prompt_id", sa.String(120), nullable=False),
+    # The instructor opened (true) or closed (false) the prompt; the latest row wins.
+    sa.Column("open", sa.Boolean, nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_prompt_states_class_prompt", "class_id", "prompt_id"),
+)
+
+APPEND_ONLY_TABLES = ("responses", "group_members", "worksheet_revisions", "page_visits", "prompt_states")
 
 
 def utcnow() -> datetime:
@@ -169,6 +181,11 @@ def _v2_page_visits(op: Operations) -> None:
     _forbid_changes(op, "page_visits")
 
 
+def _v3_prompt_states(op: Operations) -> None:
+    _create(op, prompt_states)
+    _forbid_changes(op, "prompt_states")
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -179,6 +196,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "classes, trainees, responses, groups and worksheets", _v1_core),
     Migration(2, "page visits, for attendance", _v2_page_visits),
+    Migration(3, "prompt states: the instructor opens and closes prompts", _v3_prompt_states),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

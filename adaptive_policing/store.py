@@ -29,6 +29,7 @@ from .schema import (
     groups,
     migrate,
     page_visits,
+    prompt_states,
     responses,
     trainees,
     utcnow,
@@ -481,6 +482,39 @@ class ResponseStore:
             value=_load(row.value),
             created_at=_as_utc(row.created_at),
         )
+
+    # prompt states -------------------------------------------------------------
+
+    def set_prompt_open(self, class_id: int, prompt_id: str, open: bool) -> None:
+        """Open or close a prompt for one class; the latest change wins."""
+        with self.engine.begin() as db:
+            db.execute(
+                prompt_states.insert().values(
+                    class_id=class_id, prompt_id=prompt_id, open=bool(open), changed_at=utcnow()
+                )
+            )
+
+    def prompt_is_open(self, class_id: int, prompt_id: str) -> bool:
+        """Whether trainees of the class may save answers to the prompt (open unless closed)."""
+        query = (
+            sa.select(prompt_states.c.open)
+            .where(prompt_states.c.class_id == class_id, prompt_states.c.prompt_id == prompt_id)
+            .order_by(prompt_states.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.begin() as db:
+            found = db.execute(query).scalar()
+        return True if found is None else bool(found)
+
+    def prompt_states_in(self, class_id: int) -> dict[str, bool]:
+        """The current open/closed state of every prompt the instructor has ever changed in a class."""
+        query = (
+            sa.select(prompt_states.c.prompt_id, prompt_states.c.open)
+            .where(prompt_states.c.class_id == class_id)
+            .order_by(prompt_states.c.id)
+        )
+        with self.engine.begin() as db:
+            return {row.prompt_id: bool(row.open) for row in db.execute(query)}
 
     # groups ------------------------------------------------------------------
 

@@ -181,6 +181,7 @@ def test_the_instructor_sees_answers_arrive_without_reloading(
         first.get_by_role("button", name="Save answer").click()
         expect(first.locator(".ap-status")).to_contain_text("Saved at")
         saved_at = time.monotonic()
+        instructor.get_by_label("Show names").check()
         board = instructor.locator(".ap-live-board")
         expect(board).to_contain_text("<img src=x onerror=alert(1)> night shift", timeout=10_000)
         delay = time.monotonic() - saved_at

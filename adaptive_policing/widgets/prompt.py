@@ -17,6 +17,9 @@ from .common import PREVIEW_MESSAGE, Participant, StatusLine, esc, local_time, t
 
 PromptKind = Literal["text", "choice", "multi", "scale"]
 
+CLOSED_MESSAGE = "This question is closed."
+"""Shown when the instructor has closed the prompt; the answer stays in the controls."""
+
 SCALE_LABELS = (
     "1 – Strongly disagree",
     "2 – Disagree",
@@ -130,9 +133,13 @@ class DiscussionPrompt(widgets.VBox):
         if self.kind == "multi" and not set(answer) <= set(self.options):
             self.status.show("Please choose from the listed answers.", "error")
             return False
+        trainee = self.participant.trainee
+        if not self.participant.store.prompt_is_open(trainee.class_id, self.prompt_id):
+            self.status.show(CLOSED_MESSAGE, "error")
+            return False
         try:
             check_length(answer)
-            saved = self.participant.store.save_answer(self.participant.trainee, self.prompt_id, answer)
+            saved = self.participant.store.save_answer(trainee, self.prompt_id, answer)
         except StoreError as problem:
             self.status.show(str(problem), "error")
             return False

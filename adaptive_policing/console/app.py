@@ -1,0 +1,298 @@
+"""The instructor's live classroom console (one line in ``solutions/instructor-console.ipynb``).
+
+``console()`` shows:
+
+* **Class** — create a class (date, location, instructor, course plan) and get
+  its short code in large type for the board, or pick an earlier class. Only the
+  chosen class's data is ever shown.
+* **Attendance** — who signed in and when, and the page each trainee was last on.
+* **Live results** — per discussion prompt, bars for choice/multi/scale prompts
+  and a wall of free-text answers (anonymous unless "Show names" is ticked; one
+  answer can be spotlighted). The chosen question can be closed and reopened;
+  trainees then see "This question is closed." when they save.
+* **Case studies and role plays** — how many trainees have saved each.
+* **Export** — the class's record as CSV and JSON under ``var/exports/``, with
+  download links.
+
+A background thread re-reads the store every second and updates a widget only
+when its content changed, so answers appear within about a second of a save.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from datetime import date
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..store import ClassSession, ResponseStore, StoreError, open_store
+from ..widgets.common import StatusLine, esc
+from .attendance import attendance, attendance_html
+from .catalog import PromptInfo, describe, prompt_catalog
+from .export import export_class
+from .results import (
+    STYLE,
+    activity_summary_html,
+    answer_summary,
+    answered_prompt_ids,
+    latest_by_prompt,
+    prompt_html,
+)
+
+REFRESH_SECONDS = 1.0
+DEFAULT_PLAN = "adaptive-policing"
+
+
+def course_plan_ids() -> list[str]:
+    """The course plans to choose from (the default plan when none can be read yet)."""
+    try:
+        from ..plan import load_plans
+
+        return list(load_plans()) or [DEFAULT_PLAN]
+    except Exception:  # the plan module or file is missing or being edited
+        return [DEFAULT_PLAN]
+
+
+def _set(widget: widgets.Widget, name: str, value: Any) -> None:
+    """Set a trait only when it changes, so the page is not redrawn needlessly."""
+    if getattr(widget, name) != value:
+        setattr(widget, name, value)
+
+
+class Console(widgets.VBox):
+    """Class sessions, attendance, live results and export, for one instructor."""
+
+    def __init__(
+        self,
+        *,
+        store: ResponseStore | None = None,
+        refresh_seconds: float = REFRESH_SECONDS,
+        start_polling: bool = True,
+    ) -> None:
+        self.store = store or open_store()
+        self.refresh_seconds = refresh_seconds
+        self.catalog: dict[str, PromptInfo] = prompt_catalog()
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+
+        # class sessions
+        self.class_date = widgets.DatePicker(description="Date", value=date.today())
+        self.location = widgets.Text(description="Location", placeholder="e.g. Training room B")
+        self.instructor = widgets.Text(description="Instructor", placeholder="e.g. Sgt. R. Alvarez")
+        plans = course_plan_ids()
+        self.plan = widgets.Dropdown(description="Course plan", options=plans, value=plans[0])
+        self.create_button = widgets.Button(description="Create class", button_style="primary", icon="plus")
+        self.create_button.on_click(lambda _b: self.create_class())
+        self.create_status = StatusLine()
+        self.picker = widgets.Dropdown(description="Class", options=[], layout=widgets.Layout(width="32em"))
+        self.code_board = widgets.HTML()
+        self.code_board.add_class("ap-console-board")
+        new_class = widgets.VBox([
+            widgets.HTML("<h2>New class</h2>"), self.class_date, self.location, self.instructor, self.plan,
+            self.create_button, self.create_status,
+        ])
+
+        # attendance
+        self.attendance = widgets.HTML()
+        self.attendance.add_class("ap-attendance")
+
+        # live results
+        self.question = widgets.Dropdown(description="Question", options=self._question_options(),
+                                         layout=widgets.Layout(width="40em"))
+        self.open_button = widgets.Button(description="Close this question", icon="lock",
+                                          layout=widgets.Layout(width="auto"))
+        self.open_button.on_click(lambda _b: self.toggle_open())
+        self.question_state = widgets.HTML()
+        self.show_names = widgets.Checkbox(description="Show names", value=False, indent=False)
+        self.spotlight = widgets.Dropdown(description="Spotlight", options=[("No spotlight", None)])
+        self.results = widgets.HTML()
+        self.results.add_class("ap-results")
+        self.results.add_class("ap-live-board")  # the class the first live board used
+        for control in (self.question, self.show_names, self.spotlight):
+            control.observe(lambda _change: self.refresh(), names="value")
+        results_box = widgets.VBox([
+            widgets.HBox([self.question, self.open_button, self.question_state]),
+            widgets.HBox([self.show_names, self.spotlight]),
+            self.results,
+        ])
+
+        # case studies, role plays and export
+        self.activities = widgets.HTML()
+        self.export_button = widgets.Button(description="Export this class", icon="download")
+        self.export_button.on_click(lambda _b: self.export())
+        self.export_links = widgets.HTML("<p>Writes the class's record under var/exports/.</p>")
+
+        self.tabs = widgets.Tab(children=[
+            new_class, self.attendance, results_box, self.activities,
+            widgets.VBox([self.export_button, self.export_links]),
+        ])
+        for index, title in enumerate(["New class", "Attendance", "Live results", "Cases & role plays",
+                                       "Export"]):
+            self.tabs.set_title(index, title)
+        self.tabs.selected_index = 2
+        super().__init__(children=[widgets.HTML(STYLE), self.picker, self.code_board, self.tabs])
+        self.add_class("ap-console")
+
+        self.picker.observe(self._class_changed, names="value")
+        self._reload_classes()
+        self.refresh()
+        self._thread: threading.Thread | None = None
+        if start_polling:
+            self._thread = threading.Thread(target=self._poll, name="instructor-console", daemon=True)
+            self._thread.start()
+
+    # classes -----------------------------------------------------------------
+
+    def _reload_classes(self, select: int | None = None) -> None:
+        options = [
+            (f"{c.class_date:%d %b %Y} · {c.code} · {c.location or c.title}", c.id) for c in self.store.classes()
+        ]
+        chosen = select if select is not None else self.picker.value
+        with self._lock:
+            if options != list(self.picker.options):
+                self.picker.options = options
+            ids = [class_id for _label, class_id in options]
+            _set(self.picker, "value", chosen if chosen in ids else (ids[0] if ids else None))
+
+    @property
+    def current_class(self) -> ClassSession | None:
+        """The class the console shows."""
+        return self.store.class_by_id(self.picker.value) if self.picker.value is not None else None
+
+    def create_class(self) -> ClassSession | None:
+        """Create a class from the form, select it and show its code."""
+        try:
+            session = self.store.create_class(
+                course_plan=self.plan.value or DEFAULT_PLAN,
+                class_date=self.class_date.value or date.today(),
+                location=self.location.value,
+                instructor=self.instructor.value,
+            )
+        except (StoreError, ValueError) as problem:
+            self.create_status.show(str(problem), "error")
+            return None
+        self._reload_classes(select=session.id)
+        self.create_status.show(f"Class {session.code} created. Write the code on the board.", "saved")
+        self.refresh()
+        return session
+
+    def _class_changed(self, _change: dict[str, Any]) -> None:
+        with self._lock:
+            _set(self.spotlight, "value", None)
+            self.export_links.value = "<p>Writes the class's record under var/exports/.</p>"
+        self.refresh()
+
+    # prompts -----------------------------------------------------------------
+
+    def _question_options(self, extra: list[str] | None = None) -> list[tuple[str, str]]:
+        ids = list(self.catalog) + [p for p in extra or [] if p not in self.catalog]
+        return [(f"{pid} · {answer_summary(describe(pid, self.catalog).question, 70)}", pid) for pid in ids]
+
+    def toggle_open(self) -> None:
+        """Close the chosen question if open, reopen it if closed."""
+        session = self.current_class
+        if session is None or self.question.value is None:
+            return
+        is_open = self.store.prompt_is_open(session.id, self.question.value)
+        self.store.set_prompt_open(session.id, self.question.value, not is_open)
+        self.refresh()
+
+    # export ------------------------------------------------------------------
+
+    def export(self) -> None:
+        """Export the chosen class and offer the files for download."""
+        session = self.current_class
+        if session is None:
+            self.export_links.value = "<p>Create or pick a class first.</p>"
+            return
+        files = export_class(self.store, session)
+        links = []
+        for path in files.paths:
+            kind = "application/json" if path.suffix == ".json" else "text/csv"
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            links.append(
+                f'<li><a download="{esc(path.name)}" href="data:{kind};base64,{data}">{esc(path.name)}</a>'
+                f" <small>({esc(path)})</small></li>"
+            )
+        self.export_links.value = f"<p>Exported. Download:</p><ul>{''.join(links)}</ul>"
+
+    # refreshing --------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the store and update only the widgets whose content changed."""
+        with self._lock:
+            session = self.current_class
+            if session is None:
+                _set(self.code_board, "value", "<p>No class yet: create one in the New class tab.</p>")
+                for widget in (self.attendance, self.results, self.activities):
+                    _set(widget, "value", "<p>Nothing yet.</p>")
+                return
+            _set(self.code_board, "value", (
+                f'<p>Class code</p><p class="ap-console-code">{esc(session.code)}</p>'
+                f"<p>{esc(session.class_date.strftime('%d %b %Y'))} · "
+                f"{esc(session.location or '—')} · {esc(session.instructor or '—')} · "
+                f"plan {esc(session.course_plan)}</p>"
+            ))
+            _set(self.attendance, "value", attendance_html(attendance(self.store, session.id)))
+            latest = latest_by_prompt(self.store, session.id)
+            states = self.store.prompt_states_in(session.id)
+            self._refresh_controls(latest, states)
+            _set(self.results, "value", self._results_html(latest, states))
+            _set(self.activities, "value", activity_summary_html(latest))
+
+    def _refresh_controls(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> None:
+        options = self._question_options(answered_prompt_ids(latest, self.catalog))
+        if options != list(self.question.options):
+            chosen = self.question.value
+            self.question.options = options
+            _set(self.question, "value", chosen)
+        chosen = self.question.value
+        is_open = states.get(chosen, True)
+        _set(self.open_button, "description", "Close this question" if is_open else "Reopen this question")
+        _set(self.open_button, "icon", "lock" if is_open else "unlock")
+        _set(self.question_state, "value",
+             "<p>Open: trainees can save.</p>" if is_open else '<p class="ap-closed">Closed: saves are refused.</p>')
+        answers = latest.get(chosen, [])
+        spot = [("No spotlight", None)] + [
+            (f"{trainee.name if self.show_names.value else f'Answer {n}'}: {answer_summary(answer.value)}", trainee.id)
+            for n, (trainee, answer) in enumerate(answers, start=1)
+        ]
+        if spot != list(self.spotlight.options):
+            current = self.spotlight.value
+            self.spotlight.options = spot
+            _set(self.spotlight, "value", current if current in [v for _l, v in spot] else None)
+
+    def _results_html(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> str:
+        ids = answered_prompt_ids(latest, self.catalog)
+        ids += [p for p, is_open in states.items() if not is_open and p not in ids]
+        if not ids:
+            return "<p>No answers yet. They appear here as soon as trainees save them.</p>"
+        return "".join(
+            prompt_html(
+                describe(prompt_id, self.catalog),
+                latest.get(prompt_id, []),
+                is_open=states.get(prompt_id, True),
+                show_names=self.show_names.value,
+                spotlight=self.spotlight.value if prompt_id == self.question.value else None,
+            )
+            for prompt_id in ids
+        )
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.refresh_seconds):
+            try:
+                self._reload_classes()
+                self.refresh()
+            except Exception:  # a busy database: try again next second
+                continue
+
+    def stop(self) -> None:
+        """Stop the background refresh (the kernel's end stops it too)."""
+        self._stop.set()
+
+
+def console() -> Console:
+    """The instructor console (one line in an instructor notebook)."""
+    return Console()

@@ -1,0 +1,263 @@
+"""The instructor console, headless: classes, attendance, live results, escaping, live updates."""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import ipywidgets as widgets
+import pytest
+
+from adaptive_policing import session
+from adaptive_policing.console import Console
+from adaptive_policing.console.catalog import PromptInfo, prompts_in_source
+from adaptive_policing.console.results import bars_html, latest_by_prompt, tally
+from adaptive_policing.store import ResponseStore
+from adaptive_policing.widgets.prompt import SCALE_LABELS, DiscussionPrompt
+
+PAYLOADS = ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>"]
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ADAPTIVE_POLICING_VAR", str(tmp_path / "var"))
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv(session.TOKEN_ENV, raising=False)
+    session.set_current_trainee(None)
+
+
+@pytest.fixture
+def console(store: ResponseStore) -> Iterator[Console]:
+    made = Console(store=store, start_polling=False)
+    yield made
+    made.stop()
+
+
+def html_of(console: Console) -> str:
+    """Every HTML the console shows, joined."""
+    parts: list[str] = []
+
+    def walk(widget: widgets.Widget) -> None:
+        if isinstance(widget, widgets.HTML):
+            parts.append(widget.value)
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    walk(console)
+    return "\n".join(parts)
+
+
+def test_the_catalog_reads_prompt_calls_without_running_them() -> None:
+    source = 'prompt("a", "Q?", kind="choice", options=["Yes", "No"])\nprompt("b", "Tell us.")\nx = prompt(1, 2)'
+    assert prompts_in_source(source, "p") == [
+        PromptInfo("a", "Q?", "choice", ("Yes", "No"), "p"),
+        PromptInfo("b", "Tell us.", "text", (), "p"),
+    ]
+
+
+def test_creating_a_class_shows_its_code_large_and_selects_it(console: Console, store: ResponseStore) -> None:
+    assert "No class yet" in console.code_board.value
+    console.location.value = "Training room B"
+    console.instructor.value = "Sgt. R. Alvarez"
+    created = console.create_class()
+    assert created is not None and created.location == "Training room B"
+    assert console.picker.value == created.id
+    assert f'<p class="ap-console-code">{created.code}</p>' in console.code_board.value
+    assert store.class_by_code(created.code) == created
+    assert created.code in console.create_status.text
+
+
+def test_nothing_of_one_class_shows_in_another(console: Console, store: ResponseStore) -> None:
+    first = store.create_class(location="Room 1")
+    second = store.create_class(location="Room 2")
+    console._reload_classes()
+    assert [class_id for _label, class_id in console.picker.options] == [second.id, first.id]
+    dana = store.sign_in(first.code, "Dana Ortiz", "4821")
+    store.save_answer(dana, "s01-about-you", "Patrol, 6 years")
+    store.record_visit(dana, "01-introductions")
+    console.picker.value = first.id
+    assert "Dana Ortiz" in console.attendance.value and "Patrol, 6 years" in console.results.value
+    console.picker.value = second.id
+    shown = html_of(console)
+    assert second.code in shown and first.code not in shown
+    assert "Dana Ortiz" not in shown and "Patrol, 6 years" not in shown
+    assert "Nobody has signed in yet" in console.attendance.value
+
+
+def test_attendance_shows_sign_in_and_last_page(console: Console, store: ResponseStore) -> None:
+    course = store.create_class()
+    dana = store.sign_in(course.code, "Dana Ortiz", "4821")
+    store.sign_in(course.code, "Lee Park", "5150")
+    store.record_visit(dana, "00-start")
+    store.record_visit(dana, "03-what-is-customer-service")
+    console._reload_classes()
+    table = console.attendance.value
+    assert "2 signed in." in table
+    dana_row = table.split("<tr>")[2]
+    assert "Dana Ortiz" in dana_row and "03-what-is-customer-service" in dana_row and "00-start" not in dana_row
+    lee_row = table.split("<tr>")[3]
+    assert "Lee Park" in lee_row and lee_row.count("—") == 2  # never opened a page
+
+
+def test_bars_count_choices_ticks_and_scale_points(store: ResponseStore) -> None:
+    course = store.create_class()
+    people = [store.sign_in(course.code, f"T {n}", str(n)) for n in range(4)]
+    for person, value in zip(people, ["Yes", "No", "Yes", "Yes"]):
+        store.save_answer(person, "c", value)
+    store.save_answer(people[1], "c", "Yes")  # a revision replaces, never adds
+    answers = latest_by_prompt(store, course.id)["c"]
+    assert tally(PromptInfo("c", "Q", "choice", ("Yes", "No")), answers) == [("Yes", 4), ("No", 0)]
+    for person, value in zip(people, [["A", "B"], ["B"], [], ["A", "B", "C"]]):
+        store.save_answer(person, "m", value)
+    multi = PromptInfo("m", "Q", "multi", ("A", "B", "C"))
+    assert tally(multi, latest_by_prompt(store, course.id)["m"]) == [("A", 2), ("B", 3), ("C", 1)]
+    html = bars_html(multi, latest_by_prompt(store, course.id)["m"])
+    assert "B: <strong>3</strong> of 4 (75%)" in html and 'style="width:75%"' in html
+    for person, value in zip(people, [SCALE_LABELS[4], SCALE_LABELS[4], SCALE_LABELS[0], SCALE_LABELS[2]]):
+        store.save_answer(person, "s", value)
+    scale = PromptInfo("s", "Q", "scale", SCALE_LABELS)
+    assert [n for _label, n in tally(scale, latest_by_prompt(store, course.id)["s"])] == [1, 0, 1, 0, 2]
+
+
+def test_free_text_wall_is_anonymous_until_names_are_shown_and_spotlights_one(
+    console: Console, store: ResponseStore
+) -> None:
+    course = store.create_class()
+    dana = store.sign_in(course.code, "Dana Ortiz", "4821")
+    lee = store.sign_in(course.code, "Lee Park", "5150")
+    store.save_answer(dana, "s01-about-you", "Patrol, 6 years")
+    store.save_answer(lee, "s01-about-you", "Front desk, 2 years")
+    console._reload_classes()
+    console.question.value = "s01-about-you"
+    assert "Answer 1" in console.results.value and "Answer 2" in console.results.value
+    assert "Dana Ortiz" not in console.results.value and "Lee Park" not in console.results.value
+    assert [label for label, _v in console.spotlight.options][1:] == [
+        "Answer 1: Patrol, 6 years", "Answer 2: Front desk, 2 years"]
+    console.spotlight.value = lee.id
+    spotlight = console.results.value.split('class="ap-spotlight"')[1].split("</div>")[0]
+    assert "Front desk, 2 years" in spotlight and "Patrol" not in spotlight and "Lee Park" not in spotlight
+    console.show_names.value = True
+    assert "Dana Ortiz" in console.results.value and "Lee Park" in spotlight_of(console)
+    assert console.spotlight.value == lee.id  # still spotlighted after names are shown
+
+
+def spotlight_of(console: Console) -> str:
+    return console.results.value.split('class="ap-spotlight"')[1].split("</div>")[0]
+
+
+def test_closing_a_question_is_stored_shown_and_can_be_undone(console: Console, store: ResponseStore) -> None:
+    course = store.create_class()
+    console._reload_classes()
+    console.question.value = "s01-prior-training"
+    assert console.open_button.description == "Close this question"
+    console.open_button.click()
+    assert store.prompt_is_open(course.id, "s01-prior-training") is False
+    assert console.open_button.description == "Reopen this question"
+    assert 'data-prompt="s01-prior-training"' in console.results.value and "closed" in console.results.value
+    again = Console(store=store, start_polling=False)  # a reloaded console reads the stored state
+    again.question.value = "s01-prior-training"
+    assert again.open_button.description == "Reopen this question"
+    console.open_button.click()
+    assert store.prompt_is_open(course.id, "s01-prior-training") is True
+    other = store.create_class()
+    assert store.prompt_is_open(other.id, "s01-prior-training")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_trainee_text_is_escaped_everywhere_the_console_shows_it(
+    console: Console, store: ResponseStore, payload: str
+) -> None:
+    console.location.value = payload
+    console.instructor.value = payload
+    course = console.create_class()
+    assert course is not None
+    person = store.sign_in(course.code, f"Name {payload}", "7")
+    store.save_answer(person, "s01-about-you", f"Answer {payload}")
+    store.save_answer(person, "s01-prior-training", payload)  # a value outside the options
+    store.save_answer(person, "s01-why-this-class", [payload])
+    store.save_answer(person, "free-prompt", {"field": payload})
+    store.save_answer(person, "case:window-stolen-bike", {"path": [payload]})
+    store.record_visit(person, payload)
+    console.show_names.value = True
+    console.question.value = "s01-about-you"
+    console.spotlight.value = person.id
+    console.export()
+    shown = html_of(console)
+    assert payload not in shown
+    assert "<script" not in shown and "<img" not in shown
+    escaped = html.escape(payload, quote=True)
+    assert shown.count(escaped) >= 8  # name, answer, spotlight, bars, ticks, dict answer, visit, location…
+    assert any(payload in label for label, _v in console.spotlight.options)  # plain text in a dropdown
+
+
+def test_one_trainees_token_never_reads_anothers_answers(
+    store: ResponseStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    course = store.create_class()
+    dana = store.sign_in(course.code, "Dana Ortiz", "4821")
+    lee = store.sign_in(course.code, "Lee Park", "5150")
+    store.save_answer(dana, "s01-about-you", "Dana's private answer")
+    store.save_answer(lee, "s01-about-you", "Lee's private answer")
+    monkeypatch.setenv("ADAPTIVE_POLICING_DB_URL", store.url)
+    for who, mine in ((dana, "Dana's"), (lee, "Lee's")):
+        session.set_current_trainee(None)
+        monkeypatch.setenv(session.TOKEN_ENV, who.token)  # the page's ?t= token
+        widget = DiscussionPrompt("s01-about-you", "Who are you?", store=store)
+        assert widget.participant.trainee == who
+        assert widget.text.value == f"{mine} private answer"  # never the other trainee's
+        widget.value = f"{mine} second answer"
+        assert widget.save()
+    assert store.latest_answer(dana, "s01-about-you").value == "Dana's second answer"
+    assert store.latest_answer(lee, "s01-about-you").value == "Lee's second answer"
+    assert [a.value for a in store.answer_history(lee, "s01-about-you")] == [
+        "Lee's private answer", "Lee's second answer"]
+
+
+def measure_delays(store: ResponseStore, trainees: int, refresh: float = 1.0) -> list[float]:
+    """Seconds from each simulated trainee's save to the console showing it (saves from threads)."""
+    course = store.create_class()
+    people = [store.sign_in(course.code, f"Trainee {n}", f"B{n}") for n in range(trainees)]
+    console = Console(store=store, refresh_seconds=refresh)
+    try:
+        console._reload_classes(select=course.id)
+        console.question.value = "s01-about-you"
+        saved_at: dict[str, float] = {}
+        seen_at: dict[str, float] = {}
+
+        def seen(change: dict[str, object]) -> None:
+            now = time.monotonic()
+            for marker in list(saved_at):
+                if marker not in seen_at and marker in str(change["new"]):
+                    seen_at[marker] = now
+
+        console.results.observe(seen, names="value")
+
+        def answer(n: int) -> None:
+            time.sleep(0.05 * n)
+            marker = f"marker-{n}-{time.monotonic_ns()}"
+            store.save_answer(people[n], "s01-about-you", marker)
+            saved_at[marker] = time.monotonic()
+
+        threads = [threading.Thread(target=answer, args=(n,)) for n in range(trainees)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        deadline = time.monotonic() + 10
+        while len(seen_at) < trainees and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(seen_at) == trainees, f"only {len(seen_at)} of {trainees} answers appeared"
+        return [seen_at[m] - saved_at[m] for m in saved_at]
+    finally:
+        console.stop()
+
+
+@pytest.mark.parametrize("trainees", [3, 30])
+def test_answers_appear_within_two_seconds_of_saving(store: ResponseStore, trainees: int) -> None:
+    delays = measure_delays(store, trainees)
+    print(f"\n{trainees} simulated trainees: save→console delay "
+          f"max {max(delays):.2f} s, mean {sum(delays) / len(delays):.2f} s")
+    assert max(delays) < 2.0

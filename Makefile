@@ -7,12 +7,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help install system-deps serve test grade release lab bench clean
+.PHONY: help install system-deps serve test grade release formgrader lab bench clean
 
 help:
 	@echo "make serve   serve the course (trainee and instructor servers)"
 	@echo "make test    install everything the tests need (Chromium, PostgreSQL) and run them"
 	@echo "make grade   autograde the assessment, write feedback and reports"
+	@echo "make formgrader  open nbgrader's formgrader to grade written answers by hand"
+	@echo "make release regenerate exercises/ from solutions/"
 	@echo "make lab     open JupyterLab for authoring"
 	@echo "make bench   run the benchmarks"
 
@@ -38,6 +40,9 @@ grade: install
 
 release: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/adaptive-policing release
+
+formgrader: install
+	cd grading && PATH="$(CURDIR)/$(BIN):$$PATH" $(CURDIR)/$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1
 
 lab: install
 	$(BIN)/jupyter lab

@@ -38,6 +38,12 @@ SERVED_FOLDERS: dict[Role, tuple[str, ...]] = {
     "trainee": ("course", "exercises"),
     "instructor": ("course", "exercises", "solutions"),
 }
+#: Folders left out of a role's tree: trainees take the assessment through its
+#: page (course/09-assessment-of-learning), never by opening the released notebook.
+EXCLUDED_FOLDERS: dict[Role, tuple[str, ...]] = {
+    "trainee": ("exercises/assessment",),
+    "instructor": (),
+}
 #: The page ``/`` leads to.
 LANDING_PAGES: dict[Role, str] = {
     "trainee": "course/00-start.ipynb",
@@ -86,7 +92,11 @@ def build_serving_tree(settings: config.Settings, role: Role) -> Path:
         for directory, subdirs, files in os.walk(source, followlinks=False):
             here = Path(directory)
             subdirs[:] = [
-                name for name in subdirs if not name.startswith(".") and not (here / name).is_symlink()
+                name
+                for name in subdirs
+                if not name.startswith(".")
+                and not (here / name).is_symlink()
+                and (here / name).relative_to(settings.home).as_posix() not in EXCLUDED_FOLDERS[role]
             ]
             for name in files:
                 path = here / name

@@ -86,6 +86,7 @@ DENIED = [
     "/voila/render/course/..%2f..%2fsolutions%2fsecret.ipynb",
     "/voila/render/%2e%2e%2fsolutions/secret.ipynb",
     "/voila/render/grading/nbgrader_config.py",
+    "/voila/render/exercises/assessment/adaptive-policing-assessment/assessment.ipynb",
     "/voila/files/grading/nbgrader_config.py",
     "/voila/files/course/helper.py",
     "/voila/files/course/01-introductions.ipynb",
@@ -117,3 +118,9 @@ def test_listings_show_only_trainee_material(planted_server: LiveServer) -> None
         assert status == 200, path
         for hidden in ("solutions", "grading", "linked", "helper.py", "plan.yaml", SECRET):
             assert hidden not in body, f"{path} shows {hidden}"
+
+
+def test_the_released_assessment_is_taken_through_its_page_only(planted_server: LiveServer) -> None:
+    status, body, _ = raw_get(planted_server, "/voila/api/contents/exercises")
+    assert status == 200
+    assert "activities" in body and "assessment" not in body

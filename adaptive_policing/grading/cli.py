@@ -1,0 +1,116 @@
+"""Command-line commands for the assessment: ``grade`` and ``report``.
+
+``adaptive_policing.cli`` registers them on ``adaptive-policing``; each also
+runs on its own: ``python -m adaptive_policing.grading.cli grade``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .. import config
+from ..store import ResponseStore
+from .course import NOTEBOOK_TIMEOUT_ENV, GradingPaths
+from .reports import PASS_PERCENT
+
+if TYPE_CHECKING:
+    from .pipeline import GradeRun
+
+console = Console()
+
+STATUS_WORDS = {
+    "graded": "[green]graded[/green]",
+    "tampered": "[yellow]graded, locked cells were tampered with[/yellow]",
+    "timed out": "[yellow]graded, stopped at the time limit[/yellow]",
+    "broken": "[red]BROKEN: not graded[/red]",
+    "rejected": "[red]REJECTED: not run[/red]",
+    "error": "[red]nbgrader failed[/red]",
+}
+
+
+@click.command()
+@click.option("--workers", default=2, show_default=True, help="Notebooks graded at once (one per core).")
+@click.option("--timeout", "notebook_timeout", default=120, show_default=True,
+              help="Seconds one submission may run in total before it is cut off.")
+@click.option("--pass-percent", default=PASS_PERCENT, show_default=True, help="Passing mark, percent of all points.")
+@click.option("--regrade", is_flag=True, help="Grade every submission again, not only new ones.")
+def grade(workers: int, notebook_timeout: int, pass_percent: float, regrade: bool) -> None:
+    """Autograde new submissions, then write feedback, exports and charts to grading/reports/."""
+    from .pipeline import grade as run_grade
+
+    os.environ[NOTEBOOK_TIMEOUT_ENV] = str(notebook_timeout)
+    paths = GradingPaths.default()
+    store = ResponseStore(config.settings().db_url)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("Checking the gradebook", total=None)
+
+        def started(total: int) -> None:
+            progress.update(task, description="Grading submissions", total=total, completed=0)
+
+        def finished(student: str, outcome: str) -> None:
+            progress.update(task, advance=1)
+            if outcome != "graded":
+                progress.console.print(f"  {student}: {STATUS_WORDS.get(outcome, outcome)}")
+
+        run = run_grade(paths, store=store, workers=workers, pass_percent=pass_percent, regrade=regrade,
+                        on_start=started, on_done=finished)
+        progress.update(task, description="Done")
+    store.close()
+    _print_run(run, paths)
+
+
+def _print_run(run: GradeRun, paths: GradingPaths) -> None:
+    table = Table(title=f"Graded in {run.seconds:.1f} s", show_lines=False)
+    table.add_column("Trainee (student id)")
+    table.add_column("Result")
+    table.add_column("Details")
+    for r in run.results:
+        table.add_row(r.student, STATUS_WORDS.get(r.status, r.status), "; ".join(r.problems))
+    if run.results:
+        console.print(table)
+    else:
+        console.print("No new submissions.")
+    if run.unchanged:
+        console.print(f"{len(run.unchanged)} earlier submission(s) unchanged, not graded again.")
+    if run.manual_pending:
+        console.print(f"[bold]{len(run.manual_pending)} trainee(s) have written answers to grade by hand[/bold] in "
+                      "formgrader; the rubric is in grading/reports/rubric.md.")
+    console.print(f"Reports: {paths.reports}")
+
+
+@click.command()
+@click.option("--pass-percent", default=PASS_PERCENT, show_default=True, help="Passing mark, percent of all points.")
+def report(pass_percent: float) -> None:
+    """Rewrite the exports and charts from the gradebook (after grading by hand in formgrader)."""
+    from .course import nbgrader_api
+    from .pipeline import write_reports
+    from ..assessment.questions import ASSIGNMENT
+
+    paths = GradingPaths.default()
+    store = ResponseStore(config.settings().db_url)
+    with console.status("Writing feedback and reports…"):
+        if (paths.root / "autograded").is_dir():
+            nbgrader_api(paths).generate_feedback(ASSIGNMENT, None, force=True)
+        written = write_reports(paths, store, pass_percent=pass_percent)
+    store.close()
+    for name, path in written.items():
+        console.print(f"{name}: {path}")
+
+
+@click.group()
+def main() -> None:
+    """The assessment's commands."""
+
+
+main.add_command(grade)
+main.add_command(report)
+
+if __name__ == "__main__":
+    main()

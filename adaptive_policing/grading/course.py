@@ -1,0 +1,168 @@
+"""nbgrader for the assessment: where the course root is, its configuration, the release.
+
+The course root is ``grading/`` and its configuration ``grading/nbgrader_config.py``
+(committed; plain ``nbgrader`` commands run from that folder). The project's
+commands load that same file and may point the course root elsewhere, as the
+tests do, with :class:`GradingPaths`.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config, PyFileConfigLoader
+
+from .. import config
+from ..assessment.questions import ASSIGNMENT, NOTEBOOK
+from ..assessment.submission import GRADING_DIR_ENV
+
+CONFIG_FILE = "nbgrader_config.py"
+NOTEBOOK_TIMEOUT_ENV = "ADAPTIVE_POLICING_NOTEBOOK_TIMEOUT"
+"""Seconds one submission may run in total; overrides the configuration (``grade --timeout``)."""
+
+
+class GradingError(RuntimeError):
+    """nbgrader could not do what was asked; the message says what happened."""
+
+
+@dataclass(frozen=True)
+class GradingPaths:
+    """The nbgrader course root, the authored source and the release folder."""
+
+    root: Path
+    source: Path
+    release: Path
+
+    @classmethod
+    def default(cls) -> "GradingPaths":
+        home = config.settings().home
+        root = Path(os.environ.get(GRADING_DIR_ENV) or home / "grading")
+        return cls(root=root, source=home / "solutions" / "assessment", release=home / "exercises" / "assessment")
+
+    @classmethod
+    def under(cls, home: Path) -> "GradingPaths":
+        return cls(home / "grading", home / "solutions" / "assessment", home / "exercises" / "assessment")
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.root / 'gradebook.db'}"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def submitted(self, student: str) -> Path:
+        return self.root / "submitted" / student / ASSIGNMENT
+
+    def autograded(self, student: str) -> Path:
+        return self.root / "autograded" / student / ASSIGNMENT
+
+    def feedback(self, student: str) -> Path:
+        return self.root / "feedback" / student / ASSIGNMENT
+
+    def release_notebook(self) -> Path:
+        return self.release / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+
+    def source_notebook(self) -> Path:
+        return self.source / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+
+
+def tools_on_path() -> None:
+    """Put this Python's ``bin`` on PATH: nbgrader runs ``alembic`` as a subprocess."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def committed_config_file() -> Path:
+    return config.settings().home / "grading" / CONFIG_FILE
+
+
+def nbgrader_config(paths: GradingPaths) -> Config:
+    """The committed ``nbgrader_config.py`` with the course root and folders of ``paths``."""
+    file = paths.root / CONFIG_FILE
+    if not file.exists():
+        file = committed_config_file()
+    loaded = PyFileConfigLoader(file.name, path=str(file.parent)).load_config()
+    cfg = Config(loaded)
+    cfg.CourseDirectory.root = str(paths.root)
+    cfg.CourseDirectory.source_directory = str(paths.source)
+    cfg.CourseDirectory.release_directory = str(paths.release)
+    cfg.CourseDirectory.submitted_directory = "submitted"
+    cfg.CourseDirectory.autograded_directory = "autograded"
+    cfg.CourseDirectory.feedback_directory = "feedback"
+    cfg.CourseDirectory.db_url = paths.db_url
+    cfg.NbGraderAPI.log_level = "ERROR"
+    if os.environ.get(NOTEBOOK_TIMEOUT_ENV):
+        cfg.DeadlineExecute.notebook_timeout = int(os.environ[NOTEBOOK_TIMEOUT_ENV])
+    return cfg
+
+
+def nbgrader_api(paths: GradingPaths, cfg: Config | None = None) -> NbGraderAPI:
+    """nbgrader's Python API on the course root of ``paths``."""
+    tools_on_path()
+    paths.root.mkdir(parents=True, exist_ok=True)
+    cfg = cfg or nbgrader_config(paths)
+    coursedir = CourseDirectory(config=cfg)
+    return NbGraderAPI(coursedir=coursedir, config=cfg)
+
+
+def _generate(paths: GradingPaths, release_dir: Path) -> Path:
+    api = nbgrader_api(GradingPaths(paths.root, paths.source, release_dir))
+    result = api.generate_assignment(ASSIGNMENT, force=True, create=True)
+    if not result.get("success"):
+        raise GradingError(f"nbgrader generate_assignment failed:\n{result.get('error') or result.get('log')}")
+    return release_dir / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+
+
+def generate_release(paths: GradingPaths) -> Path:
+    """Run ``nbgrader generate_assignment``: the release lands in ``paths.release``.
+
+    Also records the assignment (its cells, points and checksums) in the gradebook.
+    """
+    return _generate(paths, paths.release)
+
+
+def release_is_current(paths: GradingPaths) -> bool:
+    """Regenerate the release in a scratch folder and compare it with ``paths.release``."""
+    with tempfile.TemporaryDirectory(prefix="ap-release-") as scratch:
+        scratch_paths = GradingPaths(Path(scratch) / "root", paths.source, Path(scratch) / "release")
+        fresh = _generate(scratch_paths, scratch_paths.release)
+        current = paths.release_notebook()
+        return current.exists() and filecmp.cmp(fresh, current, shallow=False)
+
+
+def ensure_gradebook(paths: GradingPaths) -> None:
+    """Make sure the gradebook knows the assignment as the source defines it now.
+
+    ``generate_assignment`` writes into ``<root>/release`` (git-ignored) so the
+    committed release in ``exercises/`` is never touched by grading.
+    """
+    stamp = paths.root / ".source-checksum"
+    digest = _digest(paths.source_notebook())
+    if stamp.exists() and stamp.read_text() == digest and (paths.root / "gradebook.db").exists():
+        return
+    _generate(paths, paths.root / "release")
+    stamp.write_text(digest)
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def copy_config(paths: GradingPaths) -> None:
+    """Put the committed configuration into another course root (used by tests and the benchmark)."""
+    paths.root.mkdir(parents=True, exist_ok=True)
+    target = paths.root / CONFIG_FILE
+    if not target.exists():
+        shutil.copyfile(committed_config_file(), target)

@@ -1,0 +1,308 @@
+"""``adaptive-policing grade``: autograde new submissions, write feedback, exports and charts.
+
+One run:
+
+1. makes sure the gradebook knows the assignment as ``solutions/`` defines it;
+2. finds every submission that is new or changed since the last run;
+3. checks each one (:mod:`.checks`): a broken file is listed as
+   broken, a notebook holding anything the assessment page never writes is
+   rejected without running, tampered locked cells are flagged (nbgrader
+   restores them and grades);
+4. registers each trainee's name in the gradebook, then autogrades the rest
+   with nbgrader and writes each one's feedback HTML (hidden tests and
+   tracebacks removed), on two worker processes by default, with a progress
+   bar, a per-cell and a per-notebook time limit, going on past any failure;
+5. rewrites feedback for trainees graded in earlier runs (their written
+   answers may have been graded by hand since), then nbgrader's scores CSV,
+   the POST roster, the item analysis and the charts under ``grading/reports/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from ..assessment.questions import ASSIGNMENT, NOTEBOOK
+from ..assessment.submission import free_text_markdown
+from .course import GradingError, GradingPaths, ensure_gradebook, nbgrader_api, tools_on_path
+from .checks import SubmissionCheck, check_submission
+from .execute import timed_out
+from .reports import (
+    PASS_PERCENT,
+    export_item_analysis,
+    export_roster,
+    export_rubric,
+    export_scores,
+    gradebook_scores,
+    item_statistics,
+    load_status,
+    release_questions,
+    save_status,
+    section_mastery,
+    trainees_by_student,
+)
+from ..store import ResponseStore
+
+Progress = Callable[[str, str], None]
+"""Called with (student id, outcome) as each submission finishes."""
+
+
+@dataclass
+class StudentResult:
+    student: str
+    status: str
+    problems: list[str] = field(default_factory=list)
+    timestamp: str = ""
+
+
+@dataclass
+class GradeRun:
+    """What one ``grade`` run did."""
+
+    results: list[StudentResult]
+    unchanged: list[str]
+    reports: dict[str, Path]
+    seconds: float
+    manual_pending: list[str] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[StudentResult]:
+        return [r for r in self.results if r.status == status]
+
+
+def submitted_students(paths: GradingPaths) -> list[str]:
+    folder = paths.root / "submitted"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / ASSIGNMENT).is_dir() and not p.name.startswith("."))
+
+
+def submission_timestamp(paths: GradingPaths, student: str) -> str:
+    stamp = paths.submitted(student) / "timestamp.txt"
+    if stamp.exists():
+        return stamp.read_text().strip()
+    notebook = paths.submitted(student) / f"{NOTEBOOK}.ipynb"
+    return f"mtime {notebook.stat().st_mtime_ns}" if notebook.exists() else "missing"
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    cleaned = "".join(ch for ch in name if ch not in "<>&\"`\\")
+    first, _, last = cleaned.strip().rpartition(" ")
+    return (first, last) if first else (last, "")
+
+
+def register_students(paths: GradingPaths, students: list[str], store: ResponseStore | None) -> None:
+    """Give each student in the gradebook the trainee's name (markup characters removed)."""
+    people = trainees_by_student(store)
+    with Gradebook(paths.db_url) as gb:
+        for sid in students:
+            found = people.get(sid)
+            if found is None:
+                gb.update_or_create_student(sid)
+                continue
+            first, last = _split_name(found[1].name)
+            gb.update_or_create_student(sid, first_name=first, last_name=last)
+
+
+def _escape_free_text(paths: GradingPaths, student: str, check: SubmissionCheck) -> None:
+    """Rewrite free text that is not literal text; keep the original file in history."""
+    folder = paths.submitted(student)
+    notebook_path = folder / f"{NOTEBOOK}.ipynb"
+    keep = paths.root / "history" / student / ASSIGNMENT / f"original-{int(time.time())}"
+    keep.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(notebook_path, keep / notebook_path.name)
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in check.unescaped_text:
+            cell.source = free_text_markdown(cell.source)
+    nbformat.write(notebook, notebook_path)
+    check.problems.append("written answers were re-escaped as plain text")
+
+
+def _autograde_in_process(paths: GradingPaths, students: list[str], done: Progress) -> dict[str, dict[str, Any]]:
+    api = nbgrader_api(paths)
+    outcomes = {}
+    for sid in students:
+        outcomes[sid] = _autograde_one(api, paths, sid)
+        done(sid, outcomes[sid]["status"])
+    return outcomes
+
+
+def _autograde_one(api: Any, paths: GradingPaths, sid: str) -> dict[str, Any]:
+    result = api.autograde(ASSIGNMENT, sid, force=True, create=True)
+    graded = paths.autograded(sid) / f"{NOTEBOOK}.ipynb"
+    if not result.get("success") or not graded.exists():
+        log = (result.get("error") or result.get("log") or "").strip().splitlines()
+        return {"status": "error", "problems": ["nbgrader could not grade it: " + (log[-1] if log else "unknown error")]}
+    outcome: dict[str, Any] = {"status": "graded", "problems": []}
+    if timed_out(nbformat.read(graded, as_version=4)):
+        outcome = {"status": "timed out", "problems": ["grading stopped at the time limit; unfinished questions score 0"]}
+    feedback = api.generate_feedback(ASSIGNMENT, sid, force=True)
+    if not feedback.get("success"):
+        outcome["problems"].append("feedback could not be written")
+    return outcome
+
+
+def _autograde_in_workers(
+    paths: GradingPaths, students: list[str], workers: int, done: Progress
+) -> dict[str, dict[str, Any]]:
+    """Autograde in ``workers`` processes (each runs nbgrader on its share, one notebook at a time)."""
+    shares = [students[i::workers] for i in range(workers)]
+    env = {**os.environ}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "adaptive_policing.grading.worker", str(paths.root), str(paths.source),
+             str(paths.release), *share],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+        )
+        for share in shares if share
+    ]
+    outcomes: dict[str, dict[str, Any]] = {}
+    try:
+        import selectors
+
+        selector = selectors.DefaultSelector()
+        for proc in procs:
+            selector.register(proc.stdout, selectors.EVENT_READ, proc)
+        open_streams = len(procs)
+        while open_streams:
+            for key, _ in selector.select():
+                line = key.fileobj.readline()
+                if not line:
+                    selector.unregister(key.fileobj)
+                    open_streams -= 1
+                    continue
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
+                outcomes[message["student"]] = {"status": message["status"], "problems": message["problems"]}
+                done(message["student"], message["status"])
+        for proc in procs:
+            proc.wait()
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    for sid in students:
+        if sid not in outcomes:
+            outcomes[sid] = {"status": "error", "problems": ["the grading worker stopped before grading it"]}
+            done(sid, "error")
+    return outcomes
+
+
+def grade(
+    paths: GradingPaths | None = None,
+    *,
+    store: ResponseStore | None = None,
+    workers: int = 1,
+    pass_percent: float = PASS_PERCENT,
+    regrade: bool = False,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Progress | None = None,
+) -> GradeRun:
+    """Grade every new submission and write feedback and reports; see the module docstring."""
+    started = time.monotonic()
+    paths = paths or GradingPaths.default()
+    tools_on_path()
+    ensure_gradebook(paths)
+    release = nbformat.read(paths.root / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
+    status = load_status(paths)
+    students = submitted_students(paths)
+    new = [s for s in students if regrade or status.get(s, {}).get("timestamp") != submission_timestamp(paths, s)]
+    unchanged = [s for s in students if s not in new]
+    register_students(paths, students, store)
+
+    results: list[StudentResult] = []
+    to_grade: list[str] = []
+    checks: dict[str, SubmissionCheck] = {}
+    for sid in new:
+        check = check_submission(paths.submitted(sid) / f"{NOTEBOOK}.ipynb", release)
+        if check.unescaped_text and check.gradable:
+            _escape_free_text(paths, sid, check)
+        checks[sid] = check
+        if check.gradable:
+            to_grade.append(sid)
+    if on_start:
+        on_start(len(new))
+    done = on_done or (lambda _sid, _outcome: None)
+    for sid in new:
+        if not checks[sid].gradable:
+            done(sid, checks[sid].status)
+    if workers > 1 and len(to_grade) > 1:
+        outcomes = _autograde_in_workers(paths, to_grade, min(workers, len(to_grade)), done)
+    else:
+        outcomes = _autograde_in_process(paths, to_grade, done)
+
+    for sid in new:
+        check = checks[sid]
+        stamp = submission_timestamp(paths, sid)
+        if not check.gradable:
+            results.append(StudentResult(sid, check.status, check.problems, stamp))
+            continue
+        outcome = outcomes[sid]
+        state = outcome["status"]
+        if state == "graded" and check.status == "tampered":
+            state = "tampered"
+        results.append(StudentResult(sid, state, [*check.problems, *outcome["problems"]], stamp))
+    for r in results:
+        status[r.student] = {"status": r.status, "problems": r.problems, "timestamp": r.timestamp}
+    for sid in list(status):
+        if sid not in students:
+            del status[sid]
+
+    reports: dict[str, Path] = {"status": save_status(paths, status)}
+    graded_students = [s for s in students if status.get(s, {}).get("status") in ("graded", "tampered", "timed out")]
+    # Feedback for trainees graded in earlier runs: a grader may have graded their written answers since.
+    earlier = [s for s in graded_students if s not in outcomes and paths.autograded(s).exists()]
+    if earlier:
+        api = nbgrader_api(paths)
+        for sid in earlier:
+            feedback = api.generate_feedback(ASSIGNMENT, sid, force=True)
+            if not feedback.get("success"):
+                raise GradingError(f"nbgrader generate_feedback failed:\n{feedback.get('error') or feedback.get('log')}")
+    reports.update(write_reports(paths, store, status, pass_percent))
+    scores = gradebook_scores(paths)
+    pending = sorted(s for s, sc in scores.items() if sc.needs_manual_grade and s in graded_students)
+    return GradeRun(results, unchanged, reports, time.monotonic() - started, pending)
+
+
+def write_reports(
+    paths: GradingPaths,
+    store: ResponseStore | None,
+    status: dict[str, dict[str, Any]] | None = None,
+    pass_percent: float = PASS_PERCENT,
+) -> dict[str, Path]:
+    """All exports and charts from the gradebook as it stands (``adaptive-policing report``)."""
+    from .charts import score_distribution, section_mastery_chart
+
+    status = load_status(paths) if status is None else status
+    paths.reports.mkdir(parents=True, exist_ok=True)
+    scores = {
+        sid: sc for sid, sc in gradebook_scores(paths).items()
+        if status.get(sid, {}).get("status") not in ("broken", "rejected")
+    }
+    questions = release_questions(paths)
+    stats = item_statistics(questions, scores)
+    mastery = section_mastery(stats)
+    items, sections = export_item_analysis(paths, stats, mastery)
+    return {
+        "scores": export_scores(paths),
+        "roster": export_roster(paths, store, scores, status, pass_percent),
+        "item_analysis": items,
+        "section_mastery": sections,
+        "rubric": export_rubric(paths),
+        "score_chart": score_distribution([s.percent for s in scores.values()], pass_percent,
+                                          paths.reports / "score-distribution.png"),
+        "mastery_chart": section_mastery_chart(mastery, paths.reports / "section-mastery.png"),
+    }

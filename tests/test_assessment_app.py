@@ -1,0 +1,98 @@
+"""The assessment app headlessly: answers saved as they change, restored on reload, submitted to nbgrader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from adaptive_policing.assessment.app import AssessmentApp
+from adaptive_policing.assessment.submission import GRADING_DIR_ENV
+from adaptive_policing.grading.checks import check_submission
+from adaptive_policing.store import ClassSession, ResponseStore
+
+from .fixtures.assessment import submissions as fx
+
+RELEASE = fx.REPO / "exercises/assessment/adaptive-policing-assessment/assessment.ipynb"
+
+
+@pytest.fixture
+def grading_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "grading"
+    monkeypatch.setenv(GRADING_DIR_ENV, str(root))
+    return root
+
+
+def _app(store: ResponseStore, trainee) -> AssessmentApp:
+    return AssessmentApp(store=store, trainee=trainee, release_path=RELEASE)
+
+
+def test_controls_answer_and_progress(store: ResponseStore, classroom: ClassSession, grading_root: Path) -> None:
+    trainee = store.sign_in(classroom.code, "Alex Rivera", "4821")
+    app = _app(store, trainee)
+    assert app.progress.max == len(app.questions) and app.progress.value == 0
+    first = app.controls["intro_reasons_for_class"]
+    first.checks[1].value = True
+    assert app.answers["intro_reasons_for_class"] == [first.checks[1].description]
+    radio = app.controls["one_customer"].radio
+    radio.value = "The one who's being served right now"
+    order = app.controls["anatomy_of_a_call_order"]
+    assert app.answers.get("anatomy_of_a_call_order") is None  # untouched order is not an answer
+    order.move(1, -1)
+    assert app.answers["anatomy_of_a_call_order"][0] == order.question.options[1]
+    app.controls["last_matching"].drops["L"].value = "Listen"
+    assert app.answers["last_matching"] == {"L": "Listen"}
+    app.controls["free_alternative_yes"].text.value = "<script>x</script>"
+    assert app.progress.value == 5
+    app.go_to(3)
+    assert "Question 4 of" in app.heading.value and "4 of" in app.progress_text.value
+
+
+def test_answers_come_back_after_closing_the_page(store: ResponseStore, classroom: ClassSession, grading_root: Path) -> None:
+    trainee = store.sign_in(classroom.code, "Alex Rivera", "4821")
+    app = _app(store, trainee)
+    app.controls["one_customer"].radio.value = "The chief of police"
+    app.controls["three_rs_matching"].drops["Respect"].value = app.controls["three_rs_matching"].question.options[1]
+    app.controls["free_complaint_process"].text.value = "Listen first."
+    again = _app(store, trainee)
+    assert again.controls["one_customer"].radio.value == "The chief of police"
+    assert again.controls["free_complaint_process"].text.value == "Listen first."
+    assert again.answers == app.answers and again.progress.value == 3
+
+
+def test_a_forged_choice_is_refused(store: ResponseStore, classroom: ClassSession, grading_root: Path) -> None:
+    trainee = store.sign_in(classroom.code, "Alex Rivera", "4821")
+    app = _app(store, trainee)
+    assert not app.answer("one_customer", "'); import os; os.system('touch /tmp/pwned') #")
+    assert app.status.kind == "error" and "one_customer" not in app.answers
+
+
+def test_review_then_submit_writes_an_nbgrader_submission(store: ResponseStore, classroom: ClassSession,
+                                                          grading_root: Path) -> None:
+    trainee = store.sign_in(classroom.code, "Alex <b>Rivera</b>", "4821")
+    app = _app(store, trainee)
+    for qid, value in fx.solution_answers().items():
+        assert app.answer(qid, value)
+    app.answer("free_alternative_yes", "<img src=x onerror=alert(1)>")
+    app.show_review()
+    assert "1 question is not answered" in app.heading.value
+    assert "&lt;img src=x" in app.heading.value and "<img" not in app.heading.value
+    assert app.submit()
+    folder = grading_root / "submitted" / f"{classroom.code}-b4821" / "adaptive-policing-assessment"
+    assert (folder / "timestamp.txt").exists()
+    notebook = nbformat.read(folder / "assessment.ipynb", as_version=4)
+    assert check_submission(folder / "assessment.ipynb", fx.release()).status == "ok"
+    sources = [c.source for c in notebook.cells]
+    assert "one_customer = \"The one who's being served right now\"" in sources
+    assert "    <img src=x onerror=alert(1)>" in sources
+    assert store.latest_answer(trainee, "assessment-submitted:adaptive-policing-assessment") is not None
+    assert "submitted" in _app(store, trainee).status.text
+
+
+def test_preview_without_sign_in_saves_and_submits_nothing(store: ResponseStore, grading_root: Path) -> None:
+    app = AssessmentApp(store=store, trainee=None, release_path=RELEASE)
+    app.controls["one_customer"].radio.value = "The chief of police"
+    assert not app.submit()
+    assert "not signed in" in app.status.text
+    assert not grading_root.exists()

@@ -1,0 +1,82 @@
+"""End to end in Chromium: a trainee signs in, takes the assessment, and `grade` puts the score in the roster."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from adaptive_policing.assessment.submission import GRADING_DIR_ENV
+from adaptive_policing.grading.course import GradingPaths, copy_config
+
+from .conftest import REPO, LiveServer, start_server, stop_process_tree
+from .test_browser import shot, sign_in, wait_for_widgets
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+@pytest.fixture(scope="module")
+def assessment_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
+    """A trainee server whose kernels write submissions to a throwaway nbgrader course root."""
+    var = tmp_path_factory.mktemp("assessment-var")
+    grading = var / "grading"
+    copy_config(GradingPaths(grading, REPO / "solutions" / "assessment", REPO / "exercises" / "assessment"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(GRADING_DIR_ENV, str(grading))
+        server = start_server("trainee", var)
+    yield server, grading
+    stop_process_tree(server.process)
+
+
+def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
+    page: Page, assessment_server: tuple[LiveServer, Path]
+) -> None:
+    server, grading = assessment_server
+    store = server.store()
+    course = store.create_class(location="Room C", instructor="Sgt. Example")
+    sign_in(page, server, course, "Robin Diaz", "7001")
+    token = store.sign_in(course.code, "Robin Diaz", "7001").token  # the same trainee, as the page knows them
+    page.goto(server.url(f"/voila/render/course/09-assessment-of-learning.ipynb?t={token}"))
+    wait_for_widgets(page)
+    app = page.locator(".ap-assessment")
+    expect(app.get_by_role("heading", name="Question 1 of 26")).to_be_visible()
+    for reason in ("There has been no customer-service training specific to law enforcement",
+                   "There are no clearly defined expectations for service delivery by police officers",
+                   "There are no industry standards for interactions"):
+        app.get_by_label(reason).check()
+    expect(app.get_by_text("· 1 of 26 answered")).to_be_visible()
+    app.get_by_role("button", name="Next").click()
+    app.get_by_label("Participate and give feedback").check()
+    expect(app.get_by_text("· 2 of 26 answered")).to_be_visible()
+    expect(app.get_by_text("Answer saved")).to_be_visible()
+
+    page.reload()  # closed mid-way and came back: the answers are still there
+    wait_for_widgets(page)
+    app = page.locator(".ap-assessment")
+    expect(app.get_by_text("· 2 of 26 answered")).to_be_visible()
+    app.get_by_role("button", name="Next").click()
+    expect(app.get_by_label("Participate and give feedback")).to_be_checked()
+
+    app.get_by_role("button", name="Review answers").click()
+    expect(app.get_by_text("24 questions are not answered")).to_be_visible()
+    shot(page, "assessment-review")
+    app.get_by_role("button", name="Submit assessment").click()
+    expect(app.get_by_role("heading", name="Assessment submitted")).to_be_visible()
+
+    env = {**os.environ, GRADING_DIR_ENV: str(grading), "ADAPTIVE_POLICING_DB_URL": server.db_url,
+           "ADAPTIVE_POLICING_HOME": str(REPO),
+           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]}
+    done = subprocess.run([sys.executable, "-m", "adaptive_policing.grading.cli", "grade"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = list(csv.DictReader((grading / "reports" / "roster.csv").open()))
+    mine = next(r for r in rows if r["trainee_number"] == "7001" and r["class_code"] == course.code)
+    assert (mine["trainee_name"], mine["attended"], mine["assessment_completed"]) == ("Robin Diaz", "yes", "yes")
+    assert mine["score"] == "3" and mine["passed"] == "no"
+    store.close()

@@ -1,0 +1,261 @@
+"""Grading, end to end through nbgrader: fixture submissions give exact scores or flags.
+
+One course root is graded once per module (ten submissions, two workers);
+each test then checks one promise against the gradebook, the feedback HTML,
+formgrader's rendering and the exports.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbconvert.exporters import HTMLExporter
+from nbgrader.api import Gradebook
+
+from adaptive_policing.assessment.questions import ASSIGNMENT
+from adaptive_policing.grading.course import GradingPaths, nbgrader_api
+from adaptive_policing.grading.execute import DeadlineExecute, timed_out
+from adaptive_policing.grading.pipeline import GradeRun, grade, write_reports
+from adaptive_policing.grading.reports import spreadsheet_safe
+from adaptive_policing.store import ResponseStore
+
+from .fixtures.assessment import submissions as fx
+
+AUTO_POINTS = 35.0
+ALL_POINTS = 41.0
+
+
+@dataclass
+class Graded:
+    paths: GradingPaths
+    run: GradeRun
+    store: ResponseStore
+    code: str
+    marker: Path
+
+    def sid(self, n: int) -> str:
+        return f"{self.code}-b{n}"
+
+    def result(self, n: int):
+        return next(r for r in self.run.results if r.student == self.sid(n))
+
+    def score(self, n: int) -> float:
+        with Gradebook(self.paths.db_url) as gb:
+            return float(gb.find_submission(ASSIGNMENT, self.sid(n)).score)
+
+    def feedback(self, n: int) -> str:
+        return (self.paths.feedback(self.sid(n)) / "assessment.html").read_text()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
+    tmp = tmp_path_factory.mktemp("grading")
+    paths = fx.course_root(tmp)
+    store = ResponseStore(f"sqlite:///{tmp / 'responses.sqlite3'}")
+    session = store.create_class(location="Room 1", instructor="Sgt. Example")
+    code = session.code
+    names = {1: "Alex Rivera", 2: "Sam Okafor", 3: "=HYPERLINK(\"http://x\")", 4: "Jo <b>Bold</b> Lee", 11: "Pat Absent"}
+    for badge, name in names.items():
+        store.sign_in(code, name, str(badge))
+    marker = tmp / "pwned"
+    payloads = fx.fixture("payloads.json")
+    right = {**fx.solution_answers(), **fx.FREE_TEXT_RIGHT}
+    wrong = fx.fixture("answers-all-wrong.json")
+    sid = lambda n: f"{code}-b{n}"  # noqa: E731
+    fx.submit(paths, sid(1), fx.filled(right))
+    fx.submit(paths, sid(2), fx.release())
+    fx.submit(paths, sid(3), fx.filled(fx.partly_right_answers()))
+    fx.submit(paths, sid(4), fx.filled(wrong))
+    fx.submit_file(paths, sid(5), fx.HERE / "not-json.ipynb")
+    fx.submit(paths, sid(6), fx.without_cell(fx.filled(right), "define_customer_service_answer"))
+    fx.submit(paths, sid(7), fx.with_source(fx.filled(wrong), "define_customer_service", "# nothing to check here"))
+    code_payload = payloads["code"][1].replace("{marker}", str(marker))
+    fx.submit(paths, sid(8), fx.with_source(fx.filled(right), "one_customer_answer", f"one_customer = '{code_payload}'"))
+    markup = payloads["markup"]
+    fx.submit(paths, sid(9), fx.filled({**right, "free_alternative_yes": markup[0], "free_complaint_process": markup[1]}))
+    raw = "\n".join(markup)
+    fx.submit(paths, sid(10), fx.with_source(fx.filled(right), "free_alternative_yes", raw))
+    run = grade(paths, store=store, workers=2)
+    return Graded(paths, run, store, code, marker)
+
+
+def test_solution_scores_full_marks_on_every_autograded_question(graded: Graded) -> None:
+    with Gradebook(graded.paths.db_url) as gb:
+        submission = gb.find_submission(ASSIGNMENT, graded.sid(1))
+        grades = {g.name: g for nb in submission.notebooks for g in nb.grades}
+        auto = {name: g for name, g in grades.items() if not name.startswith("free_")}
+        assert len(auto) >= 20
+        assert all(g.score == g.max_score for g in auto.values()), {n: g.score for n, g in auto.items()}
+        assert submission.score == AUTO_POINTS and submission.max_score == ALL_POINTS
+        assert submission.needs_manual_grade
+    assert graded.result(1).status == "graded"
+
+
+def test_blank_release_scores_zero_without_crashing(graded: Graded) -> None:
+    assert graded.result(2).status == "graded"
+    assert graded.score(2) == 0
+
+
+def test_partly_right_and_all_wrong_give_exact_scores(graded: Graded) -> None:
+    assert graded.score(3) == fx.fixture("answers-partly-right.json")["expected_autograded_score"] == 25
+    assert graded.score(4) == 0
+
+
+def test_not_json_is_listed_as_broken_not_as_did_not_submit(graded: Graded) -> None:
+    broken = graded.result(5)
+    assert broken.status == "broken"
+    assert "not JSON" in broken.problems[0]
+    rows = {r["trainee_number"]: r for r in csv.DictReader(graded.run.reports["roster"].open())}
+    assert rows["5"]["assessment_completed"] == "no: submission file broken"
+
+
+def test_deleted_answer_cell_scores_zero_on_that_question_only(graded: Graded) -> None:
+    assert graded.score(6) == AUTO_POINTS - 1
+    assert any("define_customer_service_answer" in p for p in graded.result(6).problems)
+
+
+def test_tampered_locked_cell_is_flagged_and_restored(graded: Graded) -> None:
+    result = graded.result(7)
+    assert result.status == "tampered"
+    assert "define_customer_service" in " ".join(result.problems)
+    assert graded.score(7) == 0  # the tampered test would have passed; nbgrader's original ran
+
+
+def test_code_in_an_answer_cell_is_rejected_and_never_runs(graded: Graded) -> None:
+    result = graded.result(8)
+    assert result.status == "rejected"
+    assert not graded.marker.exists()
+    assert not graded.paths.autograded(graded.sid(8)).exists()
+
+
+@pytest.mark.parametrize("n", [9, 10])
+def test_markup_in_free_text_is_shown_as_text_in_feedback_and_formgrader(graded: Graded, n: int) -> None:
+    assert graded.result(n).status == "graded"
+    feedback = graded.feedback(n)
+    rendered = HTMLExporter(template_name="formgrade", extra_template_basedirs=[_formgrader_templates()]).from_filename(
+        str(graded.paths.autograded(graded.sid(n)) / "assessment.ipynb"),
+        resources={"assignment_id": ASSIGNMENT, "notebook_id": "assessment", "submission_id": "x", "index": 0,
+                   "total": 1, "base_url": "/", "student": graded.sid(n), "last_name": "", "first_name": "",
+                   "notebook_path": "x"},
+    )[0]
+    for page in (feedback, rendered):
+        assert "document.title=" not in re.sub(r"&\w+;|&#\d+;", "", _live_markup(page))
+        assert "<img src=x" not in page and '<img src="x"' not in page
+        assert 'href="javascript:' not in page
+        assert "example.com/track.png" not in _live_markup(page)
+        assert "&lt;script&gt;" in page
+
+
+def _formgrader_templates() -> str:
+    from nbgrader.server_extensions.formgrader import handlers
+
+    return handlers.template_path
+
+
+def _live_markup(page: str) -> str:
+    """The page without text content inside <pre>/<code> blocks, where escaped trainee text lives."""
+    return re.sub(r"<pre>.*?</pre>", "", page, flags=re.S)
+
+
+def test_feedback_shows_answers_and_scores_but_no_hidden_test(graded: Graded) -> None:
+    for n in (1, 2, 3, 4, 6, 7):
+        page = graded.feedback(n)
+        assert "HIDDEN TESTS" not in page
+        assert "The points earned" not in page and "float(" not in page
+        assert "most recent call last" not in page and "AssertionError" not in page and "NameError" not in page
+    # The autograded notebook behind the feedback does hold the hidden tests: the feedback step removes them.
+    autograded = (graded.paths.autograded(graded.sid(4)) / "assessment.ipynb").read_text()
+    assert "BEGIN HIDDEN TESTS" in autograded and "AssertionError" in (
+        graded.paths.autograded(graded.sid(2)) / "assessment.ipynb").read_text()
+    wrong = graded.feedback(4)
+    assert html.escape("'Giving every customer whatever they ask for'", quote=True) in wrong or \
+        "Giving every customer whatever they ask for" in wrong
+    assert "Points: 0 of 1" in wrong
+    assert "Points: 2 of 2" in graded.feedback(1)
+    assert "This question was not answered" in graded.feedback(2)
+
+
+def test_free_text_is_graded_by_hand_through_the_nbgrader_api(graded: Graded) -> None:
+    sid = graded.sid(1)
+    with Gradebook(graded.paths.db_url) as gb:
+        for grade_id in ("free_alternative_yes", "free_complaint_process"):
+            found = gb.find_grade(grade_id, "assessment", ASSIGNMENT, sid)
+            found.manual_score = 3
+            found.needs_manual_grade = False  # what formgrader's grade handler does on save
+            comment = gb.find_comment(grade_id, "assessment", ASSIGNMENT, sid)
+            comment.manual_comment = f"Rubric met in full ({grade_id})."
+        gb.db.commit()
+    result = nbgrader_api(graded.paths).generate_feedback(ASSIGNMENT, sid, force=True)
+    assert result["success"], result.get("log")
+    assert "Rubric met in full (free_alternative_yes)." in graded.feedback(1)
+    write_reports(graded.paths, graded.store)
+    rows = {r["trainee_number"]: r for r in csv.DictReader(graded.run.reports["roster"].open())}
+    assert rows["1"]["score"] == "41" and rows["1"]["passed"] == "yes"
+
+
+def test_roster_lists_every_trainee_with_post_columns(graded: Graded) -> None:
+    rows = {r["trainee_number"]: r for r in csv.DictReader(graded.run.reports["roster"].open())}
+    assert {"1", "2", "3", "4", "11"} <= set(rows)
+    first = rows["2"]
+    assert (first["course_number"], first["post_course"], first["hours"]) == ("2320", "10206", "2")
+    assert first["attended"] == "yes" and first["assessment_completed"] == "yes" and first["passed"] == "no"
+    assert rows["11"]["attended"] == "yes" and rows["11"]["assessment_completed"] == "no"
+    assert rows["3"]["trainee_name"].startswith("'=")  # a formula typed as a name is defused
+    assert rows["3"]["score"] == "25"
+
+
+def test_item_analysis_and_charts(graded: Graded) -> None:
+    items = {r["grade_id"]: r for r in csv.DictReader(graded.run.reports["item_analysis"].open())}
+    assert len(items) == 26
+    # Graded: b1, b2, b3, b4, b6, b7, b9, b10 (8 submissions). define_customer_service is right in b1, b3, b9, b10.
+    assert items["define_customer_service"]["graded"] == "8"
+    assert items["define_customer_service"]["percent_correct"] == "50.0"
+    assert items["define_customer_service"]["flag"] == ""
+    # gains_agency: right in b1, b6, b9, b10 only (b3 left it blank) -> 50 %.
+    assert items["gains_agency"]["percent_correct"] == "50.0"
+    sections = {r["section"] for r in csv.DictReader(graded.run.reports["section_mastery"].open())}
+    assert sections == {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "W"}
+    for chart in ("score_chart", "mastery_chart"):
+        assert graded.run.reports[chart].read_bytes().startswith(b"\x89PNG")
+    scores = list(csv.DictReader(graded.run.reports["scores"].open()))
+    assert {r["student_id"] for r in scores} >= {graded.sid(1), graded.sid(3)}
+
+
+def test_second_run_grades_only_new_submissions(graded: Graded) -> None:
+    fx.submit(graded.paths, graded.sid(2), fx.filled(fx.solution_answers()))
+    again = grade(graded.paths, store=graded.store)
+    assert [r.student for r in again.results] == [graded.sid(2)]
+    assert graded.score(2) == AUTO_POINTS
+    history = list((graded.paths.root / "history" / graded.sid(2) / ASSIGNMENT).iterdir())
+    assert len(history) == 1 and (history[0] / "assessment.ipynb").exists()
+    status = json.loads((graded.paths.reports / "submission-status.json").read_text())
+    assert status[graded.sid(5)]["status"] == "broken"
+
+
+def test_spreadsheet_safe() -> None:
+    assert spreadsheet_safe("=1+1") == "'=1+1"
+    assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert spreadsheet_safe("Alex") == "Alex"
+
+
+def test_a_notebook_that_hangs_is_cut_off_at_the_notebook_deadline() -> None:
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import time; time.sleep(1.5)"),
+        nbformat.v4.new_code_cell("time.sleep(60)"),
+        nbformat.v4.new_code_cell("x = 1"),
+    ])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    import time as clock
+
+    started = clock.monotonic()
+    executor = DeadlineExecute(notebook_timeout=4, timeout=30)
+    executor.preprocess(notebook, {"metadata": {"path": "."}})
+    assert clock.monotonic() - started < 30
+    assert timed_out(notebook)

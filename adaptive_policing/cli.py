@@ -16,6 +16,9 @@ from rich.table import Table
 
 from . import config
 from .console.cli import export_command
+from .exercises import generate_exercises, stale_exercises
+from .grading.cli import grade, report
+from .grading.course import GradingPaths, generate_release, release_is_current
 from .store import ResponseStore
 
 console = Console()
@@ -135,6 +138,32 @@ def class_list() -> None:
 
 
 cli.add_command(export_command)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Only check that exercises/ matches solutions/; exit 1 if not.")
+def release(check: bool) -> None:
+    """Generate exercises/ from solutions/: the activity worksheets and the assessment.
+
+    Activity worksheets lose their facilitator cells; the assessment is released
+    by nbgrader generate_assignment.
+    """
+    paths = GradingPaths.default()
+    if check:
+        problems = stale_exercises()
+        if not release_is_current(paths):
+            problems.append("exercises/assessment differs from solutions/assessment")
+        if problems:
+            raise click.ClickException("; ".join(problems) + ". Run `adaptive-policing release`.")
+        console.print("exercises/ matches solutions/.")
+        return
+    for worksheet in generate_exercises():
+        console.print(f"Worksheet: {worksheet.relative_to(config.settings().home)}")
+    with console.status("Releasing the assessment with nbgrader…"):
+        notebook = generate_release(paths)
+    console.print(f"Assessment: {notebook.relative_to(config.settings().home)}")
+cli.add_command(grade)
+cli.add_command(report)
 
 
 def main() -> None:

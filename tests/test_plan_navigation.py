@@ -1,12 +1,18 @@
-"""Navigation and agenda generated from a course plan."""
+"""The course plan: navigation and agenda generated from it, and its agreement with the notebooks."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
+import nbformat
+import yaml
+
 from adaptive_policing import plan
+
+REPO = Path(__file__).resolve().parent.parent
 
 PLAN = """
 plans:
@@ -15,7 +21,10 @@ plans:
     minutes: 30
     sessions:
       - {page: 01-one, title: "I. One", minutes: 10}
-      - {page: 02-two, title: "II. Two", minutes: 15, activities: [activity-x]}
+      - page: 02-two
+        title: "II. Two"
+        minutes: 15
+        activities: [{id: activity-x, title: "Activity X"}]
       - {page: 03-three, title: "III. Three", minutes: 5}
 """
 
@@ -30,12 +39,20 @@ def test_navigation_follows_the_plan(tmp_path: Path) -> None:
     assert plan.navigation("99-missing", tmp_path) == plan.Navigation(None, None, None)
 
 
-def test_agenda_gives_start_minutes_and_exercises(tmp_path: Path) -> None:
+def test_an_activity_leads_back_to_its_section_and_on_to_the_next(tmp_path: Path) -> None:
+    (tmp_path / "plan.yaml").write_text(PLAN)
+    nav = plan.navigation("activity-x", tmp_path)
+    assert nav.previous is not None and nav.previous.page_id == "02-two"
+    assert nav.next is not None and nav.next.page_id == "03-three"
+
+
+def test_agenda_gives_start_minutes_and_activities(tmp_path: Path) -> None:
     (tmp_path / "plan.yaml").write_text(PLAN)
     rows = plan.agenda("demo", tmp_path)
     assert [(r.title, r.start_minute, r.minutes) for r in rows] == [
         ("I. One", 0, 10), ("II. Two", 10, 15), ("III. Three", 25, 5)]
-    assert [a.path for a in rows[1].activities] == ["exercises/activity-x.ipynb"]
+    assert rows[1].activities == (
+        plan.PageRef("activity-x", "Activity X", "exercises/activities/activity-x.ipynb"),)
 
 
 def test_an_edited_plan_is_read_again(tmp_path: Path) -> None:
@@ -44,3 +61,58 @@ def test_an_edited_plan_is_read_again(tmp_path: Path) -> None:
     (tmp_path / "plan.yaml").write_text(PLAN.replace("      - {page: 03-three, title: \"III. Three\", minutes: 5}\n", ""))
     os.utime(tmp_path / "plan.yaml", (time.time() + 5, time.time() + 5))
     assert len(plan.agenda("demo", tmp_path)) == 2
+
+
+def test_the_course_plan_the_notebooks_and_the_navigation_agree() -> None:
+    assert plan.check_plans(REPO) == []
+    plans = plan.load_plans(REPO / "course")
+    assert plans["adaptive-policing"].minutes == 120
+    assert 45 <= plans["district-window"].minutes <= 60
+    activities = [a.page_id for s in plans["adaptive-policing"].sessions for a in s.activities]
+    assert activities == [
+        "activity-1-who-are-our-customers", "activity-2-private-and-public-service", "activity-3-changing-perception"]
+
+
+def test_walking_next_links_visits_every_section_once() -> None:
+    for course in plan.load_plans(REPO / "course").values():
+        page, seen = course.sessions[0].page, []
+        while page is not None:
+            seen.append(page)
+            following = plan.navigation(page, REPO / "course").next
+            page = following.page_id if following else None
+        assert seen == [session.page for session in course.sessions]
+
+
+def _copy_of_the_course(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "course", tmp_path / "course")
+    shutil.copytree(REPO / "exercises" / "activities", tmp_path / "exercises" / "activities")
+    return tmp_path
+
+
+def test_the_plan_check_names_each_disagreement(tmp_path: Path) -> None:
+    home = _copy_of_the_course(tmp_path)
+    plan_file = home / "course" / "plan.yaml"
+    raw = yaml.safe_load(plan_file.read_text())
+    sessions = raw["plans"]["adaptive-policing"]["sessions"]
+    sessions[0]["minutes"] += 5
+    sessions[3]["title"] = "IV. Something Else"
+    sessions[1]["page"] = "02-renamed"
+    sessions[2]["activities"][0]["id"] = "activity-9-missing"
+    raw["plans"]["district-window"]["sessions"].pop()
+    plan_file.write_text(yaml.safe_dump(raw))
+    notebook = nbformat.read(home / "course" / "04-customer-service-and-policing.ipynb", as_version=4)
+    for cell in notebook.cells:
+        cell.source = cell.source.replace('page_header("04-customer-service-and-policing")', 'page_header("04-old")')
+    nbformat.write(notebook, home / "course" / "04-customer-service-and-policing.ipynb")
+
+    problems = plan.check_plans(home)
+
+    assert "plan adaptive-policing: sessions add up to 125 minutes, the plan says 120" in problems
+    assert "course/02-renamed.ipynb does not exist" in problems
+    assert "exercises/activities/activity-9-missing.ipynb does not exist" in problems
+    assert "course/04-customer-service-and-policing.ipynb does not call page_header('04-customer-service-and-policing')" in problems
+    assert "course/02-what-is-the-problem.ipynb is in no plan" in problems
+    assert "course/11-telephone.ipynb is in no plan" in problems
+    assert "plan district-window: sessions add up to 25 minutes, the plan says 55" in problems
+    assert "course/04-customer-service-and-policing.ipynb: its first heading is not '# IV. Something Else'" in problems
+    assert len(problems) == 8

@@ -18,12 +18,9 @@ def _link(path: str, text: str, trainee: Trainee | None, rel: str = "") -> str:
     return f'<a href="{esc(session.page_link(path, trainee))}"{rel_attr}>{esc(text)}</a>'
 
 
-def agenda_html(trainee: Trainee, store: ResponseStore) -> str:
-    """The class's agenda as a list of links that carry the trainee's token."""
+def _plan_agenda_html(plan_id: str, trainee: Trainee) -> str:
     from .. import plan  # the course plan module loads course/plan.yaml
 
-    class_session = store.class_by_id(trainee.class_id)
-    plan_id = class_session.course_plan if class_session else "adaptive-policing"
     course = plan.load_plans()[plan_id]
     items = []
     for row in plan.agenda(plan_id):
@@ -36,9 +33,20 @@ def agenda_html(trainee: Trainee, store: ResponseStore) -> str:
             f'<span class="ap-minutes">({row.minutes} min)</span>{nested}</li>'
         )
     return (
-        f'<nav aria-label="Course agenda"><h2>{esc(course.title)}: agenda</h2>'
+        f'<nav aria-label="{esc(course.title)}: agenda"><h2>{esc(course.title)}: agenda '
+        f'<span class="ap-minutes">({course.minutes} min)</span></h2>'
         f'<ol class="ap-agenda">{"".join(items)}</ol></nav>'
     )
+
+
+def agenda_html(trainee: Trainee, store: ResponseStore) -> str:
+    """Every course plan's agenda as links that carry the trainee's token, the class's own plan first."""
+    from .. import plan
+
+    class_session = store.class_by_id(trainee.class_id)
+    own = class_session.course_plan if class_session else ""
+    plan_ids = sorted(plan.load_plans(), key=lambda plan_id: plan_id != own)
+    return "".join(_plan_agenda_html(plan_id, trainee) for plan_id in plan_ids)
 
 
 class SignInForm(widgets.VBox):

@@ -7,7 +7,9 @@ Course notebooks call the widgets exported here, one line each::
     prompt("s01-about-you", "Tell the class your name, experience and assignment.")
 """
 
+from .case_studies import case_study
+from .role_plays import role_play
 from .widgets import page_header, prompt, start_page, worksheet
 
-__all__ = ["page_header", "prompt", "start_page", "worksheet"]
+__all__ = ["case_study", "page_header", "prompt", "role_play", "start_page", "worksheet"]
 __version__ = "0.1.0"

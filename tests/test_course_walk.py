@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -58,7 +59,8 @@ def test_every_activity_opens_from_the_agenda_and_leads_back_to_its_section(
     page: Page, trainee_server: LiveServer, live_class: ClassSession
 ) -> None:
     sign_in(page, trainee_server, live_class, "Jo Chen", "7731")
-    start = page.url
+    bookmark = page.get_by_role("link", name="your course start page").get_attribute("href")
+    start = urljoin(page.url, bookmark)
     for session in PLANS["adaptive-policing"].sessions:
         for activity in session.activities:
             page.goto(start)

@@ -1,4 +1,4 @@
-"""Pieces every classroom widget shares: the status line, escaping, store and trainee lookup."""
+"""Pieces every classroom widget shares: the status line, escaping, store and trainee lookup, saving."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from datetime import datetime
 import ipywidgets as widgets
 
 from .. import session
-from ..store import ResponseStore, Trainee, open_store
+from ..store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length, open_store
 
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
+CLOSED_MESSAGE = "This question is closed."
+"""Shown when the instructor has closed the prompt; the answer stays in the controls."""
 
 
 def esc(text: object) -> str:
@@ -76,3 +78,45 @@ def text_box(label: str, placeholder: str = "", *, lines: int = 1) -> widgets.Te
         )
     box.add_class("ap-field")
     return box
+
+
+class AnswerKeeper:
+    """Saves and restores one trainee's answer to one prompt id, reporting in a status line.
+
+    Discussion prompts, role plays and case studies share it, so preview mode, a
+    closed prompt, a refusal by the store and the saved time read the same everywhere.
+    """
+
+    def __init__(self, prompt_id: str, participant: Participant, status: StatusLine) -> None:
+        self.prompt_id = prompt_id
+        self.participant = participant
+        self.status = status
+
+    def saved(self) -> SavedAnswer | None:
+        """The trainee's latest saved answer; in preview none, and the preview message is shown."""
+        if not self.participant.signed_in:
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            return None
+        return self.participant.store.latest_answer(self.participant.trainee, self.prompt_id)
+
+    def is_open(self) -> bool:
+        """Whether the instructor lets the class save this prompt (never in preview)."""
+        trainee = self.participant.trainee
+        return trainee is not None and self.participant.store.prompt_is_open(trainee.class_id, self.prompt_id)
+
+    def save(self, value: object) -> bool:
+        """Store ``value`` as a new revision; returns whether it was stored and says why not."""
+        if not self.participant.signed_in:
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            return False
+        if not self.is_open():
+            self.status.show(CLOSED_MESSAGE, "error")
+            return False
+        try:
+            check_length(value)
+            saved = self.participant.store.save_answer(self.participant.trainee, self.prompt_id, value)
+        except StoreError as problem:
+            self.status.show(str(problem), "error")
+            return False
+        self.status.show(f"Saved at {local_time(saved.created_at)}.", "saved")
+        return True

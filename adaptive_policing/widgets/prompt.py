@@ -12,13 +12,13 @@ from typing import Any, Literal, Sequence
 
 import ipywidgets as widgets
 
-from ..store import MAX_TEXT_CHARS, ResponseStore, StoreError, Trainee, check_length
-from .common import PREVIEW_MESSAGE, Participant, StatusLine, esc, local_time, text_box
+from .. import session
+from ..store import MAX_TEXT_CHARS, ResponseStore, Trainee
+from .common import CLOSED_MESSAGE, AnswerKeeper, Participant, StatusLine, esc, local_time, text_box
+
+__all__ = ["CLOSED_MESSAGE", "DiscussionPrompt", "PromptKind", "prompt"]
 
 PromptKind = Literal["text", "choice", "multi", "scale"]
-
-CLOSED_MESSAGE = "This question is closed."
-"""Shown when the instructor has closed the prompt; the answer stays in the controls."""
 
 SCALE_LABELS = (
     "1 – Strongly disagree",
@@ -49,6 +49,7 @@ class DiscussionPrompt(widgets.VBox):
         self.options = tuple(SCALE_LABELS if kind == "scale" else options)
         self.participant = Participant(store, trainee)
         self.status = StatusLine()
+        self.keeper = AnswerKeeper(prompt_id, self.participant, self.status)
         self.save_button = widgets.Button(
             description="Save answer", button_style="primary", icon="check", tooltip="Save your answer"
         )
@@ -105,12 +106,10 @@ class DiscussionPrompt(widgets.VBox):
     # saving ---------------------------------------------------------------------
 
     def _restore(self) -> None:
+        saved = self.keeper.saved()
         if not self.participant.signed_in:
-            self.status.show(PREVIEW_MESSAGE, "warning")
             self.save_button.disabled = True
-            return
-        saved = self.participant.store.latest_answer(self.participant.trainee, self.prompt_id)
-        if saved is not None:
+        elif saved is not None:
             self.value = saved.value
             self.status.show(f"Your answer saved at {local_time(saved.created_at)} is shown.", "saved")
 
@@ -118,33 +117,24 @@ class DiscussionPrompt(widgets.VBox):
         if self.participant.signed_in and self.status.kind != "error":
             self.status.show("Not saved yet: press Save answer.", "info")
 
-    def save(self) -> bool:
-        """Save the current answer as a new revision; returns whether it was stored."""
-        if not self.participant.signed_in:
-            self.status.show(PREVIEW_MESSAGE, "warning")
-            return False
+    def problem(self) -> str | None:
+        """What keeps the current answer from being saved, in plain words (None when it can be)."""
         answer = self.value
         if self.kind in ("choice", "scale") and answer not in self.options:
-            self.status.show("Please choose an answer first.", "error")
-            return False
+            return "Please choose an answer first."
         if self.kind == "text" and not answer.strip():
-            self.status.show("Please type an answer first.", "error")
-            return False
+            return "Please type an answer first."
         if self.kind == "multi" and not set(answer) <= set(self.options):
-            self.status.show("Please choose from the listed answers.", "error")
+            return "Please choose from the listed answers."
+        return None
+
+    def save(self) -> bool:
+        """Save the current answer as a new revision; returns whether it was stored."""
+        problem = self.problem() if self.participant.signed_in else None
+        if problem:
+            self.status.show(problem, "error")
             return False
-        trainee = self.participant.trainee
-        if not self.participant.store.prompt_is_open(trainee.class_id, self.prompt_id):
-            self.status.show(CLOSED_MESSAGE, "error")
-            return False
-        try:
-            check_length(answer)
-            saved = self.participant.store.save_answer(trainee, self.prompt_id, answer)
-        except StoreError as problem:
-            self.status.show(str(problem), "error")
-            return False
-        self.status.show(f"Saved at {local_time(saved.created_at)}.", "saved")
-        return True
+        return self.keeper.save(self.value)
 
 
 def prompt(
@@ -153,13 +143,18 @@ def prompt(
     *,
     kind: PromptKind = "text",
     options: Sequence[str] = (),
-) -> DiscussionPrompt:
+) -> widgets.Widget:
     """A discussion prompt for a course page (one line in a notebook).
 
     ``kind`` is ``"text"`` (free text up to {MAX_TEXT_CHARS:,} characters),
     ``"choice"`` (one of ``options``), ``"multi"`` (any of ``options``) or
-    ``"scale"`` (1 to 5, strongly disagree to strongly agree).
+    ``"scale"`` (1 to 5, strongly disagree to strongly agree). On the instructor
+    server the class's live answers are shown instead (for the projector slides).
     """
+    if session.is_instructor_view():
+        from ..console.slide_answers import slide_answers
+
+        return slide_answers(prompt_id, question, kind, options)
     return DiscussionPrompt(prompt_id, question, kind, options)
 
 

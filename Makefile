@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# reveal.js's style sheets for the projector slides, unpacked from the npm package
+# into the slides template (served by the instructor server; never from a CDN).
+REVEAL := adaptive_policing/templates/voila/templates/adaptive-slides/static/reveal/VERSION
 
 .PHONY: help install system-deps serve test grade release formgrader lab bench clean
 
@@ -24,7 +27,12 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(INSTALLED)
 
-install: $(INSTALLED)
+$(REVEAL): $(INSTALLED)
+	@command -v npm >/dev/null 2>&1 || tools/install-system-deps.sh
+	$(BIN)/python -m adaptive_policing.slides install
+	@touch $@
+
+install: $(INSTALLED) $(REVEAL)
 
 system-deps:
 	@tools/install-system-deps.sh

@@ -12,6 +12,9 @@ that the command line sets and that Voilà kernels inherit:
 ``ADAPTIVE_POLICING_DB_URL``
     Any SQLAlchemy URL for the response store. Defaults to a SQLite file in the
     runtime folder.
+``ADAPTIVE_POLICING_ROLE``
+    Set by each server for the kernels it starts: ``trainee`` or ``instructor``
+    (see :func:`adaptive_policing.session.is_instructor_view`).
 ``ADAPTIVE_POLICING_INSTRUCTOR_KEY``
     The instructor key. Defaults to a random key created once and kept in the
     runtime folder, so it survives a server restart.
@@ -28,6 +31,7 @@ HOME_ENV = "ADAPTIVE_POLICING_HOME"
 VAR_ENV = "ADAPTIVE_POLICING_VAR"
 DB_URL_ENV = "ADAPTIVE_POLICING_DB_URL"
 INSTRUCTOR_KEY_ENV = "ADAPTIVE_POLICING_INSTRUCTOR_KEY"
+ROLE_ENV = "ADAPTIVE_POLICING_ROLE"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -127,7 +127,21 @@ prompt_states = sa.Table(
     sa.Index("ix_prompt_states_class_prompt", "class_id", "prompt_id"),
 )
 
-APPEND_ONLY_TABLES = ("responses", "group_members", "worksheet_revisions", "page_visits", "prompt_states")
+class_progress = sa.Table(
+    "class_progress",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("class_sessions.id"), nullable=False),
+    # The instructor moved the class to this course page (a plan session's page id);
+    # the latest row is the current section, the first row is when the class started.
+    sa.Column("page_id", sa.String(120), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_class_progress_class", "class_id"),
+)
+
+APPEND_ONLY_TABLES = (
+    "responses", "group_members", "worksheet_revisions", "page_visits", "prompt_states", "class_progress",
+)
 
 
 def utcnow() -> datetime:
@@ -186,6 +200,11 @@ def _v3_prompt_states(op: Operations) -> None:
     _forbid_changes(op, "prompt_states")
 
 
+def _v4_class_progress(op: Operations) -> None:
+    _create(op, class_progress)
+    _forbid_changes(op, "class_progress")
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -197,6 +216,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "classes, trainees, responses, groups and worksheets", _v1_core),
     Migration(2, "page visits, for attendance", _v2_page_visits),
     Migration(3, "prompt states: the instructor opens and closes prompts", _v3_prompt_states),
+    Migration(4, "class progress: the instructor moves the class through the agenda", _v4_class_progress),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -9,6 +9,12 @@ instructor server adds ``solutions/`` and asks for the instructor key.
 Both run Voilà's kernels with idle culling, so pages that were closed do not
 leave kernels behind, and both send a Content-Security-Policy that lets a page
 load nothing from any other machine.
+
+Only the instructor server renders a course page as projector slides
+(``?template=adaptive-slides``, see :mod:`adaptive_policing.slides`), with
+reveal.js's style sheets served from the template's own folder; the trainee
+server refuses template overrides and the slides template's files. Each server
+tells its kernels its role (``ADAPTIVE_POLICING_ROLE``).
 """
 
 from __future__ import annotations
@@ -22,11 +28,13 @@ from typing import Any, Literal
 
 from jupyter_server.utils import url_path_join
 from tornado.web import HTTPError, RedirectHandler, RequestHandler
-from traitlets import Unicode
+from traitlets import List, Unicode
 from traitlets.config import Config
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 
 from . import config
+from .slides import SLIDES_TEMPLATE
 
 Role = Literal["trainee", "instructor"]
 
@@ -50,6 +58,11 @@ LANDING_PAGES: dict[Role, str] = {
     "instructor": "solutions/instructor-console.ipynb",
 }
 SERVED_SUFFIXES = {".ipynb", ".png", ".jpg", ".jpeg", ".gif", ".svg"}
+#: Voilà templates a server may switch a page to with ``?template=``; the trainee server none.
+TEMPLATE_OVERRIDES: dict[Role, tuple[str, ...]] = {
+    "trainee": (),
+    "instructor": (SLIDES_TEMPLATE,),
+}
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -115,23 +128,43 @@ class NotFoundHandler(RequestHandler):
         raise HTTPError(404)
 
 
+class CourseRenderHandler(TornadoVoilaHandler):
+    """Voilà's page handler, answering 404 to ``?template=`` values this server does not offer.
+
+    (Voilà itself would silently fall back to the default template, or switch to
+    any installed template, e.g. its reveal template that loads from a CDN.)
+    """
+
+    async def prepare(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        await super().prepare(*args, **kwargs)  # the instructor key is checked first
+        template = self.get_argument("template", None)
+        if template is not None and template not in self.settings.get("ap_template_overrides", ()):
+            raise HTTPError(404)
+
+
 class CourseVoila(Voila):
     """Voilà with ``/`` leading to the course's landing page, and nothing but notebooks rendered."""
 
     landing_page = Unicode("course/00-start.ipynb", config=True, help="Notebook that / redirects to.")
+    refused_templates = List(Unicode(), config=True, help="Templates whose files this server never serves.")
 
     def init_handlers(self) -> list[Any]:
         landing = url_path_join(self.server_url, "voila/render", self.landing_page)
         refused = [
+            *[url_path_join(self.server_url, f"voila/templates/{name}/.*") for name in self.refused_templates],
             # Voilà would redirect any other file to its file handler; render only notebooks.
             url_path_join(self.server_url, r"voila/render/(?!.*\.ipynb$).*"),
             # Template assets are addressed as <template>/static/<file>, never with "..".
             url_path_join(self.server_url, r"voila/templates/(?![\w-]+/static/(?!.*\.\.).+$).*"),
         ]
+        handlers = [
+            (pattern, CourseRenderHandler if handler is TornadoVoilaHandler else handler, *rest)
+            for pattern, handler, *rest in super().init_handlers()
+        ]
         return [
             (self.server_url, RedirectHandler, {"url": landing}),
             *[(pattern, NotFoundHandler) for pattern in refused],
-            *super().init_handlers(),
+            *handlers,
         ]
 
 
@@ -145,9 +178,24 @@ def voila_config(
     c.Voila.open_browser = False
     c.Voila.root_dir = str(root)
     c.Voila.token = key or None
-    c.Voila.tornado_settings = {"headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY}}
+    c.Voila.tornado_settings = {
+        "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY},
+        "ap_template_overrides": list(TEMPLATE_OVERRIDES[role]),
+    }
     c.CourseVoila.landing_page = LANDING_PAGES[role]
+    c.CourseVoila.refused_templates = [SLIDES_TEMPLATE] if not TEMPLATE_OVERRIDES[role] else []
     c.VoilaConfiguration.template = TEMPLATE_NAME
+    # ``?template=`` is honoured only on the instructor server (for the slides).
+    c.VoilaConfiguration.allow_template_override = "YES" if TEMPLATE_OVERRIDES[role] else "NO"
+    c.VoilaConfiguration.resources = {
+        # reveal.js's style sheets from the slides template's own folder, not a CDN.
+        "reveal": {
+            "url_prefix": url_path_join("/", f"voila/templates/{SLIDES_TEMPLATE}/static/reveal"),
+            "theme": "white",
+            "transition": "none",
+            "scroll": False,
+        }
+    }
     c.VoilaConfiguration.theme = "light"
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.strip_sources = True
@@ -160,8 +208,10 @@ def voila_config(
     return c
 
 
-def prepare_environment(settings: config.Settings) -> None:
+def prepare_environment(settings: config.Settings, role: Role | None = None) -> None:
     """Environment that this server and the kernels it starts inherit."""
+    if role is not None:
+        os.environ[config.ROLE_ENV] = role
     os.environ[config.HOME_ENV] = str(settings.home)
     os.environ[config.VAR_ENV] = str(settings.var_dir)
     os.environ[config.DB_URL_ENV] = settings.db_url
@@ -177,7 +227,7 @@ def prepare_environment(settings: config.Settings) -> None:
 def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None = None) -> None:
     """Build the serving tree and run one server until it is stopped (blocking)."""
     settings = config.settings()
-    prepare_environment(settings)
+    prepare_environment(settings, role)
     root = build_serving_tree(settings, role)
     key = config.instructor_key(settings) if role == "instructor" else None
     app = CourseVoila(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from urllib.parse import parse_qs, quote, urlencode
 
+from . import config
 from .store import Trainee, open_store
 
 TOKEN_PARAM = "t"
@@ -56,3 +57,19 @@ def page_link(path: str, trainee: Trainee | None = None) -> str:
     if trainee is None:
         return url
     return f"{url}?{urlencode({TOKEN_PARAM: trainee.token})}"
+
+
+def is_instructor_view() -> bool:
+    """Whether this kernel serves a page on the instructor server.
+
+    The instructor server starts its kernels with ``ADAPTIVE_POLICING_ROLE=instructor``;
+    there, course pages (and their slides) show the class's live answers instead of
+    answer boxes. Everywhere else (the trainee server, JupyterLab, tests) this is False.
+    """
+    return os.environ.get(config.ROLE_ENV, "") == "instructor"
+
+
+def page_param(name: str) -> str | None:
+    """One parameter of the address this page was opened with (e.g. ``class``), if given."""
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get(name) or []
+    return values[0] if values else None

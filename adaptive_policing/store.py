@@ -24,6 +24,7 @@ from sqlalchemy import event
 
 from . import config
 from .schema import (
+    class_progress,
     class_sessions,
     group_members,
     groups,
@@ -78,6 +79,15 @@ class Trainee:
     badge: str
     token: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """The instructor moved a class to a course page (an agenda section) at ``started_at``."""
+
+    class_id: int
+    page_id: str
+    started_at: datetime
 
 
 @dataclass(frozen=True)
@@ -516,6 +526,29 @@ class ResponseStore:
         with self.engine.begin() as db:
             return {row.prompt_id: bool(row.open) for row in db.execute(query)}
 
+    # class progress (the instructor console's agenda) -----------------------------
+    # Append-only, like prompt states: moving on (or back) is a new row, the latest
+    # row is the current section and the first row is when the class started.
+
+    def record_progress(self, class_id: int, page_id: str, at: datetime | None = None) -> ProgressEvent:
+        """Record that the class moved to ``page_id`` (now, unless ``at`` says when)."""
+        started = _as_utc(at) if at is not None else utcnow()
+        with self.engine.begin() as db:
+            db.execute(
+                class_progress.insert().values(class_id=class_id, page_id=page_id[:120], started_at=started)
+            )
+        return ProgressEvent(class_id, page_id[:120], started)
+
+    def class_progress(self, class_id: int) -> list[ProgressEvent]:
+        """Every move of a class through its agenda, oldest first."""
+        query = (
+            sa.select(class_progress.c.page_id, class_progress.c.started_at)
+            .where(class_progress.c.class_id == class_id)
+            .order_by(class_progress.c.id)
+        )
+        with self.engine.begin() as db:
+            return [ProgressEvent(class_id, row.page_id, _as_utc(row.started_at)) for row in db.execute(query)]
+
     # groups ------------------------------------------------------------------
 
     def join_group(self, trainee: Trainee, name: str) -> Group:
@@ -628,6 +661,19 @@ class ResponseStore:
             if latest:
                 out.append((trainee.name, latest))
         return out
+
+    def worksheet_ids(self, class_id: int) -> list[str]:
+        """The worksheets anyone in a class has saved, in the order they were first saved."""
+        first_saved = sa.func.min(worksheet_revisions.c.id)
+        with self.engine.begin() as db:
+            rows = db.execute(
+                sa.select(worksheet_revisions.c.sheet_id)
+                .join(trainees, trainees.c.id == worksheet_revisions.c.author_id)
+                .where(trainees.c.class_id == class_id)
+                .group_by(worksheet_revisions.c.sheet_id)
+                .order_by(first_saved)
+            ).all()
+        return [row.sheet_id for row in rows]
 
     @staticmethod
     def _sheet_query(sheet_id: str, owner: SheetOwner) -> sa.Select[Any]:

@@ -260,3 +260,15 @@ def page(browser: object) -> Iterator[object]:
     opened.set_default_timeout(30_000)
     yield opened
     context.close()
+
+
+@pytest.fixture
+def isolated_session(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No trainee signed in, no page address, no server role, and var/ in a scratch folder."""
+    from adaptive_policing import config, session
+
+    monkeypatch.setenv(config.VAR_ENV, str(tmp_path / "var"))
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv(config.ROLE_ENV, raising=False)
+    monkeypatch.delenv(session.TOKEN_ENV, raising=False)
+    session.set_current_trainee(None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import threading
 import time
-from pathlib import Path
 from typing import Iterator
 
 import ipywidgets as widgets
@@ -21,12 +20,7 @@ from adaptive_policing.widgets.prompt import SCALE_LABELS, DiscussionPrompt
 PAYLOADS = ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>"]
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("ADAPTIVE_POLICING_VAR", str(tmp_path / "var"))
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.delenv(session.TOKEN_ENV, raising=False)
-    session.set_current_trainee(None)
+pytestmark = pytest.mark.usefixtures("isolated_session")
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def test_a_version_2_database_gains_prompt_states_and_keeps_its_answers(db_url: 
     store.set_prompt_open(course.id, "p", False)
     assert not store.prompt_is_open(course.id, "p")
     with store.engine.connect() as db:
-        assert schema.current_version(db) == 3 == schema.LATEST_VERSION
+        assert schema.current_version(db) == schema.LATEST_VERSION >= 3
     store.close()
 
 

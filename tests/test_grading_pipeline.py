@@ -20,6 +20,7 @@ from nbconvert.exporters import HTMLExporter
 from nbgrader.api import Gradebook
 
 from adaptive_policing.assessment.questions import ASSIGNMENT
+from adaptive_policing.console.assessment import NOT_GRADED, assessment_html
 from adaptive_policing.grading.course import GradingPaths, nbgrader_api
 from adaptive_policing.grading.execute import DeadlineExecute, timed_out
 from adaptive_policing.grading.pipeline import GradeRun, grade, write_reports
@@ -226,6 +227,15 @@ def test_item_analysis_and_charts(graded: Graded) -> None:
         assert graded.run.reports[chart].read_bytes().startswith(b"\x89PNG")
     scores = list(csv.DictReader(graded.run.reports["scores"].open()))
     assert {r["student_id"] for r in scores} >= {graded.sid(1), graded.sid(3)}
+
+
+def test_the_console_shows_this_class_s_scores_charts_and_flagged_questions(graded: Graded) -> None:
+    page = assessment_html(graded.code, graded.paths)
+    assert "8 graded" in page and "passing mark 70%" in page
+    assert page.count('src="data:image/png;base64,') == 2
+    assert 'alt="8 graded; ' in page and "Percent of points earned: I. Introductions" in page
+    assert "<b>" not in page and "<script" not in page
+    assert assessment_html("ZZZZZZ", graded.paths) == NOT_GRADED
 
 
 def test_second_run_grades_only_new_submissions(graded: Graded) -> None:

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install the system packages the test suite drives: Debian's Chromium (browser
+# Install the system packages the project needs: npm (to fetch reveal.js's style
+# sheets for the projector slides once, at install), Debian's Chromium (browser
 # tests) and PostgreSQL (store tests against a real server). Installs with apt
 # only what is missing, and only where it may (as root, or with password-less sudo).
 set -euo pipefail
 
 missing=()
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 

@@ -5,36 +5,74 @@
 * **Class** — create a class (date, location, instructor, course plan) and get
   its short code in large type for the board, or pick an earlier class. Only the
   chosen class's data is ever shown.
+* **Agenda and timer** — under the code, one sentence such as "12 minutes left in
+  IV. Customer Service and Policing · 3 minutes behind schedule · 40 minutes left
+  in the class", with *Start class*, *Back* and *Next section* (one click moves
+  on; after the last section the class is finished). The *Agenda & guide* tab
+  lists the plan's sections (``plan.agenda``) with the current one marked "Now"
+  in words, not colour only, and beside it the facilitator guide's part for that
+  section (``solutions/facilitator-guide.md``, rendered from markdown with raw
+  HTML escaped). Every move is a row in the store (``ResponseStore.record_progress``),
+  so a restarted server or a second console window shows the same section and
+  clock. The timing maths is in :mod:`adaptive_policing.console.agenda`.
+* **Slides** — each agenda section links to its course page as projector slides
+  on this server (``?template=adaptive-slides&class=<code>``, see
+  :mod:`adaptive_policing.slides`): reveal.js served locally, arrow keys or space
+  to advance, and every prompt showing the class's live answers instead of an
+  answer box.
 * **Attendance** — who signed in and when, and the page each trainee was last on.
 * **Live results** — per discussion prompt, bars for choice/multi/scale prompts
   and a wall of free-text answers (anonymous unless "Show names" is ticked; one
   answer can be spotlighted). The chosen question can be closed and reopened;
   trainees then see "This question is closed." when they save.
-* **Case studies and role plays** — how many trainees have saved each.
+* **Activities** — the groups' worksheets side by side (Activity 2's best
+  practices first), the class's paths through each case study (endings, choices
+  at each decision, final perception) and the role plays' before/after chart
+  (:mod:`adaptive_policing.console.activities`).
+* **Assessment** — after ``make grade``: this class's scores, the score
+  distribution and mastery per section, and the questions nearly everyone misses
+  or gets right (:mod:`adaptive_policing.console.assessment`).
 * **Export** — the class's record as CSV and JSON under ``var/exports/``, with
   download links.
 
 A background thread re-reads the store every second and updates a widget only
-when its content changed, so answers appear within about a second of a save.
+when its content changed, so answers appear within about a second of a save;
+the same thread re-reads the agenda's clock and the gradebook every
+:data:`AGENDA_REFRESH_SECONDS`.
 """
 
 from __future__ import annotations
 
 import base64
 import threading
-from datetime import date
-from typing import Any
+import time
+from datetime import date, datetime, timezone
+from typing import Any, Callable
 
 import ipywidgets as widgets
 
+from .. import config
+from ..slides import slides_link
 from ..store import ClassSession, ResponseStore, StoreError, open_store
 from ..widgets.common import StatusLine, esc
+from .activities import activities_html
+from .agenda import (
+    FINISHED,
+    AgendaStatus,
+    GuideSection,
+    agenda_html,
+    agenda_status,
+    guide_html,
+    page_id_of,
+    read_guide,
+    status_text,
+)
+from .assessment import assessment_html
 from .attendance import attendance, attendance_html
 from .catalog import PromptInfo, describe, prompt_catalog
 from .export import export_class
 from .results import (
     STYLE,
-    activity_summary_html,
     answer_summary,
     answered_prompt_ids,
     latest_by_prompt,
@@ -42,7 +80,23 @@ from .results import (
 )
 
 REFRESH_SECONDS = 1.0
+AGENDA_REFRESH_SECONDS = 5.0
+"""The agenda's timer is re-read from the store this often (by the same polling thread)."""
 DEFAULT_PLAN = "adaptive-policing"
+GUIDE_FILE = "facilitator-guide.md"
+
+AGENDA_STYLE = """<style>
+.ap-agenda-bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5em}
+.ap-agenda-status p{font-size:1.15rem;font-weight:600;margin:.2em 0}
+.ap-agenda{padding-left:1.6em;line-height:1.6}
+.ap-agenda-now{background:#fff3cd;border-left:4px solid #8a5a00;font-weight:700;padding-left:.3em}
+.ap-agenda-done{color:#444}
+.ap-agenda-state{display:inline-block;min-width:3.2em;font-weight:700}
+.ap-agenda-start{font-family:ui-monospace,monospace}
+.ap-guide{max-width:48em;border-left:1px solid #bbb;padding-left:1em;line-height:1.45}
+.ap-guide li{margin:.2em 0}
+.ap-sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+</style>"""
 
 
 def course_plan_ids() -> list[str]:
@@ -53,6 +107,20 @@ def course_plan_ids() -> list[str]:
         return list(load_plans()) or [DEFAULT_PLAN]
     except Exception:  # the plan module or file is missing or being edited
         return [DEFAULT_PLAN]
+
+
+def plan_agenda(plan_id: str) -> list[Any]:
+    """The agenda rows of a plan (none when the plan cannot be read, e.g. while it is being edited)."""
+    try:
+        from ..plan import agenda
+
+        return agenda(plan_id)
+    except Exception:
+        return []
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def _set(widget: widgets.Widget, name: str, value: Any) -> None:
@@ -70,9 +138,12 @@ class Console(widgets.VBox):
         store: ResponseStore | None = None,
         refresh_seconds: float = REFRESH_SECONDS,
         start_polling: bool = True,
+        clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.store = store or open_store()
         self.refresh_seconds = refresh_seconds
+        self.clock = clock
+        self._agenda_read_at = 0.0
         self.catalog: dict[str, PromptInfo] = prompt_catalog()
         self._lock = threading.RLock()
         self._stop = threading.Event()
@@ -93,6 +164,25 @@ class Console(widgets.VBox):
             widgets.HTML("<h2>New class</h2>"), self.class_date, self.location, self.instructor, self.plan,
             self.create_button, self.create_status,
         ])
+
+        # agenda and timer
+        self.agenda_status = widgets.HTML()
+        self.agenda_status.add_class("ap-agenda-status")
+        self.start_button = widgets.Button(description="Start class", button_style="primary", icon="play",
+                                           tooltip="Start the clock and the first section")
+        self.next_button = widgets.Button(description="Next section", icon="forward",
+                                          tooltip="Move the class on to the next section")
+        self.back_button = widgets.Button(description="Back", icon="backward",
+                                          tooltip="Go back to the previous section")
+        self.start_button.on_click(lambda _b: self.start_class())
+        self.next_button.on_click(lambda _b: self.next_section())
+        self.back_button.on_click(lambda _b: self.previous_section())
+        agenda_bar = widgets.HBox([self.agenda_status, self.start_button, self.back_button, self.next_button])
+        agenda_bar.add_class("ap-agenda-bar")
+        self.agenda_list = widgets.HTML(layout=widgets.Layout(width="24em", min_width="18em"))
+        self.guide = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
+        self.guide.add_class("ap-guide")
+        agenda_box = widgets.HBox([self.agenda_list, self.guide])
 
         # attendance
         self.attendance = widgets.HTML()
@@ -118,21 +208,26 @@ class Console(widgets.VBox):
             self.results,
         ])
 
-        # case studies, role plays and export
+        # worksheets, case studies, role plays, the assessment and export
         self.activities = widgets.HTML()
+        self.activities.add_class("ap-activities")
+        self.assessment = widgets.HTML()
+        self.assessment.add_class("ap-assessment")
         self.export_button = widgets.Button(description="Export this class", icon="download")
         self.export_button.on_click(lambda _b: self.export())
         self.export_links = widgets.HTML("<p>Writes the class's record under var/exports/.</p>")
 
         self.tabs = widgets.Tab(children=[
-            new_class, self.attendance, results_box, self.activities,
+            new_class, agenda_box, self.attendance, results_box, self.activities, self.assessment,
             widgets.VBox([self.export_button, self.export_links]),
         ])
-        for index, title in enumerate(["New class", "Attendance", "Live results", "Cases & role plays",
-                                       "Export"]):
+        titles = ["New class", "Agenda & guide", "Attendance", "Live results", "Activities", "Assessment", "Export"]
+        for index, title in enumerate(titles):
             self.tabs.set_title(index, title)
-        self.tabs.selected_index = 2
-        super().__init__(children=[widgets.HTML(STYLE), self.picker, self.code_board, self.tabs])
+        self.tabs.selected_index = titles.index("Live results")
+        super().__init__(children=[
+            widgets.HTML(STYLE + AGENDA_STYLE), self.picker, self.code_board, agenda_bar, self.tabs,
+        ])
         self.add_class("ap-console")
 
         self.picker.observe(self._class_changed, names="value")
@@ -179,6 +274,7 @@ class Console(widgets.VBox):
         return session
 
     def _class_changed(self, _change: dict[str, Any]) -> None:
+        self._agenda_read_at = 0.0
         with self._lock:
             _set(self.spotlight, "value", None)
             self.export_links.value = "<p>Writes the class's record under var/exports/.</p>"
@@ -198,6 +294,72 @@ class Console(widgets.VBox):
         is_open = self.store.prompt_is_open(session.id, self.question.value)
         self.store.set_prompt_open(session.id, self.question.value, not is_open)
         self.refresh()
+
+    # agenda and timer ---------------------------------------------------------
+
+    def _agenda_state(self, session: ClassSession) -> tuple[list[Any], AgendaStatus]:
+        rows = plan_agenda(session.course_plan)
+        return rows, agenda_status(rows, self.store.class_progress(session.id), self.clock())
+
+    def _move_to(self, step: int | None) -> None:
+        """Start the class (``None``) or move ``step`` sections on (1) or back (-1)."""
+        session = self.current_class
+        if session is None:
+            return
+        with self._lock:
+            rows, status = self._agenda_state(session)
+            if not rows:
+                return
+            if step is None:
+                if status.running:
+                    return
+                target: int | None = 0
+            elif status.finished:
+                target = len(rows) - 1 if step < 0 else None
+            elif not status.running:
+                return
+            else:
+                target = status.index + step  # type: ignore[operator]
+                if target < 0:
+                    return
+            page = FINISHED if target is None or target >= len(rows) else page_id_of(rows[target])
+            self.store.record_progress(session.id, page)
+            self._agenda_read_at = 0.0
+        self.refresh()
+
+    def start_class(self) -> None:
+        """Start the clock: the class is now in its first section."""
+        self._move_to(None)
+
+    def next_section(self) -> None:
+        """Move the class on to the next section (after the last one, the class is finished)."""
+        self._move_to(1)
+
+    def previous_section(self) -> None:
+        """Go back to the section before the current one."""
+        self._move_to(-1)
+
+    def _guide(self) -> dict[str, GuideSection]:
+        return read_guide(config.settings().solutions_dir / GUIDE_FILE)
+
+    def _refresh_agenda(self, session: ClassSession) -> None:
+        rows, status = self._agenda_state(session)
+        _set(self.agenda_status, "value", f'<p role="status">{esc(status_text(rows, status))}</p>')
+        _set(self.start_button, "disabled", status.running or status.finished or not rows)
+        _set(self.next_button, "disabled", not status.running)
+        _set(self.back_button, "disabled", not (status.finished or (status.running and status.index)))
+        links = [slides_link(row.path, session.code) for row in rows]
+        _set(self.agenda_list, "value", agenda_html(rows, status, links) if rows else
+             f"<p>The course plan {esc(session.course_plan)} could not be read.</p>")
+        if status.running:
+            current = page_id_of(rows[status.index])  # type: ignore[index]
+            guide = guide_html(self._guide().get(current))
+        elif status.finished:
+            guide = "<p>The class is finished. Export its record in the Export tab.</p>"
+        else:
+            first = self._guide().get(page_id_of(rows[0])) if rows else None
+            guide = "<p>Press Start class when the class begins.</p>" + (guide_html(first) if first else "")
+        _set(self.guide, "value", guide)
 
     # export ------------------------------------------------------------------
 
@@ -226,8 +388,12 @@ class Console(widgets.VBox):
             session = self.current_class
             if session is None:
                 _set(self.code_board, "value", "<p>No class yet: create one in the New class tab.</p>")
-                for widget in (self.attendance, self.results, self.activities):
+                for widget in (self.attendance, self.results, self.activities, self.assessment, self.agenda_list,
+                               self.guide):
                     _set(widget, "value", "<p>Nothing yet.</p>")
+                _set(self.agenda_status, "value", "<p>Create or pick a class to see its agenda.</p>")
+                for button in (self.start_button, self.next_button, self.back_button):
+                    _set(button, "disabled", True)
                 return
             _set(self.code_board, "value", (
                 f'<p>Class code</p><p class="ap-console-code">{esc(session.code)}</p>'
@@ -240,7 +406,12 @@ class Console(widgets.VBox):
             states = self.store.prompt_states_in(session.id)
             self._refresh_controls(latest, states)
             _set(self.results, "value", self._results_html(latest, states))
-            _set(self.activities, "value", activity_summary_html(latest))
+            _set(self.activities, "value",
+                 activities_html(self.store, session.id, latest, self.store.worksheet_ids(session.id)))
+            if self._agenda_read_at == 0.0 or time.monotonic() - self._agenda_read_at >= AGENDA_REFRESH_SECONDS:
+                self._agenda_read_at = time.monotonic()
+                self._refresh_agenda(session)
+                _set(self.assessment, "value", assessment_html(session.code))
 
     def _refresh_controls(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> None:
         options = self._question_options(answered_prompt_ids(latest, self.catalog))

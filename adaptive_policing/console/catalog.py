@@ -3,7 +3,8 @@
 The console needs to know that ``s01-prior-training`` is a single choice with
 three options before anybody has answered it. The course notebooks are the one
 source: every ``prompt("id", "question", kind=..., options=[...])`` call in a
-code cell of ``course/*.ipynb`` is read (parsed with :mod:`ast`, never run).
+code cell of ``course/*.ipynb`` and of the activity worksheets
+``exercises/activities/*.ipynb`` is read (parsed with :mod:`ast`, never run).
 A prompt that is answered but not found there is shown as free text.
 """
 
@@ -61,11 +62,15 @@ def prompts_in_source(source: str, page: str = "") -> list[PromptInfo]:
     return [info for _, info in sorted(found, key=lambda pair: pair[0])]
 
 
+#: Folders (under the checkout) whose notebooks hold prompts, in course order.
+PROMPT_FOLDERS = ("course", "exercises/activities")
+
+
 @lru_cache(maxsize=8)
-def _catalog(course_dir: str, stamp: tuple[tuple[str, float], ...]) -> dict[str, PromptInfo]:
+def _catalog(stamp: tuple[tuple[str, float], ...]) -> dict[str, PromptInfo]:
     catalog: dict[str, PromptInfo] = {}
     for name, _mtime in stamp:
-        path = Path(course_dir) / name
+        path = Path(name)
         try:
             notebook = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -80,12 +85,12 @@ def _catalog(course_dir: str, stamp: tuple[tuple[str, float], ...]) -> dict[str,
     return catalog
 
 
-def prompt_catalog(course_dir: Path | None = None) -> dict[str, PromptInfo]:
-    """Every prompt on the course pages, in page order (re-read when a page changes)."""
-    folder = course_dir or config.settings().course_dir
-    pages = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
-    stamp = tuple((p.name, p.stat().st_mtime) for p in pages)
-    return _catalog(str(folder), stamp)
+def prompt_catalog(home: Path | None = None) -> dict[str, PromptInfo]:
+    """Every prompt on the course pages and worksheets, in page order (re-read when a page changes)."""
+    home = home or config.settings().home
+    pages = [page for folder in PROMPT_FOLDERS for page in sorted((home / folder).glob("*.ipynb"))]
+    stamp = tuple((str(page), page.stat().st_mtime) for page in pages)
+    return _catalog(stamp)
 
 
 def describe(prompt_id: str, catalog: dict[str, PromptInfo]) -> PromptInfo:

@@ -9,18 +9,24 @@ prompt id, goes through :func:`html.escape` (``esc``) on its way into HTML.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any, Iterable, Sequence
 
-from ..live_answers import format_answer
 from ..store import ResponseStore, SavedAnswer, Trainee
 from ..widgets.common import esc, local_time
 from .catalog import PromptInfo
 
 Answer = tuple[Trainee, SavedAnswer]
 
-#: Prompt-id prefixes other parts of the course save under; they are not discussion prompts.
-ACTIVITY_PREFIXES = ("case:", "roleplay:")
+
+def format_answer(value: Any) -> str:
+    """An answer as plain text: lists joined, mappings as "key: value", everything else as typed."""
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {item}" for key, item in value.items())
+    return str(value)
 
 STYLE = """<style>
 .ap-console-code{font:700 4.5rem/1.1 ui-monospace,monospace;letter-spacing:.25em;margin:.2em 0}
@@ -33,8 +39,9 @@ STYLE = """<style>
 .ap-answer-text{white-space:pre-wrap;font:inherit;margin:0}
 .ap-spotlight{border:3px solid #b35900;border-radius:8px;padding:.8em 1em;font-size:1.6rem;background:#fff8ef}
 .ap-closed{color:#8b0000;font-weight:700}
-.ap-results table,.ap-attendance table{border-collapse:collapse}
-.ap-results td,.ap-results th,.ap-attendance td,.ap-attendance th{border:1px solid #bbb;padding:.25em .6em;text-align:left}
+.ap-console table{border-collapse:collapse}
+.ap-console td,.ap-console th{border:1px solid #bbb;padding:.25em .6em;text-align:left}
+.ap-chart{max-width:100%;height:auto;display:block;margin:.5em 0}
 </style>"""
 
 
@@ -77,6 +84,35 @@ def bars_html(info: PromptInfo, answers: Sequence[Answer]) -> str:
     return f'<ul class="ap-bars">{"".join(items)}</ul>'
 
 
+#: Common words left out of the word frequencies.
+STOP_WORDS = frozenset(
+    "a about after all also am an and any are as at be because been but by can could did do does for from get "
+    "had has have he her him his how i if in into is it its just let me more my no not of on or our out so "
+    "some than that the their them then there they this to too up us was we were what when where which who "
+    "will with would you your".split()
+)
+_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+
+
+def word_frequencies(answers: Sequence[Answer], top: int = 12) -> list[tuple[str, int]]:
+    """The words most trainees used (each counted once per answer), common words left out."""
+    counts: Counter[str] = Counter()
+    for _trainee, answer in answers:
+        words = {w.strip("'-") for w in _WORD.findall(format_answer(answer.value).lower())}
+        counts.update(w for w in words if w not in STOP_WORDS)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(word, count) for word, count in ranked[:top] if count > 1]
+
+
+def words_html(answers: Sequence[Answer]) -> str:
+    """The word frequencies as a sentence a screen reader reads well, or nothing."""
+    frequent = word_frequencies(answers)
+    if not frequent:
+        return ""
+    words = ", ".join(f"<strong>{esc(word)}</strong> ({count})" for word, count in frequent)
+    return f'<p class="ap-words">Words used most: {words}</p>'
+
+
 def wall_html(answers: Sequence[Answer], *, show_names: bool, spotlight: int | None = None) -> str:
     """Free-text answers as cards; anonymous unless ``show_names``; one card can be spotlighted."""
     cards, featured = [], ""
@@ -93,7 +129,7 @@ def wall_html(answers: Sequence[Answer], *, show_names: bool, spotlight: int | N
             f'<li><span class="ap-who">{who} <small>({when})</small></span>'
             f'<pre class="ap-answer-text">{text}</pre></li>'
         )
-    return f'{featured}<ul class="ap-wall">{"".join(cards)}</ul>'
+    return f'{featured}{words_html(answers)}<ul class="ap-wall">{"".join(cards)}</ul>'
 
 
 def prompt_html(
@@ -118,19 +154,6 @@ def prompt_html(
         f"<h3>{esc(info.question)}</h3>"
         f"<p><small>{esc(info.prompt_id)} · {len(answers)} answered{state}</small></p>{body}</section>"
     )
-
-
-def activity_summary_html(latest: dict[str, list[Answer]]) -> str:
-    """How many trainees have saved each case study and role play, or a plain "nothing yet"."""
-    rows = [
-        (prompt_id, len(answers))
-        for prompt_id, answers in latest.items()
-        if prompt_id.startswith(ACTIVITY_PREFIXES)
-    ]
-    if not rows:
-        return "<p>Nothing yet: no case-study paths or role-play ratings have been saved in this class.</p>"
-    body = "".join(f"<tr><td>{esc(prompt_id)}</td><td>{count}</td></tr>" for prompt_id, count in sorted(rows))
-    return f"<table><thead><tr><th>Activity</th><th>Trainees</th></tr></thead><tbody>{body}</tbody></table>"
 
 
 def answered_prompt_ids(latest: dict[str, list[Answer]], order: Iterable[str]) -> list[str]:

@@ -44,6 +44,7 @@ from .reports import (
     export_rubric,
     export_scores,
     gradebook_scores,
+    graded_scores,
     item_statistics,
     load_status,
     release_questions,
@@ -288,10 +289,7 @@ def write_reports(
 
     status = load_status(paths) if status is None else status
     paths.reports.mkdir(parents=True, exist_ok=True)
-    scores = {
-        sid: sc for sid, sc in gradebook_scores(paths).items()
-        if status.get(sid, {}).get("status") not in ("broken", "rejected")
-    }
+    scores = graded_scores(paths, status)
     questions = release_questions(paths)
     stats = item_statistics(questions, scores)
     mastery = section_mastery(stats)

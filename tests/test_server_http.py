@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
-from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 

@@ -192,7 +192,7 @@ class Console(widgets.VBox):
         self.question = widgets.Dropdown(description="Question", options=self._question_options(),
                                          layout=widgets.Layout(width="40em"))
         self.open_button = widgets.Button(description="Close this question", icon="lock",
-                                          layout=widgets.Layout(width="auto"))
+                                          layout=widgets.Layout(width="auto", min_width="14em"))
         self.open_button.on_click(lambda _b: self.toggle_open())
         self.question_state = widgets.HTML()
         self.show_names = widgets.Checkbox(description="Show names", value=False, indent=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import threading
 import time
+from datetime import timedelta
 from typing import Iterator
 
 import ipywidgets as widgets
@@ -12,6 +13,7 @@ import pytest
 
 from adaptive_policing import session
 from adaptive_policing.console import Console
+from adaptive_policing.console.attendance import AWAY_AFTER, attendance, attendance_html
 from adaptive_policing.console.catalog import PromptInfo, prompts_in_source
 from adaptive_policing.console.results import bars_html, latest_by_prompt, tally
 from adaptive_policing.store import ResponseStore
@@ -94,6 +96,24 @@ def test_attendance_shows_sign_in_and_last_page(console: Console, store: Respons
     assert "Dana Ortiz" in dana_row and "03-what-is-customer-service" in dana_row and "00-start" not in dana_row
     lee_row = table.split("<tr>")[3]
     assert "Lee Park" in lee_row and lee_row.count("—") == 2  # never opened a page
+    assert "2 here now." in table and "Left at" not in table
+
+
+def test_a_trainee_inactive_for_fifteen_minutes_is_shown_as_left(store: ResponseStore) -> None:
+    course = store.create_class()
+    dana = store.sign_in(course.code, "Dana Ortiz", "4821")
+    lee = store.sign_in(course.code, "Lee Park", "5150")
+    store.record_visit(dana, "01-introductions")
+    last_active = store.save_answer(lee, "s01-about-you", "Still here").created_at
+
+    soon = {row.trainee.name: row for row in attendance(store, course.id, now=last_active + timedelta(minutes=5))}
+    assert soon["Lee Park"].left_at is None and soon["Dana Ortiz"].left_at is None
+
+    later = {row.trainee.name: row for row in attendance(store, course.id, now=last_active + AWAY_AFTER * 2)}
+    assert later["Lee Park"].left_at == last_active  # his last save, not his sign-in
+    assert later["Dana Ortiz"].left_at is not None and later["Dana Ortiz"].left_at <= last_active
+    table = attendance_html(list(later.values()))
+    assert "0 here now." in table and table.count("Left at") == 2
 
 
 def test_bars_count_choices_ticks_and_scale_points(store: ResponseStore) -> None:

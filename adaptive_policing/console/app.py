@@ -401,7 +401,7 @@ class Console(widgets.VBox):
                 f"{esc(session.location or '—')} · {esc(session.instructor or '—')} · "
                 f"plan {esc(session.course_plan)}</p>"
             ))
-            _set(self.attendance, "value", attendance_html(attendance(self.store, session.id)))
+            _set(self.attendance, "value", attendance_html(attendance(self.store, session.id, self.clock())))
             latest = latest_by_prompt(self.store, session.id)
             states = self.store.prompt_states_in(session.id)
             self._refresh_controls(latest, states)

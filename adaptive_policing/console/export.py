@@ -85,6 +85,7 @@ def class_record(store: ResponseStore, session: ClassSession) -> dict[str, Any]:
                 "signed_in_at": row.trainee.created_at.isoformat(),
                 "last_page": row.last_page,
                 "last_seen_at": row.last_seen.isoformat() if row.last_seen else None,
+                "left_at": row.left_at.isoformat() if row.left_at else None,
             }
             for row in attendance(store, session.id)
         ],
@@ -124,8 +125,8 @@ def export_class(store: ResponseStore, session: ClassSession, out_dir: Path | No
     files.json_path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     _write_csv(
         files.attendance_csv,
-        ["trainee_id", "name", "badge", "signed_in_at", "last_page", "last_seen_at"],
-        [[r["trainee_id"], r["name"], r["badge"], r["signed_in_at"], r["last_page"], r["last_seen_at"]]
+        ["trainee_id", "name", "badge", "signed_in_at", "last_page", "last_seen_at", "left_at"],
+        [[r["trainee_id"], r["name"], r["badge"], r["signed_in_at"], r["last_page"], r["last_seen_at"], r["left_at"]]
          for r in record["attendance"]],
     )
     _write_csv(

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -138,6 +139,19 @@ def class_list() -> None:
 
 
 cli.add_command(export_command)
+
+
+@cli.command("role-cards")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the page (default: var/role-cards.html).")
+def role_cards(out_file: Path | None) -> None:
+    """Write every case study's role cards as one page to print and cut up."""
+    from .role_cards import role_cards_html
+
+    target = out_file or config.settings().var_dir / "role-cards.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(role_cards_html(), encoding="utf-8")
+    console.print(f"Role cards: {target}")
 
 
 @cli.command()

@@ -29,7 +29,7 @@ from typing import Iterator
 import psutil
 import pytest
 
-from adaptive_policing.store import ClassSession, ResponseStore
+from adaptive_policing.store import ClassSession, ResponseStore, Trainee
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -260,6 +260,12 @@ def page(browser: object) -> Iterator[object]:
     opened.set_default_timeout(30_000)
     yield opened
     context.close()
+
+
+@pytest.fixture
+def trainee(store: ResponseStore, classroom: ClassSession) -> Trainee:
+    """A trainee signed in to ``classroom``."""
+    return store.sign_in(classroom.code, "Dana Ortiz", "4821")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 import yaml
 
-from adaptive_policing import session
 from adaptive_policing.case_studies import (
     CasePlay,
     CaseStudy,
@@ -22,7 +21,7 @@ from adaptive_policing.case_studies import (
     load_case_study,
     routes_to_endings,
 )
-from adaptive_policing.store import ClassSession, ResponseStore
+from adaptive_policing.store import ResponseStore
 from adaptive_policing.widgets.common import PREVIEW_MESSAGE
 from adaptive_policing.widgets.prompt import CLOSED_MESSAGE
 
@@ -30,16 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 CASE_IDS = case_study_ids(REPO / "course")
 
 
-@pytest.fixture
-def trainee(store: ResponseStore, classroom: ClassSession):  # type: ignore[no-untyped-def]
-    return store.sign_in(classroom.code, "Dana Ortiz", "4821")
-
-
-@pytest.fixture(autouse=True)
-def nobody_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.delenv(session.TOKEN_ENV, raising=False)
-    session.set_current_trainee(None)
+pytestmark = pytest.mark.usefixtures("isolated_session")
 
 
 def choice(next_id: str, effect: int = 1, honours: bool = True, text: str = "Say something kind.") -> dict[str, Any]:

@@ -8,7 +8,6 @@ import ipywidgets as widgets
 import pytest
 import yaml
 
-from adaptive_policing import session
 from adaptive_policing.role_plays import (
     CHECKLIST,
     COMPLAINT_STEPS,
@@ -19,7 +18,7 @@ from adaptive_policing.role_plays import (
     role_play_chart_alt,
     role_play_pairs,
 )
-from adaptive_policing.store import MAX_TEXT_CHARS, ClassSession, ResponseStore
+from adaptive_policing.store import MAX_TEXT_CHARS, ResponseStore
 from adaptive_policing.widgets.common import PREVIEW_MESSAGE, esc
 from adaptive_policing.widgets.prompt import CLOSED_MESSAGE
 
@@ -27,16 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture
-def trainee(store: ResponseStore, classroom: ClassSession):  # type: ignore[no-untyped-def]
-    return store.sign_in(classroom.code, "Dana Ortiz", "4821")
-
-
-@pytest.fixture(autouse=True)
-def nobody_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.delenv(session.TOKEN_ENV, raising=False)
-    session.set_current_trainee(None)
+pytestmark = pytest.mark.usefixtures("isolated_session")
 
 
 def test_the_officer_is_the_call_taker_on_the_telephone(store, trainee) -> None:  # type: ignore[no-untyped-def]

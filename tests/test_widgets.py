@@ -5,22 +5,13 @@ from __future__ import annotations
 import pytest
 
 from adaptive_policing import session
-from adaptive_policing.store import MAX_TEXT_CHARS, ClassSession, ResponseStore, SheetOwner
+from adaptive_policing.store import MAX_TEXT_CHARS, SheetOwner
 from adaptive_policing.widgets.page import SignInForm
 from adaptive_policing.widgets.prompt import SCALE_LABELS, DiscussionPrompt
 from adaptive_policing.widgets.worksheet import Worksheet
 
 
-@pytest.fixture
-def trainee(store: ResponseStore, classroom: ClassSession):  # type: ignore[no-untyped-def]
-    return store.sign_in(classroom.code, "Dana Ortiz", "4821")
-
-
-@pytest.fixture(autouse=True)
-def nobody_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.delenv(session.TOKEN_ENV, raising=False)
-    session.set_current_trainee(None)
+pytestmark = pytest.mark.usefixtures("isolated_session")
 
 
 def test_text_prompt_saves_a_revision_each_time(store, trainee) -> None:  # type: ignore[no-untyped-def]

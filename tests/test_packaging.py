@@ -18,7 +18,8 @@ def test_environment_yml_installs_the_project_and_nothing_else() -> None:
     python = next(d for d in conda if d.startswith("python"))
     minimum = re.search(r">=\s*([\d.]+)", project["requires-python"]).group(1)
     assert python == f"python={minimum}"
-    assert sorted(conda) == ["pip", python], "conda packages other than python and pip drift from pyproject.toml"
+    # Python, pip, and Node.js for npm (the slides' style sheets); Python packages come from pyproject.toml.
+    assert sorted(conda) == ["nodejs", "pip", python], "conda packages besides python, pip and nodejs drift"
     assert pip == ["-e .[test]"], "environment.yml must install the project, whose pyproject.toml lists the dependencies"
     assert "test" in project["optional-dependencies"]
 

@@ -27,10 +27,12 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(INSTALLED)
 
+# Without npm or network the course still serves; only the slides lack their style
+# sheets, and the next `make` tries again.
 $(REVEAL): $(INSTALLED)
 	@command -v npm >/dev/null 2>&1 || tools/install-system-deps.sh
-	$(BIN)/python -m adaptive_policing.slides install
-	@touch $@
+	@$(BIN)/python -m adaptive_policing.slides install || echo "!!! reveal.js's style sheets could not be fetched: \
+	the course works, the projector slides stay unstyled until 'make install' runs with npm and a network."
 
 install: $(INSTALLED) $(REVEAL)
 

@@ -46,6 +46,17 @@ def choose_by_keyboard(page: Page, case: Locator, letter: str) -> None:
     page.keyboard.press("Enter")
 
 
+def saved_value(server: LiveServer, course: ClassSession, badge: str, prompt_id: str) -> object:
+    """What the trainee with ``badge`` last saved under ``prompt_id``, read from the server's store."""
+    store = server.store()
+    try:
+        trainee = next(t for t in store.trainees_in(course.id) if t.badge == badge)
+        answer = store.latest_answer(trainee, prompt_id)
+        return answer.value if answer else None
+    finally:
+        store.close()
+
+
 def choose_by_mouse(case: Locator, letter: str) -> None:
     radio(case, letter).check()
     case.get_by_role("button", name="Choose").click()
@@ -94,12 +105,7 @@ def test_play_the_window_case_study_to_the_good_ending_and_reload(
     case.screenshot(path=str(SCREENSHOTS / "case-study-ending-widget-phone.png"))
     page.set_viewport_size({"width": 1100, "height": 900})
 
-    store = trainee_server.store()
-    try:
-        trainee = next(t for t in store.trainees_in(live_class.id) if t.badge == "CS-1")
-        saved = store.latest_answer(trainee, "case:window-stolen-bike").value
-    finally:
-        store.close()
+    saved = saved_value(trainee_server, live_class, "CS-1", "case:window-stolen-bike")
     assert saved == {"path": ["arrival", "listens", "informed", "close", "good-ending"],
                      "choices": [0, 0, 0, 0], "perception": [3, 5, 7, 9, 10],
                      "ending": "good-ending", "outcome": "good"}
@@ -134,11 +140,6 @@ def test_the_telephone_role_play_as_the_customer(
     page.set_viewport_size(PHONE)
     kit.screenshot(path=str(SCREENSHOTS / "role-play-customer-phone.png"))
 
-    store = trainee_server.store()
-    try:
-        trainee = next(t for t in store.trainees_in(live_class.id) if t.badge == "RP-2")
-        saved = store.latest_answer(trainee, "roleplay:phone-towed-car").value
-    finally:
-        store.close()
+    saved = saved_value(trainee_server, live_class, "RP-2", "roleplay:phone-towed-car")
     assert saved == {"role": "customer", "partners": "Kim Nguyen and Ray Adams", "before": 2, "after": 7,
                      "checklist": [], "notes": "Not being transferred again calmed me down."}

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from adaptive_policing.console.cli import export_command
-from adaptive_policing.console.export import export_class, safe_cell
+from adaptive_policing.console.export import export_class
+from adaptive_policing.spreadsheet import spreadsheet_safe
 from adaptive_policing.store import ClassSession, ResponseStore
 
 
@@ -62,8 +63,8 @@ def test_the_export_holds_attendance_every_revision_and_activities(
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1"])
 def test_spreadsheet_formulas_are_shown_not_run(text: str) -> None:
-    assert safe_cell(text) == "'" + text
-    assert safe_cell("plain") == "plain" and safe_cell(None) == ""
+    assert spreadsheet_safe(text) == "'" + text
+    assert spreadsheet_safe("plain") == "plain" and spreadsheet_safe(None) == ""
 
 
 def test_the_export_command_writes_the_files(

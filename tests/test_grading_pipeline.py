@@ -24,7 +24,7 @@ from adaptive_policing.console.assessment import NOT_GRADED, assessment_html
 from adaptive_policing.grading.course import GradingPaths, nbgrader_api
 from adaptive_policing.grading.execute import DeadlineExecute, timed_out
 from adaptive_policing.grading.pipeline import GradeRun, grade, write_reports
-from adaptive_policing.grading.reports import spreadsheet_safe
+from adaptive_policing.spreadsheet import spreadsheet_safe
 from adaptive_policing.store import ResponseStore
 
 from .fixtures.assessment import submissions as fx
@@ -74,7 +74,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
     fx.submit(paths, sid(2), fx.release())
     fx.submit(paths, sid(3), fx.filled(fx.partly_right_answers()))
     fx.submit(paths, sid(4), fx.filled(wrong))
-    fx.submit_file(paths, sid(5), fx.HERE / "not-json.ipynb")
+    fx.submit_file(paths, sid(5), fx.HERE / "not-json.txt")  # copied in as assessment.ipynb; kept as .txt in the tree
     fx.submit(paths, sid(6), fx.without_cell(fx.filled(right), "define_customer_service_answer"))
     fx.submit(paths, sid(7), fx.with_source(fx.filled(wrong), "define_customer_service", "# nothing to check here"))
     code_payload = payloads["code"][1].replace("{marker}", str(marker))

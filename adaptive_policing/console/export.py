@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,11 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import config
+from ..spreadsheet import write_csv
 from ..store import ClassSession, ResponseStore
 from .attendance import attendance
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 @dataclass(frozen=True)
 class ExportFiles:
@@ -101,19 +98,6 @@ def class_record(store: ResponseStore, session: ClassSession) -> dict[str, Any]:
     }
 
 
-def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text, never evaluates."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
-
-
 def export_class(store: ResponseStore, session: ClassSession, out_dir: Path | None = None) -> ExportFiles:
     """Write the class's record as JSON and two CSV files; returns their paths."""
     folder = out_dir or config.settings().var_dir / "exports"
@@ -123,13 +107,13 @@ def export_class(store: ResponseStore, session: ClassSession, out_dir: Path | No
     files = ExportFiles(folder / f"{stem}.json", folder / f"{stem}-attendance.csv",
                         folder / f"{stem}-responses.csv")
     files.json_path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-    _write_csv(
+    write_csv(
         files.attendance_csv,
         ["trainee_id", "name", "badge", "signed_in_at", "last_page", "last_seen_at", "left_at"],
         [[r["trainee_id"], r["name"], r["badge"], r["signed_in_at"], r["last_page"], r["last_seen_at"], r["left_at"]]
          for r in record["attendance"]],
     )
-    _write_csv(
+    write_csv(
         files.responses_csv,
         ["response_id", "trainee_id", "name", "badge", "kind", "prompt_id", "revision", "saved_at", "value_json"],
         [[r["response_id"], r["trainee_id"], r["name"], r["badge"], r["kind"], r["prompt_id"], r["revision"],

@@ -19,12 +19,11 @@ or a control character gets a leading apostrophe.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -33,6 +32,7 @@ from nbgrader.plugins import CsvExportPlugin
 from ..assessment.questions import ASSIGNMENT, SECTIONS, Question, questions_in
 from ..assessment.submission import student_id
 from .course import GradingPaths
+from ..spreadsheet import write_csv
 from ..store import ClassSession, ResponseStore, Trainee
 
 COURSE_NUMBER = "2320"
@@ -46,24 +46,6 @@ RIGHT_BY_NEARLY_ALL = 90.0
 """A question answered fully right by at least this percent is flagged."""
 
 STATUS_FILE = "submission-status.json"
-
-
-def spreadsheet_safe(value: object) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text and (text[0] in "=+-@\t\r" or ord(text[0]) < 32):
-        return "'" + text
-    return text
-
-
-def _write_csv(path: Path, header: list[str], rows: Iterable[list[object]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([spreadsheet_safe(v) for v in row])
-    return path
 
 
 # --- status of submissions ----------------------------------------------------------
@@ -202,7 +184,7 @@ def export_roster(
             continue
         code, _, badge = sid.partition("-b")
         rows.append(_roster_row(sid, code, "", "", badge, "no", scores.get(sid), status.get(sid), pass_percent))
-    return _write_csv(paths.reports / "roster.csv", header, rows)
+    return write_csv(paths.reports / "roster.csv", header, rows)
 
 
 def _roster_row(sid: str, code: str, when: str, name: str, badge: str, attended: str,
@@ -275,7 +257,7 @@ def section_mastery(stats: list[ItemStat]) -> dict[str, float]:
 
 
 def export_item_analysis(paths: GradingPaths, stats: list[ItemStat], mastery: dict[str, float]) -> list[Path]:
-    items = _write_csv(
+    items = write_csv(
         paths.reports / "item-analysis.csv",
         ["number", "grade_id", "section", "kind", "points", "graded", "fully_right", "percent_correct",
          "mean_percent_of_points", "flag", "question"],
@@ -283,7 +265,7 @@ def export_item_analysis(paths: GradingPaths, stats: list[ItemStat], mastery: di
           s.answered, s.fully_right, f"{s.percent_correct:.1f}", f"{100 * s.mean_fraction:.1f}", s.flag,
           s.question.prompt] for s in stats],
     )
-    sections = _write_csv(
+    sections = write_csv(
         paths.reports / "section-mastery.csv",
         ["section", "title", "percent_of_points"],
         [[key, SECTIONS[key], f"{value:.1f}"] for key, value in mastery.items()],

@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # reveal.js's style sheets for the projector slides, unpacked from the npm package
 # into the slides template (served by the instructor server; never from a CDN).
-REVEAL := adaptive_policing/templates/voila/templates/adaptive-slides/static/reveal/VERSION
+REVEAL := adaptive_policing/serve/templates/voila/templates/adaptive-slides/static/reveal/VERSION
 
 .PHONY: help install system-deps serve test grade release formgrader lab bench clean
 
@@ -31,7 +31,7 @@ $(INSTALLED): pyproject.toml
 # sheets, and the next `make` tries again.
 $(REVEAL): $(INSTALLED)
 	@command -v npm >/dev/null 2>&1 || tools/install-system-deps.sh
-	@$(BIN)/python -m adaptive_policing.slides install || echo "!!! reveal.js's style sheets could not be fetched: \
+	@$(BIN)/python -m adaptive_policing.serve.slides install || echo "!!! reveal.js's style sheets could not be fetched: \
 	the course works, the projector slides stay unstyled until 'make install' runs with npm and a network."
 
 install: $(INSTALLED) $(REVEAL)

@@ -16,11 +16,11 @@ from rich.console import Console
 from rich.table import Table
 
 from . import config
-from .console.cli import export_command
-from .exercises import generate_exercises, stale_exercises
+from .cli_export import export_command
+from .content.worksheets import generate_exercises, stale_exercises
 from .grading.cli import grade, report
 from .grading.course import GradingPaths, generate_release, release_is_current
-from .store import ResponseStore
+from .data.store import ResponseStore
 
 console = Console()
 
@@ -75,7 +75,7 @@ def serve(ip: str, port: int, instructor_port: int) -> None:
     # then stops both servers (Jupyter servers would otherwise ask to confirm).
     children = [
         subprocess.Popen(
-            [sys.executable, "-m", "adaptive_policing.server", role, "--ip", ip, "--port", str(p)],
+            [sys.executable, "-m", "adaptive_policing.serve.server", role, "--ip", ip, "--port", str(p)],
             start_new_session=True,
         )
         for role, p in (("trainee", port), ("instructor", instructor_port))
@@ -146,7 +146,7 @@ cli.add_command(export_command)
               help="Where to write the page (default: var/role-cards.html).")
 def role_cards(out_file: Path | None) -> None:
     """Write every case study's role cards as one page to print and cut up."""
-    from .role_cards import role_cards_html
+    from .views.role_cards import role_cards_html
 
     target = out_file or config.settings().var_dir / "role-cards.html"
     target.parent.mkdir(parents=True, exist_ok=True)

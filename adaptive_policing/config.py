@@ -14,7 +14,7 @@ that the command line sets and that Voilà kernels inherit:
     runtime folder.
 ``ADAPTIVE_POLICING_ROLE``
     Set by each server for the kernels it starts: ``trainee`` or ``instructor``
-    (see :func:`adaptive_policing.session.is_instructor_view`).
+    (see :func:`adaptive_policing.widgets.viewer.is_instructor_view`).
 ``ADAPTIVE_POLICING_INSTRUCTOR_KEY``
     The instructor key. Defaults to a random key created once and kept in the
     runtime folder, so it survives a server restart.

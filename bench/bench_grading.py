@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from adaptive_policing.assessment.questions import ASSIGNMENT  # noqa: E402
+from adaptive_policing.content.questions import ASSIGNMENT  # noqa: E402
 from adaptive_policing.grading.course import generate_release, tools_on_path  # noqa: E402
 from adaptive_policing.grading.pipeline import grade  # noqa: E402
 from tests.fixtures.assessment import submissions as fx  # noqa: E402

@@ -1,7 +1,7 @@
 """Fixtures for the whole suite: stores on SQLite and PostgreSQL, live Voilà servers, Chromium.
 
 PostgreSQL: a throwaway server is started from Debian's ``postgresql`` package
-for the test session. Where the package is missing the PostgreSQL tests are
+for the test viewer. Where the package is missing the PostgreSQL tests are
 skipped with a loud message, except in CI (``CI=true``), where they fail.
 
 Chromium: Debian's ``/usr/bin/chromium`` driven by Playwright. A missing
@@ -29,7 +29,7 @@ from typing import Iterator
 import psutil
 import pytest
 
-from adaptive_policing.store import ClassSession, ResponseStore, Trainee
+from adaptive_policing.data.store import ClassSession, ResponseStore, Trainee
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -83,7 +83,7 @@ def _postgres_bin() -> Path | None:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """URL of a throwaway PostgreSQL server, started for this test session."""
+    """URL of a throwaway PostgreSQL server, started for this test viewer."""
     bin_dir = _postgres_bin()
     if bin_dir is None:
         message = (
@@ -180,7 +180,7 @@ def start_server(
     role: str, var_dir: Path, *, home: Path = REPO, cull_idle: int = 900, cull_interval: int = 60,
     key: str | None = None,
 ) -> LiveServer:
-    """Start ``python -m adaptive_policing.server ROLE`` on a free loopback port and wait for it."""
+    """Start ``python -m adaptive_policing.serve.server ROLE`` on a free loopback port and wait for it."""
     port = free_port()
     db_url = f"sqlite:///{var_dir / 'responses.sqlite3'}"
     env = {
@@ -194,7 +194,7 @@ def start_server(
     ResponseStore(db_url).close()  # create the schema before kernels race to
     log = open(var_dir / f"{role}-server.log", "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "adaptive_policing.server", role, "--ip", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "adaptive_policing.serve.server", role, "--ip", "127.0.0.1", "--port", str(port),
          "--cull-idle", str(cull_idle), "--cull-interval", str(cull_interval)],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -271,10 +271,11 @@ def trainee(store: ResponseStore, classroom: ClassSession) -> Trainee:
 @pytest.fixture
 def isolated_session(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No trainee signed in, no page address, no server role, and var/ in a scratch folder."""
-    from adaptive_policing import config, session
+    from adaptive_policing import config
+    from adaptive_policing.widgets import viewer
 
     monkeypatch.setenv(config.VAR_ENV, str(tmp_path / "var"))
     monkeypatch.delenv("QUERY_STRING", raising=False)
     monkeypatch.delenv(config.ROLE_ENV, raising=False)
-    monkeypatch.delenv(session.TOKEN_ENV, raising=False)
-    session.set_current_trainee(None)
+    monkeypatch.delenv(viewer.TOKEN_ENV, raising=False)
+    viewer.set_current_trainee(None)

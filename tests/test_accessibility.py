@@ -8,8 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-from adaptive_policing import plan
-from adaptive_policing.store import ClassSession
+from adaptive_policing.content import plan
+from adaptive_policing.data.store import ClassSession
 
 from .conftest import LiveServer
 from .test_browser import wait_for_widgets

@@ -7,10 +7,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from adaptive_policing.assessment.app import AssessmentApp
-from adaptive_policing.assessment.submission import GRADING_DIR_ENV
+from adaptive_policing.widgets.assessment import AssessmentApp
+from adaptive_policing.grading.submission import GRADING_DIR_ENV
 from adaptive_policing.grading.checks import check_submission
-from adaptive_policing.store import ClassSession, ResponseStore
+from adaptive_policing.data.store import ClassSession, ResponseStore
 
 from .fixtures.assessment import submissions as fx
 

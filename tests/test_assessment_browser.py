@@ -12,7 +12,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from adaptive_policing.assessment.submission import GRADING_DIR_ENV
+from adaptive_policing.grading.submission import GRADING_DIR_ENV
 from adaptive_policing.grading.course import GradingPaths, copy_config
 
 from .conftest import REPO, LiveServer, start_server, stop_process_tree

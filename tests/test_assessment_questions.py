@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbgrader.validator import Validator
 
-from adaptive_policing.assessment.questions import SECTIONS, load_questions, questions_in
+from adaptive_policing.content.questions import SECTIONS, load_questions, questions_in
 from adaptive_policing.grading.course import GradingPaths, release_is_current, tools_on_path
 
 from .conftest import REPO

@@ -9,15 +9,9 @@ import nbformat
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from adaptive_policing.assessment.answers import InvalidAnswer, validate_answer
-from adaptive_policing.assessment.questions import load_questions
-from adaptive_policing.assessment.submission import (
-    answer_source,
-    fill_notebook,
-    free_text_markdown,
-    student_id,
-    write_submission,
-)
+from adaptive_policing.content.answers import InvalidAnswer, validate_answer
+from adaptive_policing.content.questions import load_questions
+from adaptive_policing.grading.submission import answer_source, fill_notebook, free_text_markdown, student_id, write_submission
 from adaptive_policing.grading.checks import check_submission
 
 from .fixtures.assessment import submissions as fx

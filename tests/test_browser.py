@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from adaptive_policing.store import MAX_TEXT_CHARS, ClassSession
+from adaptive_policing.content.limits import MAX_TEXT_CHARS
+from adaptive_policing.data.store import ClassSession
 
 from .conftest import LiveServer
 

@@ -8,22 +8,13 @@ from typing import Any
 import pytest
 import yaml
 
-from adaptive_policing.case_studies import (
-    CasePlay,
-    CaseStudy,
-    CaseStudyError,
-    CaseStudyPlayer,
-    Ending,
-    Node,
-    case_study_ids,
-    check_case_study,
-    class_paths,
-    load_case_study,
-    routes_to_endings,
-)
-from adaptive_policing.store import ResponseStore
+from adaptive_policing.analysis.case_paths import class_paths
+from adaptive_policing.content.case_play import CasePlay
+from adaptive_policing.content.scenarios import CaseStudy, CaseStudyError, Ending, Node, case_study_ids, check_case_study, load_case_study, routes_to_endings
+from adaptive_policing.widgets.case_study import CaseStudyPlayer
+from adaptive_policing.data.store import ResponseStore
 from adaptive_policing.widgets.common import PREVIEW_MESSAGE
-from adaptive_policing.widgets.prompt import CLOSED_MESSAGE
+from adaptive_policing.widgets.common import CLOSED_MESSAGE
 
 REPO = Path(__file__).resolve().parent.parent
 CASE_IDS = case_study_ids(REPO / "course")
@@ -258,7 +249,7 @@ def test_every_case_study_plays_to_each_of_its_endings(store, trainee, case_id, 
 
 
 def yaml_text_in(text: str, html: str) -> bool:
-    from adaptive_policing.widgets.common import esc
+    from adaptive_policing.views.html import esc
 
     return esc(text) in html
 

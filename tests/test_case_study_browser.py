@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from adaptive_policing.store import ClassSession
+from adaptive_policing.data.store import ClassSession
 
 from .conftest import LiveServer
 from .test_browser import SCREENSHOTS, shot, sign_in, wait_for_widgets

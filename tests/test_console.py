@@ -11,13 +11,14 @@ from typing import Iterator
 import ipywidgets as widgets
 import pytest
 
-from adaptive_policing import session
-from adaptive_policing.console import Console
-from adaptive_policing.console.attendance import AWAY_AFTER, attendance, attendance_html
-from adaptive_policing.console.catalog import PromptInfo, prompts_in_source
-from adaptive_policing.console.results import bars_html, latest_by_prompt, tally
-from adaptive_policing.store import ResponseStore
-from adaptive_policing.widgets.prompt import SCALE_LABELS, DiscussionPrompt
+from adaptive_policing.widgets import viewer
+from adaptive_policing.widgets.console.app import Console
+from adaptive_policing.analysis.attendance import AWAY_AFTER, attendance, attendance_html
+from adaptive_policing.content.prompts import PromptInfo, prompts_in_source
+from adaptive_policing.views.results import bars_html, latest_by_prompt, tally
+from adaptive_policing.data.store import ResponseStore
+from adaptive_policing.content.prompts import SCALE_LABELS
+from adaptive_policing.widgets.prompt import DiscussionPrompt
 
 PAYLOADS = ["<script>alert('x')</script>", "<img src=x onerror=alert(1)>"]
 
@@ -217,8 +218,8 @@ def test_one_trainees_token_never_reads_anothers_answers(
     store.save_answer(lee, "s01-about-you", "Lee's private answer")
     monkeypatch.setenv("ADAPTIVE_POLICING_DB_URL", store.url)
     for who, mine in ((dana, "Dana's"), (lee, "Lee's")):
-        session.set_current_trainee(None)
-        monkeypatch.setenv(session.TOKEN_ENV, who.token)  # the page's ?t= token
+        viewer.set_current_trainee(None)
+        monkeypatch.setenv(viewer.TOKEN_ENV, who.token)  # the page's ?t= token
         widget = DiscussionPrompt("s01-about-you", "Who are you?", store=store)
         assert widget.participant.trainee == who
         assert widget.text.value == f"{mine} private answer"  # never the other trainee's

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from adaptive_policing.case_studies import CaseStudyPlayer, load_case_study, routes_to_endings
-from adaptive_policing.console import Console
-from adaptive_policing.console.activities import activities_html, case_paths_html, role_plays_html, worksheets_html
-from adaptive_policing.console.results import word_frequencies
-from adaptive_policing.role_plays import RolePlayKit
-from adaptive_policing.store import ClassSession, ResponseStore, SheetOwner
-from adaptive_policing.widgets.common import esc
+from adaptive_policing.content.scenarios import load_case_study, routes_to_endings
+from adaptive_policing.widgets.case_study import CaseStudyPlayer
+from adaptive_policing.widgets.console.app import Console
+from adaptive_policing.views.activities import activities_html, case_paths_html, role_plays_html, worksheets_html
+from adaptive_policing.views.results import word_frequencies
+from adaptive_policing.widgets.role_play import RolePlayKit
+from adaptive_policing.data.store import ClassSession, ResponseStore, SheetOwner
+from adaptive_policing.views.html import esc
 
 SCRIPT = "<script>alert('x')</script>"
 ONERROR = "<img src=x onerror=alert(1)>"

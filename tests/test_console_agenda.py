@@ -10,20 +10,13 @@ import ipywidgets as widgets
 import pytest
 import sqlalchemy as sa
 
-from adaptive_policing import plan, schema
-from adaptive_policing.console import Console
-from adaptive_policing.console.agenda import (
-    FINISHED,
-    AgendaStatus,
-    agenda_html,
-    agenda_status,
-    guide_html,
-    guide_sections,
-    page_id_of,
-    status_text,
-)
-from adaptive_policing.plan import AgendaRow
-from adaptive_policing.store import ProgressEvent, ResponseStore
+from adaptive_policing.content import plan
+
+from adaptive_policing.data import schema
+from adaptive_policing.widgets.console.app import Console
+from adaptive_policing.analysis.agenda import FINISHED, AgendaStatus, agenda_html, agenda_status, guide_html, guide_sections, page_id_of, status_text
+from adaptive_policing.content.plan import AgendaRow
+from adaptive_policing.data.store import ProgressEvent, ResponseStore
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
 ROWS = [

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from adaptive_policing.console.cli import export_command
-from adaptive_policing.console.export import export_class
-from adaptive_policing.spreadsheet import spreadsheet_safe
-from adaptive_policing.store import ClassSession, ResponseStore
+from adaptive_policing.cli_export import export_command
+from adaptive_policing.views.export import export_class
+from adaptive_policing.views.spreadsheet import spreadsheet_safe
+from adaptive_policing.data.store import ClassSession, ResponseStore
 
 
 @pytest.fixture

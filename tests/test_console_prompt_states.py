@@ -5,16 +5,19 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from adaptive_policing import schema, session
-from adaptive_policing.store import ResponseStore, create_engine
-from adaptive_policing.widgets.prompt import CLOSED_MESSAGE, DiscussionPrompt
+from adaptive_policing.data import schema
+
+from adaptive_policing.widgets import viewer
+from adaptive_policing.data.store import ResponseStore, create_engine
+from adaptive_policing.widgets.common import CLOSED_MESSAGE
+from adaptive_policing.widgets.prompt import DiscussionPrompt
 
 
 @pytest.fixture(autouse=True)
 def nobody_signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUERY_STRING", raising=False)
-    monkeypatch.delenv(session.TOKEN_ENV, raising=False)
-    session.set_current_trainee(None)
+    monkeypatch.delenv(viewer.TOKEN_ENV, raising=False)
+    viewer.set_current_trainee(None)
 
 
 def test_the_latest_change_wins_per_class_and_prompt(db_url: str) -> None:

@@ -8,8 +8,8 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import Page, expect
 
-from adaptive_policing import plan
-from adaptive_policing.store import ClassSession
+from adaptive_policing.content import plan
+from adaptive_policing.data.store import ClassSession
 
 from .conftest import LiveServer
 from .test_browser import shot, sign_in, wait_for_widgets

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from adaptive_policing.exercises import FACILITATOR_TAG, ExerciseFolders, generate_exercises, stale_exercises
+from adaptive_policing.content.worksheets import FACILITATOR_TAG, ExerciseFolders, generate_exercises, stale_exercises
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -19,13 +19,13 @@ import pytest
 from nbconvert.exporters import HTMLExporter
 from nbgrader.api import Gradebook
 
-from adaptive_policing.assessment.questions import ASSIGNMENT
-from adaptive_policing.console.assessment import NOT_GRADED, assessment_html
+from adaptive_policing.content.questions import ASSIGNMENT
+from adaptive_policing.widgets.console.assessment import NOT_GRADED, assessment_html
 from adaptive_policing.grading.course import GradingPaths, nbgrader_api
 from adaptive_policing.grading.execute import DeadlineExecute, timed_out
 from adaptive_policing.grading.pipeline import GradeRun, grade, write_reports
-from adaptive_policing.spreadsheet import spreadsheet_safe
-from adaptive_policing.store import ResponseStore
+from adaptive_policing.views.spreadsheet import spreadsheet_safe
+from adaptive_policing.data.store import ResponseStore
 
 from .fixtures.assessment import submissions as fx
 

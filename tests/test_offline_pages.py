@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from adaptive_policing.slides import SLIDES_TEMPLATE, reveal_installed
-from adaptive_policing.store import ClassSession
+from adaptive_policing.serve.slides import SLIDES_TEMPLATE, reveal_installed
+from adaptive_policing.data.store import ClassSession
 
 from .conftest import LiveServer
 from .test_browser import open_section_one, shot, sign_in, wait_for_widgets
@@ -52,7 +52,7 @@ def status(url: str) -> int:
 
 
 def test_the_reveal_styles_are_installed() -> None:
-    assert reveal_installed(), "run `make install` (python -m adaptive_policing.slides install)"
+    assert reveal_installed(), "run `make install` (python -m adaptive_policing.serve.slides install)"
 
 
 def test_no_page_requests_anything_from_another_machine(

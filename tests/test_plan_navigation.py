@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from adaptive_policing import plan
+from adaptive_policing.content import plan
 
 REPO = Path(__file__).resolve().parent.parent
 

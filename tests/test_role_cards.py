@@ -6,11 +6,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from adaptive_policing.case_studies import case_study_ids, load_case_study
+from adaptive_policing.content.scenarios import case_study_ids, load_case_study
 from adaptive_policing.cli import cli
-from adaptive_policing.role_cards import role_cards_html
-from adaptive_policing.role_plays import CHECKLIST
-from adaptive_policing.widgets.common import esc
+from adaptive_policing.views.role_cards import role_cards_html
+from adaptive_policing.content.role_plays import CHECKLIST
+from adaptive_policing.views.html import esc
 
 
 def test_every_case_study_has_its_three_cards_with_the_scenario_text() -> None:

@@ -8,19 +8,15 @@ import ipywidgets as widgets
 import pytest
 import yaml
 
-from adaptive_policing.role_plays import (
-    CHECKLIST,
-    COMPLAINT_STEPS,
-    LAST_STEPS,
-    PairRating,
-    RolePlayKit,
-    role_play_chart,
-    role_play_chart_alt,
-    role_play_pairs,
-)
-from adaptive_policing.store import MAX_TEXT_CHARS, ResponseStore
-from adaptive_policing.widgets.common import PREVIEW_MESSAGE, esc
-from adaptive_policing.widgets.prompt import CLOSED_MESSAGE
+from adaptive_policing.analysis.role_plays import PairRating, role_play_pairs
+from adaptive_policing.content.role_plays import CHECKLIST, COMPLAINT_STEPS, LAST_STEPS
+from adaptive_policing.views.charts import role_play_chart, role_play_chart_alt
+from adaptive_policing.widgets.role_play import RolePlayKit
+from adaptive_policing.content.limits import MAX_TEXT_CHARS
+from adaptive_policing.data.store import ResponseStore
+from adaptive_policing.views.html import esc
+from adaptive_policing.widgets.common import PREVIEW_MESSAGE
+from adaptive_policing.widgets.common import CLOSED_MESSAGE
 
 REPO = Path(__file__).resolve().parent.parent
 PNG = b"\x89PNG\r\n\x1a\n"

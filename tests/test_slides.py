@@ -9,11 +9,15 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from adaptive_policing import config, session, slides
-from adaptive_policing.console.catalog import prompts_in_source
-from adaptive_policing.console.slide_answers import SlideAnswers, slide_answers
-from adaptive_policing.server import CONTENT_SECURITY_POLICY, voila_config, KernelCulling
-from adaptive_policing.store import ResponseStore
+from adaptive_policing import config
+
+from adaptive_policing.widgets import viewer
+
+from adaptive_policing.serve import slides
+from adaptive_policing.content.prompts import prompts_in_source
+from adaptive_policing.widgets.console.slide_answers import SlideAnswers, slide_answers
+from adaptive_policing.serve.server import CONTENT_SECURITY_POLICY, voila_config, KernelCulling
+from adaptive_policing.data.store import ResponseStore
 from adaptive_policing.widgets.prompt import DiscussionPrompt, prompt
 
 REPO = Path(__file__).resolve().parent.parent
@@ -85,12 +89,12 @@ def test_the_template_has_no_address_of_another_machine() -> None:
 
 
 def test_only_the_instructor_server_kernels_are_an_instructor_view(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert not session.is_instructor_view()
+    assert not viewer.is_instructor_view()
     monkeypatch.setenv(config.ROLE_ENV, "trainee")
-    assert not session.is_instructor_view()
+    assert not viewer.is_instructor_view()
     assert isinstance(prompt("s01-about-you", "Tell us."), DiscussionPrompt)
     monkeypatch.setenv(config.ROLE_ENV, "instructor")
-    assert session.is_instructor_view()
+    assert viewer.is_instructor_view()
 
 
 def test_on_the_instructor_server_a_prompt_shows_the_class_answers_escaped(

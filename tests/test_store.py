@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from adaptive_policing import schema
-from adaptive_policing.store import (
+from adaptive_policing.data import schema
+from adaptive_policing.data.store import (
     MAX_TEXT_CHARS,
     AnswerTooLong,
     ResponseStore,
@@ -113,7 +113,7 @@ def test_twenty_threads_saving_fifty_answers_each_lose_nothing(db_url: str) -> N
 
 WRITER = """
 import sys
-from adaptive_policing.store import ResponseStore
+from adaptive_policing.data.store import ResponseStore
 store = ResponseStore(sys.argv[1])
 trainee = store.trainee_by_token(sys.argv[2])
 i = 0
@@ -158,7 +158,7 @@ def _schema_shape(engine: sa.Engine) -> dict[str, set[str]]:
 
 
 def test_an_old_database_is_migrated_and_keeps_its_data(db_url: str) -> None:
-    from adaptive_policing.store import create_engine
+    from adaptive_policing.data.store import create_engine
 
     engine = create_engine(db_url)
     assert schema.migrate(engine, target=1) == 1

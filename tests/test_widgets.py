@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from adaptive_policing import session
-from adaptive_policing.store import MAX_TEXT_CHARS, SheetOwner
+from adaptive_policing.widgets import viewer
+from adaptive_policing.content.limits import MAX_TEXT_CHARS
+from adaptive_policing.data.store import SheetOwner
 from adaptive_policing.widgets.page import SignInForm
-from adaptive_policing.widgets.prompt import SCALE_LABELS, DiscussionPrompt
+from adaptive_policing.content.prompts import SCALE_LABELS
+from adaptive_policing.widgets.prompt import DiscussionPrompt
 from adaptive_policing.widgets.worksheet import Worksheet
 
 
@@ -87,13 +89,13 @@ def test_the_question_and_status_are_escaped(store, trainee) -> None:  # type: i
 
 
 def test_the_page_token_identifies_the_trainee(store, trainee, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("adaptive_policing.session.open_store", lambda: store)
+    monkeypatch.setattr("adaptive_policing.widgets.viewer.open_store", lambda: store)
     monkeypatch.setenv("QUERY_STRING", f"t={trainee.token}&other=1")
-    assert session.current_trainee() == trainee
-    assert session.page_link("course/02-what-is-the-problem.ipynb").endswith(f"?t={trainee.token}")
-    assert "4821" not in session.page_link("course/x.ipynb")
+    assert viewer.current_trainee() == trainee
+    assert viewer.page_link("course/02-what-is-the-problem.ipynb").endswith(f"?t={trainee.token}")
+    assert "4821" not in viewer.page_link("course/x.ipynb")
     monkeypatch.setenv("QUERY_STRING", "t=not-a-real-token")
-    assert session.current_trainee() is None
+    assert viewer.current_trainee() is None
 
 
 def test_sign_in_form_explains_a_wrong_class_code(store, classroom) -> None:  # type: ignore[no-untyped-def]

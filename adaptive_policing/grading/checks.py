@@ -30,7 +30,7 @@ from typing import Literal
 import nbformat
 from nbformat.notebooknode import NotebookNode
 
-from ..assessment.questions import nbgrader_meta
+from ..content.questions import nbgrader_meta
 
 Status = Literal["ok", "tampered", "rejected", "broken"]
 

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .. import config
-from ..store import ResponseStore
+from ..data.store import ResponseStore
 from .course import NOTEBOOK_TIMEOUT_ENV, GradingPaths
 from .reports import PASS_PERCENT
 
@@ -91,7 +91,7 @@ def report(pass_percent: float) -> None:
     """Rewrite the exports and charts from the gradebook (after grading by hand in formgrader)."""
     from .course import nbgrader_api
     from .pipeline import write_reports
-    from ..assessment.questions import ASSIGNMENT
+    from ..content.questions import ASSIGNMENT
 
     paths = GradingPaths.default()
     store = ResponseStore(config.settings().db_url)

@@ -21,8 +21,8 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config, PyFileConfigLoader
 
 from .. import config
-from ..assessment.questions import ASSIGNMENT, NOTEBOOK
-from ..assessment.submission import GRADING_DIR_ENV
+from ..content.questions import ASSIGNMENT, NOTEBOOK
+from .submission import GRADING_DIR_ENV
 
 CONFIG_FILE = "nbgrader_config.py"
 NOTEBOOK_TIMEOUT_ENV = "ADAPTIVE_POLICING_NOTEBOOK_TIMEOUT"

@@ -32,8 +32,8 @@ from typing import Any, Callable
 import nbformat
 from nbgrader.api import Gradebook
 
-from ..assessment.questions import ASSIGNMENT, NOTEBOOK
-from ..assessment.submission import free_text_markdown
+from ..content.questions import ASSIGNMENT, NOTEBOOK
+from .submission import free_text_markdown
 from .course import GradingError, GradingPaths, ensure_gradebook, nbgrader_api, tools_on_path
 from .checks import SubmissionCheck, check_submission
 from .execute import timed_out
@@ -52,7 +52,7 @@ from .reports import (
     section_mastery,
     trainees_by_student,
 )
-from ..store import ResponseStore
+from ..data.store import ResponseStore
 
 Progress = Callable[[str, str], None]
 """Called with (student id, outcome) as each submission finishes."""
@@ -285,7 +285,7 @@ def write_reports(
     pass_percent: float = PASS_PERCENT,
 ) -> dict[str, Path]:
     """All exports and charts from the gradebook as it stands (``adaptive-policing report``)."""
-    from .charts import score_distribution, section_mastery_chart
+    from ..views.charts import score_distribution, section_mastery_chart
 
     status = load_status(paths) if status is None else status
     paths.reports.mkdir(parents=True, exist_ok=True)

@@ -29,11 +29,11 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import CsvExportPlugin
 
-from ..assessment.questions import ASSIGNMENT, SECTIONS, Question, questions_in
-from ..assessment.submission import student_id
+from ..content.questions import ASSIGNMENT, SECTIONS, Question, questions_in
+from .submission import student_id
 from .course import GradingPaths
-from ..spreadsheet import write_csv
-from ..store import ClassSession, ResponseStore, Trainee
+from ..views.spreadsheet import write_csv
+from ..data.store import ClassSession, ResponseStore, Trainee
 
 COURSE_NUMBER = "2320"
 POST_COURSE = "10206"

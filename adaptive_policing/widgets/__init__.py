@@ -1,7 +1,1 @@
-"""The classroom widgets that course notebooks call, one line each."""
-
-from .page import page_header, start_page
-from .prompt import prompt
-from .worksheet import worksheet
-
-__all__ = ["page_header", "prompt", "start_page", "worksheet"]
+"""The trainee and instructor widgets: thin layers over content, data, analysis and views."""

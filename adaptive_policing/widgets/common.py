@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import html
-from datetime import datetime
 
 import ipywidgets as widgets
 
-from .. import session
-from ..store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length, open_store
+from . import viewer
+from ..views.html import esc, local_time
+from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length, open_store
 
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
 CLOSED_MESSAGE = "This question is closed."
 """Shown when the instructor has closed the prompt; the answer stays in the controls."""
-
-
-def esc(text: object) -> str:
-    """Escape anything for display inside an HTML widget."""
-    return html.escape(str(text), quote=True)
-
-
-def local_time(moment: datetime) -> str:
-    """A saved time as the classroom clock shows it, e.g. ``10:42``."""
-    return moment.astimezone().strftime("%H:%M")
 
 
 class StatusLine(widgets.HTML):
@@ -45,7 +34,7 @@ class Participant:
     """The store and the signed-in trainee a widget works for (None in preview)."""
 
     def __init__(self, store: ResponseStore | None, trainee: Trainee | None) -> None:
-        self.trainee = trainee if trainee is not None else session.current_trainee()
+        self.trainee = trainee if trainee is not None else viewer.current_trainee()
         self._store = store
 
     @property

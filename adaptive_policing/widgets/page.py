@@ -6,16 +6,17 @@ import os
 
 import ipywidgets as widgets
 
-from .. import session
-from ..store import ResponseStore, StoreError, Trainee
-from .common import Participant, StatusLine, esc, text_box
+from . import viewer
+from ..data.store import ResponseStore, StoreError, Trainee
+from .common import Participant, StatusLine, text_box
+from ..views.html import esc
 
 START_PAGE = "course/00-start.ipynb"
 
 
 def _link(path: str, text: str, trainee: Trainee | None, rel: str = "") -> str:
     rel_attr = f' rel="{rel}"' if rel else ""
-    return f'<a href="{esc(session.page_link(path, trainee))}"{rel_attr}>{esc(text)}</a>'
+    return f'<a href="{esc(viewer.page_link(path, trainee))}"{rel_attr}>{esc(text)}</a>'
 
 
 def _plan_agenda_html(plan_id: str, trainee: Trainee) -> str:
@@ -41,7 +42,7 @@ def _plan_agenda_html(plan_id: str, trainee: Trainee) -> str:
 
 def agenda_html(trainee: Trainee, store: ResponseStore) -> str:
     """Every course plan's agenda as links that carry the trainee's token, the class's own plan first."""
-    from .. import plan
+    from ..content import plan
 
     class_session = store.class_by_id(trainee.class_id)
     own = class_session.course_plan if class_session else ""
@@ -66,7 +67,7 @@ class SignInForm(widgets.VBox):
         self.add_class("ap-sign-in")
         if self.participant.signed_in:
             self._welcome(self.participant.trainee)
-        elif session.page_token():
+        elif viewer.page_token():
             self.status.show("This sign-in link is no longer valid. Please sign in again.", "warning")
 
     def sign_in(self) -> Trainee | None:
@@ -78,7 +79,7 @@ class SignInForm(widgets.VBox):
         except StoreError as problem:
             self.status.show(str(problem), "error")
             return None
-        session.set_current_trainee(trainee)
+        viewer.set_current_trainee(trainee)
         self.participant.trainee = trainee
         self.participant.store.record_visit(trainee, "00-start")
         self._welcome(trainee)
@@ -89,7 +90,7 @@ class SignInForm(widgets.VBox):
         class_session = store.class_by_id(trainee.class_id)
         code = class_session.code if class_session else ""
         self.form.layout.display = "none"
-        start_link = session.page_link(START_PAGE, trainee)
+        start_link = viewer.page_link(START_PAGE, trainee)
         self.welcome.value = (
             f'<div role="status"><h2>Welcome, {esc(trainee.name)}.</h2>'
             f"<p>You are signed in to class {esc(code)}. Every page you open from here knows who you are. "
@@ -105,7 +106,7 @@ def start_page() -> SignInForm:
 
 def page_header(page_id: str) -> widgets.HTML:
     """Who is signed in and the previous / agenda / next links, for the top of a course page."""
-    trainee = session.current_trainee()
+    trainee = viewer.current_trainee()
     parts: list[str] = []
     if trainee is not None:
         Participant(None, trainee).store.record_visit(trainee, page_id)
@@ -115,7 +116,7 @@ def page_header(page_id: str) -> widgets.HTML:
             '<p class="ap-who ap-status-warning" role="status">You are not signed in, so answers on this '
             f"page will not be saved. {_link(START_PAGE, 'Go to the start page to sign in', None)}.</p>"
         )
-    from .. import plan
+    from ..content import plan
 
     nav = plan.navigation(page_id)
     links = [_link(START_PAGE, "Agenda", trainee)]

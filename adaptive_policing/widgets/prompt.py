@@ -12,22 +12,16 @@ from typing import Any, Literal, Sequence
 
 import ipywidgets as widgets
 
-from .. import session
-from ..store import MAX_TEXT_CHARS, ResponseStore, Trainee
-from .common import CLOSED_MESSAGE, AnswerKeeper, Participant, StatusLine, esc, local_time, text_box
+from . import viewer
+from ..content.limits import MAX_TEXT_CHARS
+from ..content.prompts import SCALE_LABELS
+from ..data.store import ResponseStore, Trainee
+from .common import CLOSED_MESSAGE, AnswerKeeper, Participant, StatusLine, text_box
+from ..views.html import esc, local_time
 
 __all__ = ["CLOSED_MESSAGE", "DiscussionPrompt", "PromptKind", "prompt"]
 
 PromptKind = Literal["text", "choice", "multi", "scale"]
-
-SCALE_LABELS = (
-    "1 – Strongly disagree",
-    "2 – Disagree",
-    "3 – Neutral",
-    "4 – Agree",
-    "5 – Strongly agree",
-)
-
 
 class DiscussionPrompt(widgets.VBox):
     """One discussion prompt, bound to the signed-in trainee."""
@@ -151,8 +145,8 @@ def prompt(
     ``"scale"`` (1 to 5, strongly disagree to strongly agree). On the instructor
     server the class's live answers are shown instead (for the projector slides).
     """
-    if session.is_instructor_view():
-        from ..console.slide_answers import slide_answers
+    if viewer.is_instructor_view():
+        from .console.slide_answers import slide_answers
 
         return slide_answers(prompt_id, question, kind, options)
     return DiscussionPrompt(prompt_id, question, kind, options)

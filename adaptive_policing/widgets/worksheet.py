@@ -13,8 +13,9 @@ from typing import Mapping, Sequence
 
 import ipywidgets as widgets
 
-from ..store import ResponseStore, SheetOwner, StoreError, Trainee, WorksheetRevision
-from .common import PREVIEW_MESSAGE, Participant, StatusLine, esc, local_time, text_box
+from ..data.store import ResponseStore, SheetOwner, StoreError, Trainee, WorksheetRevision
+from .common import PREVIEW_MESSAGE, Participant, StatusLine, text_box
+from ..views.html import esc, local_time
 
 
 class Worksheet(widgets.VBox):

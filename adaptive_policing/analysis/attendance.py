@@ -1,0 +1,66 @@
+"""Attendance of one class: who signed in and when, where each trainee was last seen, who left.
+
+A browser page says nothing when it closes, so "left" is read from activity: a
+trainee who has neither opened a page nor saved anything for
+:data:`AWAY_AFTER` (the same 15 minutes after which the server shuts an idle
+page's kernel down) is shown as having left at their last activity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from ..data.store import ResponseStore, Trainee
+from ..views.html import esc, local_time
+
+AWAY_AFTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One trainee's sign-in and last page visit (``None`` before they open a page)."""
+
+    trainee: Trainee
+    last_page: str | None
+    last_seen: datetime | None
+    left_at: datetime | None = None
+    """When the trainee was last active, if that is more than :data:`AWAY_AFTER` ago."""
+
+
+def attendance(store: ResponseStore, class_id: int, now: datetime | None = None) -> list[AttendanceRow]:
+    """Every trainee of the class in sign-in order, with their latest page visit and, if gone, when they left."""
+    now = now or datetime.now(timezone.utc)
+    last: dict[int, tuple[str, datetime]] = {}
+    active: dict[int, datetime] = {}
+    for trainee, page, visited_at in store.visits(class_id):
+        last[trainee.id] = (page, visited_at)
+        active[trainee.id] = max(visited_at, active.get(trainee.id, visited_at))
+    for trainee, answer in store.iter_answers(class_id):
+        active[trainee.id] = max(answer.created_at, active.get(trainee.id, answer.created_at))
+    rows = []
+    for trainee in store.trainees_in(class_id):
+        latest = max(active.get(trainee.id, trainee.created_at), trainee.created_at)
+        left_at = latest if now - latest > AWAY_AFTER else None
+        rows.append(AttendanceRow(trainee, *(last.get(trainee.id) or (None, None)), left_at))
+    return rows
+
+
+def attendance_html(rows: list[AttendanceRow]) -> str:
+    """The attendance as an escaped HTML table."""
+    if not rows:
+        return "<p>Nobody has signed in yet. Trainees sign in with the class code on the board.</p>"
+    body = "".join(
+        f"<tr><td>{esc(row.trainee.name)}</td><td>{esc(row.trainee.badge)}</td>"
+        f"<td>{esc(local_time(row.trainee.created_at))}</td>"
+        f"<td>{esc(row.last_page or '—')}</td>"
+        f"<td>{esc(local_time(row.last_seen)) if row.last_seen else '—'}</td>"
+        f"<td>{'Left at ' + esc(local_time(row.left_at)) if row.left_at else 'Here'}</td></tr>"
+        for row in rows
+    )
+    here = sum(row.left_at is None for row in rows)
+    return (
+        f"<p>{len(rows)} signed in. {here} here now.</p><table><thead><tr><th>Name</th><th>Badge</th>"
+        f"<th>Signed in</th><th>Last page</th><th>Last seen</th><th>Status</th></tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )

@@ -1,0 +1,35 @@
+"""``adaptive-policing export --class CODE``: write a class's record under ``var/exports/``.
+
+The lead registers it on the main command line with
+``cli.add_command(export_command)`` (see ``adaptive_policing/cli.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import config
+from .data.store import ResponseStore
+from .views.export import export_class
+
+
+@click.command("export")
+@click.option("--class", "class_code", required=True, help="The class code shown on the board, e.g. K7P2QX.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write to (default: var/exports/).")
+def export_command(class_code: str, out_dir: Path | None) -> None:
+    """Export a class's attendance and every answer (all revisions) as CSV and JSON."""
+    store = ResponseStore(config.settings().db_url)
+    try:
+        session = store.class_by_code(class_code)
+        if session is None:
+            raise click.ClickException(f"No class has the code {class_code!r}. "
+                                       "Check the code and try again.")
+        click.echo(f"Exporting class {session.code} ({session.class_date:%d %b %Y})…")
+        files = export_class(store, session, out_dir)
+        for path in files.paths:
+            click.echo(f"  wrote {path}")
+    finally:
+        store.close()

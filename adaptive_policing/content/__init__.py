@@ -1,0 +1,4 @@
+"""The course as data: the plan, prompts, case-study and role-play scenarios, assessment questions.
+
+Pure: no widgets and no database (import-linter's ``forbidden`` contract checks it).
+"""

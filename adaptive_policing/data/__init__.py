@@ -1,0 +1,1 @@
+"""The response store: classes, trainees, answers, progress and worksheets, on SQLite or PostgreSQL."""

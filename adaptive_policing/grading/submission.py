@@ -1,0 +1,141 @@
+"""Writing a trainee's answers as an ordinary nbgrader submission.
+
+A submission is the released notebook with the answers filled in as data:
+
+* an autograded answer cell becomes the one line ``<id> = <repr(answer)>``,
+  where the answer has been validated against the question's options, so the
+  cell can only ever hold a Python literal (checked again with
+  :func:`ast.literal_eval` before writing);
+* a free-text answer becomes the markdown answer cell, written as an indented
+  code block, so whatever was typed (HTML, script, Markdown, links) is shown
+  as literal text in JupyterLab, formgrader and feedback.
+
+It is written to ``grading/submitted/<student>/<assignment>/`` with nbgrader's
+``timestamp.txt``. A second submission replaces the first for grading; the
+earlier one moves to ``grading/history/<student>/<assignment>/<timestamp>/``.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import os
+import re
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Mapping
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+
+from .. import config
+from ..content.answers import Answer, InvalidAnswer, validate_answer
+from ..content.questions import ASSIGNMENT, NOTEBOOK, Question, questions_in
+
+GRADING_DIR_ENV = "ADAPTIVE_POLICING_GRADING_DIR"
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
+"""nbgrader's own timestamp format (``ExchangeSubmit``)."""
+
+_STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
+
+
+def grading_dir() -> Path:
+    """nbgrader's course root: ``$ADAPTIVE_POLICING_GRADING_DIR`` or ``<home>/grading``."""
+    return Path(os.environ.get(GRADING_DIR_ENV) or config.settings().grading_dir)
+
+
+def student_id(class_code: str, badge: str) -> str:
+    """A stable, filesystem-safe nbgrader student id, e.g. ``K7P4QX-b1234``."""
+    sid = f"{class_code}-b{badge}"
+    if not _STUDENT_ID.fullmatch(sid):
+        raise ValueError(f"cannot make a student id from class {class_code!r} and badge {badge!r}")
+    return sid
+
+
+def timestamp(moment: datetime | None = None) -> str:
+    return (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT)
+
+
+def answer_source(question: Question, value: Answer) -> str:
+    """The answer cell's source: one assignment of a literal."""
+    checked = validate_answer(question, value)
+    literal = repr(checked)
+    if ast.literal_eval(literal) != checked:  # pragma: no cover - repr of validated data always round-trips
+        raise InvalidAnswer("This answer cannot be written safely.")
+    return f"{question.id} = {literal}"
+
+
+def free_text_markdown(text: str) -> str:
+    """Free text as a markdown cell that renders as literal, preformatted text."""
+    lines = text.strip("\n").split("\n")
+    return "\n".join("    " + line for line in lines)
+
+
+def _answer_cell(notebook: NotebookNode, question: Question) -> NotebookNode:
+    for cell in notebook.cells:
+        data = cell.get("metadata", {}).get("assessment") or {}
+        if data.get("id") == question.id:
+            return cell
+    raise KeyError(question.id)
+
+
+def fill_notebook(release: NotebookNode, answers: Mapping[str, Answer]) -> NotebookNode:
+    """A copy of the released notebook with ``answers`` (question id -> answer) filled in."""
+    filled = copy.deepcopy(release)
+    for question in questions_in(filled):
+        value = validate_answer(question, answers.get(question.id))
+        if value is None:
+            continue  # left as released: nbgrader scores it 0
+        cell = _answer_cell(filled, question)
+        if question.kind == "text":
+            cell.source = free_text_markdown(str(value))
+        else:
+            cell.source = answer_source(question, value)
+    return filled
+
+
+def _safe_folder(stamp: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]+", "-", stamp).strip("-")
+
+
+def write_submission(
+    notebook: NotebookNode,
+    student: str,
+    *,
+    root: Path | None = None,
+    assignment: str = ASSIGNMENT,
+    when: datetime | None = None,
+) -> Path:
+    """Write ``notebook`` as ``student``'s submission; returns the submission folder.
+
+    An earlier submission is moved to ``history/`` first, never deleted.
+    """
+    if not _STUDENT_ID.fullmatch(student):
+        raise ValueError(f"not a safe student id: {student!r}")
+    root = root or grading_dir()
+    target = root / "submitted" / student / assignment
+    stamp = timestamp(when)
+    staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=_ensure(root / "submitted" / student)))
+    try:
+        nbformat.write(notebook, staging / f"{NOTEBOOK}.ipynb")
+        (staging / "timestamp.txt").write_text(stamp)
+        if target.exists():
+            previous = (target / "timestamp.txt").read_text().strip() if (target / "timestamp.txt").exists() else "unknown"
+            keep = _ensure(root / "history" / student / assignment) / _safe_folder(previous)
+            n = 1
+            while keep.exists():
+                keep = keep.with_name(f"{_safe_folder(previous)}-{n}")
+                n += 1
+            os.replace(target, keep)
+        os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _ensure(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path

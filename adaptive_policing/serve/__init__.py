@@ -1,0 +1,1 @@
+"""The trainee and instructor Voilà servers, their templates, and the projector slides."""

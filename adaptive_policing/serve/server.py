@@ -1,0 +1,262 @@
+"""The two Voilà servers: one for trainees, one for the instructor.
+
+The trainee server serves a generated copy of the notebooks in ``course/`` and
+``exercises/`` and nothing else: no solutions, no grading data, no runtime data,
+no file reached through a symlink, no notebook or Python download (Voilà's file
+handler only hands out images), no code cells and no tracebacks. The
+instructor server adds ``solutions/`` and asks for the instructor key.
+
+Both run Voilà's kernels with idle culling, so pages that were closed do not
+leave kernels behind, and both send a Content-Security-Policy that lets a page
+load nothing from any other machine.
+
+Only the instructor server renders a course page as projector slides
+(``?template=adaptive-slides``, see :mod:`adaptive_policing.serve.slides`), with
+reveal.js's style sheets served from the template's own folder; the trainee
+server refuses template overrides and the slides template's files. Each server
+tells its kernels its role (``ADAPTIVE_POLICING_ROLE``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from jupyter_server.utils import url_path_join
+from tornado.web import HTTPError, RedirectHandler, RequestHandler
+from traitlets import List, Unicode
+from traitlets.config import Config
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from .. import config
+from .slides import SLIDES_TEMPLATE
+
+Role = Literal["trainee", "instructor"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_NAME = "adaptive"
+
+#: Folders each server's generated tree copies from the checkout.
+SERVED_FOLDERS: dict[Role, tuple[str, ...]] = {
+    "trainee": ("course", "exercises"),
+    "instructor": ("course", "exercises", "solutions"),
+}
+#: Folders left out of a role's tree: trainees take the assessment through its
+#: page (course/09-assessment-of-learning), never by opening the released notebook.
+EXCLUDED_FOLDERS: dict[Role, tuple[str, ...]] = {
+    "trainee": ("exercises/assessment",),
+    "instructor": (),
+}
+#: The page ``/`` leads to.
+LANDING_PAGES: dict[Role, str] = {
+    "trainee": "course/00-start.ipynb",
+    "instructor": "solutions/instructor-console.ipynb",
+}
+SERVED_SUFFIXES = {".ipynb", ".png", ".jpg", ".jpeg", ".gif", ".svg"}
+#: Voilà templates a server may switch a page to with ``?template=``; the trainee server none.
+TEMPLATE_OVERRIDES: dict[Role, tuple[str, ...]] = {
+    "trainee": (),
+    "instructor": (SLIDES_TEMPLATE,),
+}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-ancestors 'self'",
+        "form-action 'self'",
+        "base-uri 'self'",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class KernelCulling:
+    """When Voilà shuts down the kernel of a page nobody is using."""
+
+    idle_seconds: int = 900
+    interval_seconds: int = 60
+
+
+def build_serving_tree(settings: config.Settings, role: Role) -> Path:
+    """Copy what ``role`` may see into ``var/serve/<role>`` and return that folder.
+
+    Only regular files with a served suffix are copied; symlinks, hidden files
+    and folders, and anything else are left out, so the served tree cannot
+    reach outside itself.
+    """
+    target = settings.serve_dir / role
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for folder in SERVED_FOLDERS[role]:
+        source = settings.home / folder
+        if not source.is_dir() or source.is_symlink():
+            continue
+        for directory, subdirs, files in os.walk(source, followlinks=False):
+            here = Path(directory)
+            subdirs[:] = [
+                name
+                for name in subdirs
+                if not name.startswith(".")
+                and not (here / name).is_symlink()
+                and (here / name).relative_to(settings.home).as_posix() not in EXCLUDED_FOLDERS[role]
+            ]
+            for name in files:
+                path = here / name
+                if name.startswith(".") or path.is_symlink() or path.suffix.lower() not in SERVED_SUFFIXES:
+                    continue
+                destination = target / folder / path.relative_to(source)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, destination)
+    return target
+
+
+class NotFoundHandler(RequestHandler):
+    """A plain 404 for addresses the course never serves."""
+
+    def prepare(self) -> None:
+        raise HTTPError(404)
+
+
+class CourseRenderHandler(TornadoVoilaHandler):
+    """Voilà's page handler, answering 404 to ``?template=`` values this server does not offer.
+
+    (Voilà itself would silently fall back to the default template, or switch to
+    any installed template, e.g. its reveal template that loads from a CDN.)
+    """
+
+    async def prepare(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        await super().prepare(*args, **kwargs)  # the instructor key is checked first
+        template = self.get_argument("template", None)
+        if template is not None and template not in self.settings.get("ap_template_overrides", ()):
+            raise HTTPError(404)
+
+
+class CourseVoila(Voila):
+    """Voilà with ``/`` leading to the course's landing page, and nothing but notebooks rendered."""
+
+    landing_page = Unicode("course/00-start.ipynb", config=True, help="Notebook that / redirects to.")
+    refused_templates = List(Unicode(), config=True, help="Templates whose files this server never serves.")
+
+    def init_handlers(self) -> list[Any]:
+        landing = url_path_join(self.server_url, "voila/render", self.landing_page)
+        refused = [
+            *[url_path_join(self.server_url, f"voila/templates/{name}/.*") for name in self.refused_templates],
+            # Voilà would redirect any other file to its file handler; render only notebooks.
+            url_path_join(self.server_url, r"voila/render/(?!.*\.ipynb$).*"),
+            # Template assets are addressed as <template>/static/<file>, never with "..".
+            url_path_join(self.server_url, r"voila/templates/(?![\w-]+/static/(?!.*\.\.).+$).*"),
+        ]
+        handlers = [
+            (pattern, CourseRenderHandler if handler is TornadoVoilaHandler else handler, *rest)
+            for pattern, handler, *rest in super().init_handlers()
+        ]
+        return [
+            (self.server_url, RedirectHandler, {"url": landing}),
+            *[(pattern, NotFoundHandler) for pattern in refused],
+            *handlers,
+        ]
+
+
+def voila_config(
+    *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling
+) -> Config:
+    """The Voilà configuration of one server."""
+    c = Config()
+    c.Voila.ip = ip
+    c.Voila.port = port
+    c.Voila.open_browser = False
+    c.Voila.root_dir = str(root)
+    c.Voila.token = key or None
+    c.Voila.tornado_settings = {
+        "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY},
+        "ap_template_overrides": list(TEMPLATE_OVERRIDES[role]),
+    }
+    c.CourseVoila.landing_page = LANDING_PAGES[role]
+    c.CourseVoila.refused_templates = [SLIDES_TEMPLATE] if not TEMPLATE_OVERRIDES[role] else []
+    c.VoilaConfiguration.template = TEMPLATE_NAME
+    # ``?template=`` is honoured only on the instructor server (for the slides).
+    c.VoilaConfiguration.allow_template_override = "YES" if TEMPLATE_OVERRIDES[role] else "NO"
+    c.VoilaConfiguration.resources = {
+        # reveal.js's style sheets from the slides template's own folder, not a CDN.
+        "reveal": {
+            "url_prefix": url_path_join("/", f"voila/templates/{SLIDES_TEMPLATE}/static/reveal"),
+            "theme": "white",
+            "transition": "none",
+            "scroll": False,
+        }
+    }
+    c.VoilaConfiguration.theme = "light"
+    c.VoilaConfiguration.show_tracebacks = False
+    c.VoilaConfiguration.strip_sources = True
+    c.VoilaConfiguration.file_allowlist = [r".*\.(png|jpg|jpeg|gif|svg)"]
+    c.VoilaConfiguration.file_denylist = [r".*\.(ipynb|py|pyc|db|sqlite3|yaml|yml|json|key|log)$", r"(^|.*/)\."]
+    c.MappingKernelManager.cull_idle_timeout = culling.idle_seconds
+    c.MappingKernelManager.cull_interval = culling.interval_seconds
+    c.MappingKernelManager.cull_connected = False
+    c.MappingKernelManager.cull_busy = False
+    return c
+
+
+def prepare_environment(settings: config.Settings, role: Role | None = None) -> None:
+    """Environment that this server and the kernels it starts inherit."""
+    if role is not None:
+        os.environ[config.ROLE_ENV] = role
+    os.environ[config.HOME_ENV] = str(settings.home)
+    os.environ[config.VAR_ENV] = str(settings.var_dir)
+    os.environ[config.DB_URL_ENV] = settings.db_url
+    search_path = os.environ.get("JUPYTER_PATH", "")
+    if str(TEMPLATES_DIR) not in search_path.split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES_DIR), search_path) if p)
+    # nbgrader and the kernels find their tools next to this Python.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None = None) -> None:
+    """Build the serving tree and run one server until it is stopped (blocking)."""
+    settings = config.settings()
+    prepare_environment(settings, role)
+    root = build_serving_tree(settings, role)
+    key = config.instructor_key(settings) if role == "instructor" else None
+    app = CourseVoila(
+        config=voila_config(
+            role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling()
+        )
+    )
+    app.initialize([])
+    app.start()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m adaptive_policing.serve.server ROLE --ip IP --port PORT [--cull-idle S --cull-interval S]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="adaptive_policing.serve.server")
+    parser.add_argument("role", choices=["trainee", "instructor"])
+    parser.add_argument("--ip", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--cull-idle", type=int, default=KernelCulling.idle_seconds)
+    parser.add_argument("--cull-interval", type=int, default=KernelCulling.interval_seconds)
+    args = parser.parse_args(argv)
+    run_server(
+        args.role,
+        ip=args.ip,
+        port=args.port,
+        culling=KernelCulling(args.cull_idle, args.cull_interval),
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Rendering: HTML fragments, CSV and JSON exports, PNG charts."""

@@ -1,0 +1,352 @@
+"""The assessment as a Voilà app: one question at a time, a review screen, then submit.
+
+``assessment()`` on the course page ``09-assessment-of-learning`` shows the
+released assessment's questions one at a time with radio buttons, check boxes,
+an ordering control (Move up / Move down), drop-downs for matching and text
+areas, a progress bar, and a review screen listing every answer before the
+trainee submits. Each change is saved to the response store straight away
+(prompt ``assessment:<assignment>``), so a trainee who closes the page and
+comes back finds their answers. Submitting writes an nbgrader submission (see
+:mod:`.submission`) and records it in the store as well.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ipywidgets as widgets
+import nbformat
+
+from ..data.store import ResponseStore, StoreError, Trainee
+from .common import PREVIEW_MESSAGE, Participant, StatusLine
+from ..views.html import esc, local_time
+from ..content.answers import Answer, InvalidAnswer, describe_answer, validate_answer
+from ..content.questions import ASSIGNMENT, Question, questions_in, release_notebook_path
+from ..grading.submission import fill_notebook, grading_dir, student_id, write_submission
+
+PROGRESS_PREFIX = "assessment:"
+SUBMITTED_PREFIX = "assessment-submitted:"
+CHOOSE = "Choose…"
+
+
+class QuestionControl(widgets.VBox):
+    """The answer control for one question; calls ``on_change(answer)`` when it changes."""
+
+    def __init__(self, question: Question, on_change: Callable[[Answer], None]) -> None:
+        self.question = question
+        self._on_change = on_change
+        self._quiet = False
+        self.order: list[str] | None = None
+        kind = question.kind
+        if kind in ("single", "truefalse"):
+            self.radio = widgets.RadioButtons(options=question.options, value=None, layout=widgets.Layout(width="auto"))
+            self.radio.observe(self._changed, names="value")
+            children: list[widgets.Widget] = [self.radio]
+        elif kind == "multi":
+            self.checks = [
+                widgets.Checkbox(value=False, description=o, indent=False, layout=widgets.Layout(width="auto"))
+                for o in question.options
+            ]
+            for check in self.checks:
+                check.observe(self._changed, names="value")
+            children = [widgets.HTML("<p>Choose all that apply.</p>"), *self.checks]
+        elif kind == "order":
+            self.order_box = widgets.VBox()
+            self.keep = widgets.Button(description="This order is my answer", icon="check")
+            self.keep.on_click(lambda _b: self._set_order(self._current_order()))
+            children = [widgets.HTML("<p>Use Move up and Move down to put the items in order, first at the top.</p>"),
+                        self.order_box, self.keep]
+            self._draw_order(list(question.options))
+        elif kind == "match":
+            self.drops = {}
+            rows = []
+            for item in question.items:
+                drop = widgets.Dropdown(options=[(CHOOSE, "")] + [(o, o) for o in question.options], value="",
+                                        description=item, layout=widgets.Layout(width="auto"),
+                                        style={"description_width": "initial"})
+                drop.observe(self._changed, names="value")
+                self.drops[item] = drop
+                rows.append(drop)
+            children = rows
+        else:
+            self.text = widgets.Textarea(placeholder="Type your answer here.", continuous_update=False,
+                                         layout=widgets.Layout(width="100%", height="10em"))
+            self.text.observe(self._changed, names="value")
+            children = [self.text]
+        super().__init__(children=children)
+        self.add_class(f"ap-assessment-{kind}")
+
+    # ordering ------------------------------------------------------------------
+
+    def _current_order(self) -> list[str]:
+        return list(self.order) if self.order is not None else list(self._shown)
+
+    def _draw_order(self, items: list[str]) -> None:
+        self._shown = items
+        rows = []
+        for index, item in enumerate(items):
+            up = widgets.Button(description="Move up", icon="arrow-up", disabled=index == 0,
+                                tooltip=f"Move up: {item}", layout=widgets.Layout(width="auto"))
+            down = widgets.Button(description="Move down", icon="arrow-down", disabled=index == len(items) - 1,
+                                  tooltip=f"Move down: {item}", layout=widgets.Layout(width="auto"))
+            up.on_click(lambda _b, i=index: self.move(i, -1))
+            down.on_click(lambda _b, i=index: self.move(i, +1))
+            label = widgets.HTML(f'<span class="ap-order-item">{index + 1}. {esc(item)}</span>')
+            rows.append(widgets.HBox([label, up, down]))
+        self.order_box.children = rows
+
+    def move(self, index: int, step: int) -> None:
+        """Move the item at ``index`` up (-1) or down (+1); this makes the order an answer."""
+        items = self._current_order()
+        other = index + step
+        if 0 <= index < len(items) and 0 <= other < len(items):
+            items[index], items[other] = items[other], items[index]
+        self._set_order(items)
+
+    def _set_order(self, items: list[str]) -> None:
+        self.order = items
+        self._draw_order(items)
+        if not self._quiet:
+            self._on_change(self.value)
+
+    # value ------------------------------------------------------------------------
+
+    @property
+    def value(self) -> Any:
+        kind = self.question.kind
+        if kind in ("single", "truefalse"):
+            return self.radio.value
+        if kind == "multi":
+            return [c.description for c in self.checks if c.value] or None
+        if kind == "order":
+            return list(self.order) if self.order is not None else None
+        if kind == "match":
+            return {item: d.value for item, d in self.drops.items() if d.value} or None
+        return self.text.value
+
+    @value.setter
+    def value(self, answer: Answer) -> None:
+        self._quiet = True
+        try:
+            kind = self.question.kind
+            if kind in ("single", "truefalse"):
+                self.radio.value = answer if answer in self.question.options else None
+            elif kind == "multi":
+                chosen = set(answer or [])
+                for check in self.checks:
+                    check.value = check.description in chosen
+            elif kind == "order":
+                self.order = list(answer) if answer else None
+                self._draw_order(list(answer) if answer else list(self.question.options))
+            elif kind == "match":
+                matched = answer if isinstance(answer, dict) else {}
+                for item, drop in self.drops.items():
+                    drop.value = matched.get(item, "")
+            else:
+                self.text.value = str(answer or "")
+        finally:
+            self._quiet = False
+
+    def _changed(self, _change: dict[str, Any]) -> None:
+        if not self._quiet:
+            self._on_change(self.value)
+
+
+class AssessmentApp(widgets.VBox):
+    """The whole assessment for the signed-in trainee."""
+
+    def __init__(
+        self,
+        *,
+        assignment: str = ASSIGNMENT,
+        store: ResponseStore | None = None,
+        trainee: Trainee | None = None,
+        release_path: Any = None,
+    ) -> None:
+        self.assignment = assignment
+        self.participant = Participant(store, trainee)
+        self.release = nbformat.read(release_path or release_notebook_path(), as_version=4)
+        self.questions = questions_in(self.release)
+        self.by_id = {q.id: q for q in self.questions}
+        self.answers: dict[str, Answer] = {}
+        self.index = 0
+        self.mode = "question"
+
+        self.progress = widgets.IntProgress(value=0, min=0, max=len(self.questions), description="Answered")
+        self.progress_text = widgets.HTML("")
+        self.heading = widgets.HTML("")
+        self.holder = widgets.VBox()
+        self.status = StatusLine()
+        self.prev_button = widgets.Button(description="Previous", icon="arrow-left")
+        self.next_button = widgets.Button(description="Next", icon="arrow-right", button_style="primary")
+        self.review_button = widgets.Button(description="Review answers", icon="list")
+        self.submit_button = widgets.Button(description="Submit assessment", icon="paper-plane", button_style="success")
+        self.prev_button.on_click(lambda _b: self.go_to(self.index - 1))
+        self.next_button.on_click(lambda _b: self.go_to(self.index + 1))
+        self.review_button.on_click(lambda _b: self.show_review())
+        self.submit_button.on_click(lambda _b: self.submit())
+        self.nav = widgets.HBox([self.prev_button, self.next_button, self.review_button])
+        self.controls = {q.id: QuestionControl(q, lambda v, q=q: self.answer(q.id, v)) for q in self.questions}
+        super().__init__(children=[self.progress, self.progress_text, self.heading, self.holder, self.nav, self.status])
+        self.add_class("ap-assessment")
+        self._restore()
+        self.go_to(0)
+
+    # state ------------------------------------------------------------------------
+
+    @property
+    def store_key(self) -> str:
+        return PROGRESS_PREFIX + self.assignment
+
+    def answered(self) -> int:
+        return sum(1 for q in self.questions if self.answers.get(q.id) is not None)
+
+    def _restore(self) -> None:
+        if not self.participant.signed_in:
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            return
+        saved = self.participant.store.latest_answer(self.participant.trainee, self.store_key)
+        values = saved.value.get("answers", {}) if saved and isinstance(saved.value, dict) else {}
+        for qid, value in values.items():
+            question = self.by_id.get(qid)
+            if question is None:
+                continue
+            try:
+                self.answers[qid] = validate_answer(question, value)
+            except InvalidAnswer:
+                continue
+            self.controls[qid].value = self.answers[qid]
+        if saved is not None:
+            self.status.show(f"Your answers saved at {local_time(saved.created_at)} are shown.", "saved")
+        submitted = self.participant.store.latest_answer(self.participant.trainee, SUBMITTED_PREFIX + self.assignment)
+        if submitted is not None:
+            self.status.show(
+                f"You submitted this assessment at {local_time(submitted.created_at)}. "
+                "You may change answers and submit again; your latest submission is the one graded.",
+                "saved",
+            )
+
+    def answer(self, qid: str, value: Any) -> bool:
+        """Record (and save) an answer to question ``qid``; returns whether it was accepted."""
+        question = self.by_id[qid]
+        try:
+            checked = validate_answer(question, value)
+        except InvalidAnswer as problem:
+            self.status.show(str(problem), "error")
+            return False
+        self.answers[qid] = checked
+        self._update_progress()
+        return self._save()
+
+    def _save(self) -> bool:
+        if not self.participant.signed_in:
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            return False
+        try:
+            saved = self.participant.store.save_answer(
+                self.participant.trainee, self.store_key, {"answers": dict(self.answers)}
+            )
+        except StoreError as problem:
+            self.status.show(str(problem), "error")
+            return False
+        self.status.show(f"Answer saved at {local_time(saved.created_at)}.", "saved")
+        return True
+
+    def _update_progress(self) -> None:
+        done = self.answered()
+        self.progress.value = done
+        where = f"Question {self.index + 1} of {len(self.questions)}" if self.mode == "question" else "Review"
+        self.progress_text.value = (
+            f'<p class="ap-progress" role="status">{esc(where)} · {done} of {len(self.questions)} answered</p>'
+        )
+
+    # screens ------------------------------------------------------------------------
+
+    def go_to(self, index: int) -> None:
+        """Show question number ``index + 1`` (clamped to the first and last)."""
+        self.mode = "question"
+        self.index = max(0, min(index, len(self.questions) - 1))
+        question = self.questions[self.index]
+        hand = " Your instructor grades this answer." if question.kind == "text" else ""
+        self.heading.value = (
+            f'<h2 class="ap-question-title">Question {question.number} of {len(self.questions)}</h2>'
+            f'<p class="ap-section">{esc(question.section_title)} · {question.points:g} '
+            f'point{"s" if question.points != 1 else ""}.{esc(hand)}</p>'
+            f'<p class="ap-question">{esc(question.prompt)}</p>'
+        )
+        self.holder.children = [self.controls[question.id]]
+        self.prev_button.disabled = self.index == 0
+        self.next_button.disabled = self.index == len(self.questions) - 1
+        self.nav.children = [self.prev_button, self.next_button, self.review_button]
+        self._update_progress()
+
+    def review_html(self) -> str:
+        rows = []
+        for q in self.questions:
+            value = self.answers.get(q.id)
+            css = "ap-unanswered" if value is None else "ap-answered"
+            rows.append(
+                f'<li class="{css}"><strong>{esc(q.prompt)}</strong><br>'
+                f"Your answer: {esc(describe_answer(q, value))}</li>"
+            )
+        missing = len(self.questions) - self.answered()
+        note = (
+            f"<p><strong>{missing} question{'s are' if missing != 1 else ' is'} not answered.</strong> "
+            "Unanswered questions earn no points.</p>" if missing else "<p>Every question is answered.</p>"
+        )
+        return f'<h2>Review your answers</h2>{note}<ol class="ap-review">{"".join(rows)}</ol>'
+
+    def show_review(self) -> None:
+        """The review screen: every answer, a way back to any question, and Submit."""
+        self.mode = "review"
+        self.heading.value = self.review_html()
+        jump = widgets.Dropdown(
+            options=[(f"{q.number}. {q.prompt[:70]}", i) for i, q in enumerate(self.questions)],
+            description="Change answer to", style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )
+        go = widgets.Button(description="Go to question", icon="pencil")
+        go.on_click(lambda _b: self.go_to(int(jump.value)))
+        self.holder.children = [widgets.HBox([jump, go]),
+                                widgets.HTML("<p>When you are ready, submit. You may submit again later; "
+                                             "your latest submission is the one graded.</p>")]
+        self.nav.children = [self.submit_button]
+        self.submit_button.disabled = not self.participant.signed_in
+        self._update_progress()
+
+    # submitting ------------------------------------------------------------------------
+
+    def submit(self) -> bool:
+        """Write the nbgrader submission; returns whether it was written."""
+        if not self.participant.signed_in:
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            return False
+        trainee = self.participant.trainee
+        store = self.participant.store
+        session = store.class_by_id(trainee.class_id)
+        try:
+            sid = student_id(session.code if session else "class", trainee.badge)
+            filled = fill_notebook(self.release, self.answers)
+            folder = write_submission(filled, sid, root=grading_dir(), assignment=self.assignment)
+            saved = store.save_answer(
+                trainee, SUBMITTED_PREFIX + self.assignment,
+                {"student_id": sid, "answers": dict(self.answers), "timestamp": (folder / "timestamp.txt").read_text()},
+            )
+        except (InvalidAnswer, StoreError, OSError, ValueError) as problem:
+            self.status.show(f"Your assessment could not be submitted: {problem} Please tell your instructor.", "error")
+            return False
+        self.status.show(
+            f"Submitted at {local_time(saved.created_at)}. Thank you: your answers have been sent for grading.",
+            "saved",
+        )
+        self.heading.value = (
+            f'<h2>Assessment submitted</h2><p role="status">Submitted at {esc(local_time(saved.created_at))}. '
+            "Your instructor will share your results. You may still change answers and submit again.</p>"
+            + self.review_html()
+        )
+        return True
+
+
+def assessment(assignment: str = ASSIGNMENT) -> AssessmentApp:
+    """The end-of-course assessment for the signed-in trainee (one line in a notebook)."""
+    return AssessmentApp(assignment=assignment)

@@ -1,0 +1,470 @@
+"""The instructor's live classroom console (one line in ``solutions/instructor-console.ipynb``).
+
+``console()`` shows:
+
+* **Class** — create a class (date, location, instructor, course plan) and get
+  its short code in large type for the board, or pick an earlier class. Only the
+  chosen class's data is ever shown.
+* **Agenda and timer** — under the code, one sentence such as "12 minutes left in
+  IV. Customer Service and Policing · 3 minutes behind schedule · 40 minutes left
+  in the class", with *Start class*, *Back* and *Next section* (one click moves
+  on; after the last section the class is finished). The *Agenda & guide* tab
+  lists the plan's sections (``plan.agenda``) with the current one marked "Now"
+  in words, not colour only, and beside it the facilitator guide's part for that
+  section (``solutions/facilitator-guide.md``, rendered from markdown with raw
+  HTML escaped). Every move is a row in the store (``ResponseStore.record_progress``),
+  so a restarted server or a second console window shows the same section and
+  clock. The timing maths is in :mod:`adaptive_policing.analysis.agenda`.
+* **Slides** — each agenda section links to its course page as projector slides
+  on this server (``?template=adaptive-slides&class=<code>``, see
+  :mod:`adaptive_policing.serve.slides`): reveal.js served locally, arrow keys or space
+  to advance, and every prompt showing the class's live answers instead of an
+  answer box.
+* **Attendance** — who signed in and when, and the page each trainee was last on.
+* **Live results** — per discussion prompt, bars for choice/multi/scale prompts
+  and a wall of free-text answers (anonymous unless "Show names" is ticked; one
+  answer can be spotlighted). The chosen question can be closed and reopened;
+  trainees then see "This question is closed." when they save.
+* **Activities** — the groups' worksheets side by side (Activity 2's best
+  practices first), the class's paths through each case study (endings, choices
+  at each decision, final perception) and the role plays' before/after chart
+  (:mod:`adaptive_policing.views.activities`).
+* **Assessment** — after ``make grade``: this class's scores, the score
+  distribution and mastery per section, and the questions nearly everyone misses
+  or gets right (:mod:`adaptive_policing.widgets.console.assessment`).
+* **Export** — the class's record as CSV and JSON under ``var/exports/``, with
+  download links.
+
+A background thread re-reads the store every second and updates a widget only
+when its content changed, so answers appear within about a second of a save;
+the same thread re-reads the agenda's clock and the gradebook every
+:data:`AGENDA_REFRESH_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from datetime import date, datetime, timezone
+from typing import Any, Callable
+
+import ipywidgets as widgets
+
+from ... import config
+from ...serve.slides import slides_link
+from ...data.store import ClassSession, ResponseStore, StoreError, open_store
+from ..common import StatusLine
+from ...views.html import esc
+from ...views.activities import activities_html
+from ...analysis.agenda import (
+    FINISHED,
+    AgendaStatus,
+    GuideSection,
+    agenda_html,
+    agenda_status,
+    guide_html,
+    page_id_of,
+    read_guide,
+    status_text,
+)
+from .assessment import assessment_html
+from ...analysis.attendance import attendance, attendance_html
+from ...content.prompts import PromptInfo, describe, prompt_catalog
+from ...views.export import export_class
+from ...views.results import (
+    STYLE,
+    answer_summary,
+    answered_prompt_ids,
+    latest_by_prompt,
+    prompt_html,
+)
+
+REFRESH_SECONDS = 1.0
+AGENDA_REFRESH_SECONDS = 5.0
+"""The agenda's timer is re-read from the store this often (by the same polling thread)."""
+DEFAULT_PLAN = "adaptive-policing"
+GUIDE_FILE = "facilitator-guide.md"
+
+AGENDA_STYLE = """<style>
+.ap-agenda-bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5em}
+.ap-agenda-status p{font-size:1.15rem;font-weight:600;margin:.2em 0}
+.ap-agenda{padding-left:1.6em;line-height:1.6}
+.ap-agenda-now{background:#fff3cd;border-left:4px solid #8a5a00;font-weight:700;padding-left:.3em}
+.ap-agenda-done{color:#444}
+.ap-agenda-state{display:inline-block;min-width:3.2em;font-weight:700}
+.ap-agenda-start{font-family:ui-monospace,monospace}
+.ap-guide{max-width:48em;border-left:1px solid #bbb;padding-left:1em;line-height:1.45}
+.ap-guide li{margin:.2em 0}
+.ap-sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+</style>"""
+
+
+def course_plan_ids() -> list[str]:
+    """The course plans to choose from (the default plan when none can be read yet)."""
+    try:
+        from ...content.plan import load_plans
+
+        return list(load_plans()) or [DEFAULT_PLAN]
+    except Exception:  # the plan module or file is missing or being edited
+        return [DEFAULT_PLAN]
+
+
+def plan_agenda(plan_id: str) -> list[Any]:
+    """The agenda rows of a plan (none when the plan cannot be read, e.g. while it is being edited)."""
+    try:
+        from ...content.plan import agenda
+
+        return agenda(plan_id)
+    except Exception:
+        return []
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _set(widget: widgets.Widget, name: str, value: Any) -> None:
+    """Set a trait only when it changes, so the page is not redrawn needlessly."""
+    if getattr(widget, name) != value:
+        setattr(widget, name, value)
+
+
+class Console(widgets.VBox):
+    """Class sessions, attendance, live results and export, for one instructor."""
+
+    def __init__(
+        self,
+        *,
+        store: ResponseStore | None = None,
+        refresh_seconds: float = REFRESH_SECONDS,
+        start_polling: bool = True,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.store = store or open_store()
+        self.refresh_seconds = refresh_seconds
+        self.clock = clock
+        self._agenda_read_at = 0.0
+        self.catalog: dict[str, PromptInfo] = prompt_catalog()
+        self._lock = threading.RLock()
+        self._stop = threading.Event()
+
+        # class sessions
+        self.class_date = widgets.DatePicker(description="Date", value=date.today())
+        self.location = widgets.Text(description="Location", placeholder="e.g. Training room B")
+        self.instructor = widgets.Text(description="Instructor", placeholder="e.g. Sgt. R. Alvarez")
+        plans = course_plan_ids()
+        self.plan = widgets.Dropdown(description="Course plan", options=plans, value=plans[0])
+        self.create_button = widgets.Button(description="Create class", button_style="primary", icon="plus")
+        self.create_button.on_click(lambda _b: self.create_class())
+        self.create_status = StatusLine()
+        self.picker = widgets.Dropdown(description="Class", options=[], layout=widgets.Layout(width="32em"))
+        self.code_board = widgets.HTML()
+        self.code_board.add_class("ap-console-board")
+        new_class = widgets.VBox([
+            widgets.HTML("<h2>New class</h2>"), self.class_date, self.location, self.instructor, self.plan,
+            self.create_button, self.create_status,
+        ])
+
+        # agenda and timer
+        self.agenda_status = widgets.HTML()
+        self.agenda_status.add_class("ap-agenda-status")
+        self.start_button = widgets.Button(description="Start class", button_style="primary", icon="play",
+                                           tooltip="Start the clock and the first section")
+        self.next_button = widgets.Button(description="Next section", icon="forward",
+                                          tooltip="Move the class on to the next section")
+        self.back_button = widgets.Button(description="Back", icon="backward",
+                                          tooltip="Go back to the previous section")
+        self.start_button.on_click(lambda _b: self.start_class())
+        self.next_button.on_click(lambda _b: self.next_section())
+        self.back_button.on_click(lambda _b: self.previous_section())
+        agenda_bar = widgets.HBox([self.agenda_status, self.start_button, self.back_button, self.next_button])
+        agenda_bar.add_class("ap-agenda-bar")
+        self.agenda_list = widgets.HTML(layout=widgets.Layout(width="24em", min_width="18em"))
+        self.guide = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
+        self.guide.add_class("ap-guide")
+        agenda_box = widgets.HBox([self.agenda_list, self.guide])
+
+        # attendance
+        self.attendance = widgets.HTML()
+        self.attendance.add_class("ap-attendance")
+
+        # live results
+        self.question = widgets.Dropdown(description="Question", options=self._question_options(),
+                                         layout=widgets.Layout(width="40em"))
+        self.open_button = widgets.Button(description="Close this question", icon="lock",
+                                          layout=widgets.Layout(width="auto", min_width="14em"))
+        self.open_button.on_click(lambda _b: self.toggle_open())
+        self.question_state = widgets.HTML()
+        self.show_names = widgets.Checkbox(description="Show names", value=False, indent=False)
+        self.spotlight = widgets.Dropdown(description="Spotlight", options=[("No spotlight", None)])
+        self.results = widgets.HTML()
+        self.results.add_class("ap-results")
+        self.results.add_class("ap-live-board")  # the class the first live board used
+        for control in (self.question, self.show_names, self.spotlight):
+            control.observe(lambda _change: self.refresh(), names="value")
+        results_box = widgets.VBox([
+            widgets.HBox([self.question, self.open_button, self.question_state]),
+            widgets.HBox([self.show_names, self.spotlight]),
+            self.results,
+        ])
+
+        # worksheets, case studies, role plays, the assessment and export
+        self.activities = widgets.HTML()
+        self.activities.add_class("ap-activities")
+        self.assessment = widgets.HTML()
+        self.assessment.add_class("ap-assessment")
+        self.export_button = widgets.Button(description="Export this class", icon="download")
+        self.export_button.on_click(lambda _b: self.export())
+        self.export_links = widgets.HTML("<p>Writes the class's record under var/exports/.</p>")
+
+        self.tabs = widgets.Tab(children=[
+            new_class, agenda_box, self.attendance, results_box, self.activities, self.assessment,
+            widgets.VBox([self.export_button, self.export_links]),
+        ])
+        titles = ["New class", "Agenda & guide", "Attendance", "Live results", "Activities", "Assessment", "Export"]
+        for index, title in enumerate(titles):
+            self.tabs.set_title(index, title)
+        self.tabs.selected_index = titles.index("Live results")
+        super().__init__(children=[
+            widgets.HTML(STYLE + AGENDA_STYLE), self.picker, self.code_board, agenda_bar, self.tabs,
+        ])
+        self.add_class("ap-console")
+
+        self.picker.observe(self._class_changed, names="value")
+        self._reload_classes()
+        self.refresh()
+        self._thread: threading.Thread | None = None
+        if start_polling:
+            self._thread = threading.Thread(target=self._poll, name="instructor-console", daemon=True)
+            self._thread.start()
+
+    # classes -----------------------------------------------------------------
+
+    def _reload_classes(self, select: int | None = None) -> None:
+        options = [
+            (f"{c.class_date:%d %b %Y} · {c.code} · {c.location or c.title}", c.id) for c in self.store.classes()
+        ]
+        chosen = select if select is not None else self.picker.value
+        with self._lock:
+            if options != list(self.picker.options):
+                self.picker.options = options
+            ids = [class_id for _label, class_id in options]
+            _set(self.picker, "value", chosen if chosen in ids else (ids[0] if ids else None))
+
+    @property
+    def current_class(self) -> ClassSession | None:
+        """The class the console shows."""
+        return self.store.class_by_id(self.picker.value) if self.picker.value is not None else None
+
+    def create_class(self) -> ClassSession | None:
+        """Create a class from the form, select it and show its code."""
+        try:
+            session = self.store.create_class(
+                course_plan=self.plan.value or DEFAULT_PLAN,
+                class_date=self.class_date.value or date.today(),
+                location=self.location.value,
+                instructor=self.instructor.value,
+            )
+        except (StoreError, ValueError) as problem:
+            self.create_status.show(str(problem), "error")
+            return None
+        self._reload_classes(select=session.id)
+        self.create_status.show(f"Class {session.code} created. Write the code on the board.", "saved")
+        self.refresh()
+        return session
+
+    def _class_changed(self, _change: dict[str, Any]) -> None:
+        self._agenda_read_at = 0.0
+        with self._lock:
+            _set(self.spotlight, "value", None)
+            self.export_links.value = "<p>Writes the class's record under var/exports/.</p>"
+        self.refresh()
+
+    # prompts -----------------------------------------------------------------
+
+    def _question_options(self, extra: list[str] | None = None) -> list[tuple[str, str]]:
+        ids = list(self.catalog) + [p for p in extra or [] if p not in self.catalog]
+        return [(f"{pid} · {answer_summary(describe(pid, self.catalog).question, 70)}", pid) for pid in ids]
+
+    def toggle_open(self) -> None:
+        """Close the chosen question if open, reopen it if closed."""
+        session = self.current_class
+        if session is None or self.question.value is None:
+            return
+        is_open = self.store.prompt_is_open(session.id, self.question.value)
+        self.store.set_prompt_open(session.id, self.question.value, not is_open)
+        self.refresh()
+
+    # agenda and timer ---------------------------------------------------------
+
+    def _agenda_state(self, session: ClassSession) -> tuple[list[Any], AgendaStatus]:
+        rows = plan_agenda(session.course_plan)
+        return rows, agenda_status(rows, self.store.class_progress(session.id), self.clock())
+
+    def _move_to(self, step: int | None) -> None:
+        """Start the class (``None``) or move ``step`` sections on (1) or back (-1)."""
+        session = self.current_class
+        if session is None:
+            return
+        with self._lock:
+            rows, status = self._agenda_state(session)
+            if not rows:
+                return
+            if step is None:
+                if status.running:
+                    return
+                target: int | None = 0
+            elif status.finished:
+                target = len(rows) - 1 if step < 0 else None
+            elif not status.running:
+                return
+            else:
+                target = status.index + step  # type: ignore[operator]
+                if target < 0:
+                    return
+            page = FINISHED if target is None or target >= len(rows) else page_id_of(rows[target])
+            self.store.record_progress(session.id, page)
+            self._agenda_read_at = 0.0
+        self.refresh()
+
+    def start_class(self) -> None:
+        """Start the clock: the class is now in its first section."""
+        self._move_to(None)
+
+    def next_section(self) -> None:
+        """Move the class on to the next section (after the last one, the class is finished)."""
+        self._move_to(1)
+
+    def previous_section(self) -> None:
+        """Go back to the section before the current one."""
+        self._move_to(-1)
+
+    def _guide(self) -> dict[str, GuideSection]:
+        return read_guide(config.settings().solutions_dir / GUIDE_FILE)
+
+    def _refresh_agenda(self, session: ClassSession) -> None:
+        rows, status = self._agenda_state(session)
+        _set(self.agenda_status, "value", f'<p role="status">{esc(status_text(rows, status))}</p>')
+        _set(self.start_button, "disabled", status.running or status.finished or not rows)
+        _set(self.next_button, "disabled", not status.running)
+        _set(self.back_button, "disabled", not (status.finished or (status.running and status.index)))
+        links = [slides_link(row.path, session.code) for row in rows]
+        _set(self.agenda_list, "value", agenda_html(rows, status, links) if rows else
+             f"<p>The course plan {esc(session.course_plan)} could not be read.</p>")
+        if status.running:
+            current = page_id_of(rows[status.index])  # type: ignore[index]
+            guide = guide_html(self._guide().get(current))
+        elif status.finished:
+            guide = "<p>The class is finished. Export its record in the Export tab.</p>"
+        else:
+            first = self._guide().get(page_id_of(rows[0])) if rows else None
+            guide = "<p>Press Start class when the class begins.</p>" + (guide_html(first) if first else "")
+        _set(self.guide, "value", guide)
+
+    # export ------------------------------------------------------------------
+
+    def export(self) -> None:
+        """Export the chosen class and offer the files for download."""
+        session = self.current_class
+        if session is None:
+            self.export_links.value = "<p>Create or pick a class first.</p>"
+            return
+        files = export_class(self.store, session)
+        links = []
+        for path in files.paths:
+            kind = "application/json" if path.suffix == ".json" else "text/csv"
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            links.append(
+                f'<li><a download="{esc(path.name)}" href="data:{kind};base64,{data}">{esc(path.name)}</a>'
+                f" <small>({esc(path)})</small></li>"
+            )
+        self.export_links.value = f"<p>Exported. Download:</p><ul>{''.join(links)}</ul>"
+
+    # refreshing --------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the store and update only the widgets whose content changed."""
+        with self._lock:
+            session = self.current_class
+            if session is None:
+                _set(self.code_board, "value", "<p>No class yet: create one in the New class tab.</p>")
+                for widget in (self.attendance, self.results, self.activities, self.assessment, self.agenda_list,
+                               self.guide):
+                    _set(widget, "value", "<p>Nothing yet.</p>")
+                _set(self.agenda_status, "value", "<p>Create or pick a class to see its agenda.</p>")
+                for button in (self.start_button, self.next_button, self.back_button):
+                    _set(button, "disabled", True)
+                return
+            _set(self.code_board, "value", (
+                f'<p>Class code</p><p class="ap-console-code">{esc(session.code)}</p>'
+                f"<p>{esc(session.class_date.strftime('%d %b %Y'))} · "
+                f"{esc(session.location or '—')} · {esc(session.instructor or '—')} · "
+                f"plan {esc(session.course_plan)}</p>"
+            ))
+            _set(self.attendance, "value", attendance_html(attendance(self.store, session.id, self.clock())))
+            latest = latest_by_prompt(self.store, session.id)
+            states = self.store.prompt_states_in(session.id)
+            self._refresh_controls(latest, states)
+            _set(self.results, "value", self._results_html(latest, states))
+            _set(self.activities, "value",
+                 activities_html(self.store, session.id, latest, self.store.worksheet_ids(session.id)))
+            if self._agenda_read_at == 0.0 or time.monotonic() - self._agenda_read_at >= AGENDA_REFRESH_SECONDS:
+                self._agenda_read_at = time.monotonic()
+                self._refresh_agenda(session)
+                _set(self.assessment, "value", assessment_html(session.code))
+
+    def _refresh_controls(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> None:
+        options = self._question_options(answered_prompt_ids(latest, self.catalog))
+        if options != list(self.question.options):
+            chosen = self.question.value
+            self.question.options = options
+            _set(self.question, "value", chosen)
+        chosen = self.question.value
+        is_open = states.get(chosen, True)
+        _set(self.open_button, "description", "Close this question" if is_open else "Reopen this question")
+        _set(self.open_button, "icon", "lock" if is_open else "unlock")
+        _set(self.question_state, "value",
+             "<p>Open: trainees can save.</p>" if is_open else '<p class="ap-closed">Closed: saves are refused.</p>')
+        answers = latest.get(chosen, [])
+        spot = [("No spotlight", None)] + [
+            (f"{trainee.name if self.show_names.value else f'Answer {n}'}: {answer_summary(answer.value)}", trainee.id)
+            for n, (trainee, answer) in enumerate(answers, start=1)
+        ]
+        if spot != list(self.spotlight.options):
+            current = self.spotlight.value
+            self.spotlight.options = spot
+            _set(self.spotlight, "value", current if current in [v for _l, v in spot] else None)
+
+    def _results_html(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> str:
+        ids = answered_prompt_ids(latest, self.catalog)
+        ids += [p for p, is_open in states.items() if not is_open and p not in ids]
+        if not ids:
+            return "<p>No answers yet. They appear here as soon as trainees save them.</p>"
+        return "".join(
+            prompt_html(
+                describe(prompt_id, self.catalog),
+                latest.get(prompt_id, []),
+                is_open=states.get(prompt_id, True),
+                show_names=self.show_names.value,
+                spotlight=self.spotlight.value if prompt_id == self.question.value else None,
+            )
+            for prompt_id in ids
+        )
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.refresh_seconds):
+            try:
+                self._reload_classes()
+                self.refresh()
+            except Exception:  # a busy database: try again next second
+                continue
+
+    def stop(self) -> None:
+        """Stop the background refresh (the kernel's end stops it too)."""
+        self._stop.set()
+
+
+def console() -> Console:
+    """The instructor console (one line in an instructor notebook)."""
+    return Console()

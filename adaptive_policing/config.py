@@ -32,6 +32,8 @@ VAR_ENV = "ADAPTIVE_POLICING_VAR"
 DB_URL_ENV = "ADAPTIVE_POLICING_DB_URL"
 INSTRUCTOR_KEY_ENV = "ADAPTIVE_POLICING_INSTRUCTOR_KEY"
 ROLE_ENV = "ADAPTIVE_POLICING_ROLE"
+SLIDES_TEMPLATE = "adaptive-slides"
+"""The Voilà template that shows a course page as projector slides (instructor server only)."""
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 

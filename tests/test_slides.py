@@ -64,7 +64,7 @@ def test_every_course_section_gets_a_slide_per_heading() -> None:
 
 
 def test_the_slides_link_names_the_template_and_the_class() -> None:
-    assert slides.slides_link("course/03-what-is-customer-service.ipynb", "K7Q2XM") == (
+    assert viewer.slides_link("course/03-what-is-customer-service.ipynb", "K7Q2XM") == (
         "/voila/render/course/03-what-is-customer-service.ipynb?template=adaptive-slides&class=K7Q2XM")
 
 

@@ -34,7 +34,7 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from .. import config
-from .slides import SLIDES_TEMPLATE
+from ..config import SLIDES_TEMPLATE
 
 Role = Literal["trainee", "instructor"]
 

@@ -2,7 +2,7 @@
 
 The instructor opens a course page with Voilà's template override,
 ``/voila/render/course/03-what-is-customer-service.ipynb?template=adaptive-slides&class=K7Q2XM``
-(the console links every agenda section that way, see :func:`slides_link`).
+(the console links every agenda section that way, see :func:`adaptive_policing.widgets.viewer.slides_link`).
 The ``adaptive-slides`` template (``templates/voila/templates/adaptive-slides``)
 extends Voilà's ``reveal`` template and loads everything from the serving
 machine: Voilà's own bundled reveal.js script, and reveal.js's style sheets
@@ -40,11 +40,11 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
-from urllib.parse import urlencode
 
 from nbconvert.preprocessors import Preprocessor
 
-SLIDES_TEMPLATE = "adaptive-slides"
+from ..config import SLIDES_TEMPLATE
+
 REVEAL_PACKAGE = "reveal.js"
 REVEAL_VERSION = "6.0.1"
 """The reveal.js release Voilà 0.5.13's bundled ``reveal.js`` script is built from."""
@@ -56,16 +56,6 @@ REVEAL_FILES = ("LICENSE", "dist/reveal.css", "dist/theme/white.css")
 
 _SLIDE_HEADING = re.compile(r"^\s*#{1,3}\s+\S")
 _OFF_SLIDE_CODE = re.compile(r"^\s*(from\s+\S+\s+import\b|import\s|page_header\()")
-
-
-def slides_link(path: str, class_code: str | None = None) -> str:
-    """The address of ``path`` (e.g. ``course/03-x.ipynb``) as slides, for one class."""
-    from ..widgets.viewer import CLASS_PARAM, page_link
-
-    query = {"template": SLIDES_TEMPLATE}
-    if class_code:
-        query[CLASS_PARAM] = class_code
-    return f"{page_link(path, None)}?{urlencode(query)}"
 
 
 # --- cells to slides -----------------------------------------------------------------

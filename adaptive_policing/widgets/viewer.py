@@ -61,6 +61,14 @@ def page_link(path: str, trainee: Trainee | None = None) -> str:
     return f"{url}?{urlencode({TOKEN_PARAM: trainee.token})}"
 
 
+def slides_link(path: str, class_code: str | None = None) -> str:
+    """The address of ``path`` (e.g. ``course/03-x.ipynb``) as slides, for one class."""
+    query = {"template": config.SLIDES_TEMPLATE}
+    if class_code:
+        query[CLASS_PARAM] = class_code
+    return f"{page_link(path, None)}?{urlencode(query)}"
+
+
 def is_instructor_view() -> bool:
     """Whether this kernel serves a page on the instructor server.
 

@@ -52,9 +52,9 @@ from typing import Any, Callable
 import ipywidgets as widgets
 
 from ... import config
-from ...serve.slides import slides_link
 from ...data.store import ClassSession, ResponseStore, StoreError, open_store
 from ..common import StatusLine
+from ..viewer import slides_link
 from ...views.html import esc
 from ...views.activities import activities_html
 from ...analysis.agenda import (

@@ -223,3 +223,14 @@ def test_processes_opening_a_new_database_at_once_take_turns(db_url: str) -> Non
     engine = create_engine(db_url)
     assert alembic_revision(engine) == migrations.head_revision()
     engine.dispose()
+
+
+def test_the_alembic_config_works_by_url_as_from_a_shell(db_url: str) -> None:
+    """``alembic_config(url=...)`` is what ``alembic`` commands need: upgrade, check, current."""
+    config = migrations.alembic_config(url=db_url)
+    command.upgrade(config, "head")
+    command.check(config)  # raises if the migrated database and the models differ
+    engine = create_engine(db_url)
+    assert alembic_revision(engine) == migrations.head_revision()
+    assert trigger_tables(engine) == set(schema.APPEND_ONLY_TABLES)
+    engine.dispose()

@@ -246,3 +246,45 @@ def test_class_worksheets_are_each_owners_latest_groups_first(db_url: str) -> No
     assert store.class_worksheets(there.id, "a2")[0][0] == "Cy"
     assert store.group_of(ana) == zulu and store.groups_in(here.id) == [alpha, zulu]
     store.close()
+
+
+def test_the_change_marker_moves_on_every_write_and_only_for_its_class(db_url: str) -> None:
+    store = ResponseStore(db_url)
+    here, there = store.create_class(), store.create_class()
+    whole, mine, theirs = store.change_marker(), store.change_marker(here.id), store.change_marker(there.id)
+    stranger = store.sign_in(there.code, "Cy", "3")
+    assert store.change_marker(here.id) == mine and store.change_marker(there.id) != theirs
+    assert store.change_marker() != whole
+
+    ana = store.sign_in(here.code, "Ana", "1")
+    group = store.join_group(ana, "Table 1")
+    writes = {
+        "sign-in": lambda: store.sign_in(here.code, "Ben", "2"),
+        "answer": lambda: store.save_answer(ana, "p", "text"),
+        "worksheet": lambda: store.save_worksheet("a2", SheetOwner("trainee", ana.id), ana, {"Goals": "x"}, None),
+        "group worksheet": lambda: store.save_worksheet("a2", SheetOwner("group", group.id), ana, {"G": "y"}, None),
+        "prompt state": lambda: store.set_prompt_open(here.id, "p", False),
+        "progress": lambda: store.record_progress(here.id, "01-introductions"),
+        "visit": lambda: store.record_visit(ana, "01-introductions"),
+        "group member": lambda: store.join_group(ana, "Table 1"),
+    }
+    for what, write in writes.items():
+        before, before_whole, before_theirs = store.change_marker(here.id), store.change_marker(), store.change_marker(there.id)
+        write()
+        assert store.change_marker(here.id) != before, what
+        assert store.change_marker() != before_whole, what
+        assert store.change_marker(there.id) == before_theirs, what
+
+    # Reading changes nothing; a write in the other class leaves this class's marker alone.
+    settled = store.change_marker(here.id)
+    store.class_answers(here.id, "p"), store.class_worksheets(here.id, "a2"), store.visits(here.id)
+    store.save_answer(stranger, "p", "elsewhere")
+    store.set_prompt_open(there.id, "p", False)
+    assert store.change_marker(here.id) == settled
+    # Another process's store sees the same marker.
+    other = ResponseStore(db_url)
+    assert other.change_marker(here.id) == settled
+    store.save_answer(ana, "p", "again")
+    assert other.change_marker(here.id) != settled
+    other.close()
+    store.close()

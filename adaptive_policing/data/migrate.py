@@ -42,6 +42,8 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from .engine import READ_ONLY
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 LEGACY_VERSION_TABLE = "schema_migrations"
 _PG_LOCK_KEY = 2320  # the advisory lock that makes concurrent upgrades take turns
@@ -118,8 +120,9 @@ def migrate(engine: sa.Engine, target: int | str = "head") -> int:
     if wanted == "head":
         wanted = head_revision()
     with engine.connect() as connection:
-        if current_revision(connection) == wanted:
-            return int(wanted)
+        with connection.execution_options(**{READ_ONLY: True}).begin():
+            if current_revision(connection) == wanted:  # the usual case: nothing to do, no write lock
+                return int(wanted)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))

@@ -192,7 +192,7 @@ def __getattr__(name: str) -> int:
     raise AttributeError(name)
 
 __all__ = [
-    "APPEND_ONLY_TABLES", "JSONText", "LATEST_VERSION", "UTCDateTime", "as_utc", "class_progress", "class_sessions",
+    "APPEND_ONLY_TABLES", "JSONText", "UTCDateTime", "as_utc", "class_progress", "class_sessions",
     "current_version", "group_members", "groups", "metadata", "migrate", "page_visits", "prompt_states",
     "responses", "trainees", "utcnow", "worksheet_revisions",
 ]

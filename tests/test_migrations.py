@@ -24,7 +24,9 @@ from adaptive_policing.data import schema
 from adaptive_policing.data.store import ResponseStore, SheetOwner, create_engine
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-LEGACY_V1_FILE = FIXTURES / "store-v1.sqlite3"  # made by the first store's own runner, version 1, with rows
+# Made by the store's first version (commit 3dedc44, its own ``schema.migrate(engine, target=1)``) with two
+# trainees, their answers, a group and a worksheet revision; it has ``schema_migrations``, not ``alembic_version``.
+LEGACY_V1_FILE = FIXTURES / "store-v1.sqlite3"
 WHEN = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 
 

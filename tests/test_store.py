@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from adaptive_policing.data import schema
 from adaptive_policing.data.store import (
     MAX_TEXT_CHARS,
     AnswerTooLong,
@@ -149,42 +148,6 @@ def test_a_writer_killed_mid_save_loses_nothing_acknowledged(db_url: str, tmp_pa
     reopened.close()
 
 
-def _schema_shape(engine: sa.Engine) -> dict[str, set[str]]:
-    inspector = sa.inspect(engine)
-    return {
-        table: {column["name"] for column in inspector.get_columns(table)}
-        for table in inspector.get_table_names()
-    }
-
-
-def test_an_old_database_is_migrated_and_keeps_its_data(db_url: str) -> None:
-    from adaptive_policing.data.store import create_engine
-
-    engine = create_engine(db_url)
-    assert schema.migrate(engine, target=1) == 1
-    assert "page_visits" not in sa.inspect(engine).get_table_names()
-    with engine.begin() as db:  # a version-1 database with a class, a trainee and an answer
-        db.execute(schema.class_sessions.insert().values(
-            id=1, code="OLD123", title="Earlier class", course_plan="adaptive-policing",
-            class_date=sa.func.current_date(), location="", instructor="", created_at=schema.utcnow()))
-        db.execute(schema.trainees.insert().values(
-            id=1, class_id=1, name="Pat Early", badge="1", token="old-token", created_at=schema.utcnow()))
-        db.execute(schema.responses.insert().values(
-            trainee_id=1, prompt_id="s01-about-you", value='"from version 1"', created_at=schema.utcnow()))
-    engine.dispose()
-
-    store = ResponseStore(db_url)  # opening it migrates to the latest version
-    with store.engine.connect() as db:
-        assert schema.current_version(db) == schema.LATEST_VERSION
-    trainee = store.trainee_by_token("old-token")
-    assert store.latest_answer(trainee, "s01-about-you").value == "from version 1"
-    store.record_visit(trainee, "01-introductions")
-    assert [page for _, page, _ in store.visits(1)] == ["01-introductions"]
-    expected = {t.name: {c.name for c in t.columns} for t in schema.metadata.sorted_tables}
-    assert _schema_shape(store.engine) == expected
-    store.close()
-
-
 def test_group_worksheet_merges_and_keeps_clashing_saves(db_url: str) -> None:
     store = ResponseStore(db_url)
     code = store.create_class().code
@@ -263,3 +226,65 @@ def test_timing_of_saves_is_recorded_in_order(store: ResponseStore) -> None:
     time.sleep(0.01)
     b = store.save_answer(trainee, "p", "two")
     assert a.created_at < b.created_at and a.id < b.id
+
+
+def test_class_worksheets_are_each_owners_latest_groups_first(db_url: str) -> None:
+    store = ResponseStore(db_url)
+    here, there = store.create_class(), store.create_class()
+    ana, ben = store.sign_in(here.code, "Ana", "1"), store.sign_in(here.code, "Ben", "2")
+    stranger = store.sign_in(there.code, "Cy", "3")
+    zulu, alpha = store.join_group(ana, "Zulu"), store.join_group(ben, "Alpha")
+    store.save_worksheet("a2", SheetOwner("group", zulu.id), ana, {"Goals": "z1"}, None)
+    store.save_worksheet("a2", SheetOwner("group", zulu.id), ana, {"Goals": "z2"}, 1)
+    store.save_worksheet("a2", SheetOwner("group", zulu.id), ben, {"Goals": "kept aside"}, 1)  # conflict
+    store.save_worksheet("a2", SheetOwner("group", alpha.id), ben, {"Goals": "a1"}, None)
+    store.save_worksheet("a2", SheetOwner("trainee", ben.id), ben, {"Goals": "mine"}, None)
+    store.save_worksheet("a2", SheetOwner("trainee", stranger.id), stranger, {"Goals": "elsewhere"}, None)
+    store.save_worksheet("other", SheetOwner("trainee", ana.id), ana, {"Goals": "other sheet"}, None)
+    found = [(name, rev.seq, rev.author_name, rev.fields["Goals"]) for name, rev in store.class_worksheets(here.id, "a2")]
+    assert found == [("Alpha", 1, "Ben", "a1"), ("Zulu", 2, "Ana", "z2"), ("Ben", 1, "Ben", "mine")]
+    assert store.class_worksheets(there.id, "a2")[0][0] == "Cy"
+    assert store.group_of(ana) == zulu and store.groups_in(here.id) == [alpha, zulu]
+    store.close()
+
+
+def test_the_change_marker_moves_on_every_write_and_only_for_its_class(db_url: str) -> None:
+    store = ResponseStore(db_url)
+    here, there = store.create_class(), store.create_class()
+    whole, mine, theirs = store.change_marker(), store.change_marker(here.id), store.change_marker(there.id)
+    stranger = store.sign_in(there.code, "Cy", "3")
+    assert store.change_marker(here.id) == mine and store.change_marker(there.id) != theirs
+    assert store.change_marker() != whole
+
+    ana = store.sign_in(here.code, "Ana", "1")
+    group = store.join_group(ana, "Table 1")
+    writes = {
+        "sign-in": lambda: store.sign_in(here.code, "Ben", "2"),
+        "answer": lambda: store.save_answer(ana, "p", "text"),
+        "worksheet": lambda: store.save_worksheet("a2", SheetOwner("trainee", ana.id), ana, {"Goals": "x"}, None),
+        "group worksheet": lambda: store.save_worksheet("a2", SheetOwner("group", group.id), ana, {"G": "y"}, None),
+        "prompt state": lambda: store.set_prompt_open(here.id, "p", False),
+        "progress": lambda: store.record_progress(here.id, "01-introductions"),
+        "visit": lambda: store.record_visit(ana, "01-introductions"),
+        "group member": lambda: store.join_group(ana, "Table 1"),
+    }
+    for what, write in writes.items():
+        before, before_whole, before_theirs = store.change_marker(here.id), store.change_marker(), store.change_marker(there.id)
+        write()
+        assert store.change_marker(here.id) != before, what
+        assert store.change_marker() != before_whole, what
+        assert store.change_marker(there.id) == before_theirs, what
+
+    # Reading changes nothing; a write in the other class leaves this class's marker alone.
+    settled = store.change_marker(here.id)
+    store.class_answers(here.id, "p"), store.class_worksheets(here.id, "a2"), store.visits(here.id)
+    store.save_answer(stranger, "p", "elsewhere")
+    store.set_prompt_open(there.id, "p", False)
+    assert store.change_marker(here.id) == settled
+    # Another process's store sees the same marker.
+    other = ResponseStore(db_url)
+    assert other.change_marker(here.id) == settled
+    store.save_answer(ana, "p", "again")
+    assert other.change_marker(here.id) != settled
+    other.close()
+    store.close()

@@ -1,0 +1,110 @@
+"""Trainees' answers to prompts: every save is a new revision, and the latest revision is the answer."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+import sqlalchemy as sa
+
+from ..content.limits import MAX_TEXT_CHARS
+from .engine import StorePart
+from .records import AnswerTooLong, SavedAnswer, Trainee, labelled, record
+from .schema import responses, trainees, utcnow
+
+
+def _longest_text(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, Mapping):
+        return max((_longest_text(v) for v in value.values()), default=0)
+    if isinstance(value, (list, tuple)):
+        return max((_longest_text(v) for v in value), default=0)
+    return 0
+
+
+def check_length(value: Any) -> None:
+    """Refuse any text in ``value`` longer than :data:`MAX_TEXT_CHARS`."""
+    longest = _longest_text(value)
+    if longest > MAX_TEXT_CHARS:
+        raise AnswerTooLong(
+            f"This answer is {longest:,} characters long; the limit is {MAX_TEXT_CHARS:,}. "
+            "Please shorten it and save again. Your text is still in the box."
+        )
+
+
+_TRAINEE = "trainee__"  # never clashes with a column of responses (trainee_id)
+
+
+def _answers_with_trainees() -> sa.Select[Any]:
+    """Answer revisions with their trainee's columns labelled ``trainee__…``."""
+    return sa.select(responses, *labelled(trainees, _TRAINEE)).join(trainees, trainees.c.id == responses.c.trainee_id)
+
+
+def _answer_and_trainee(row: sa.RowMapping) -> tuple[Trainee, SavedAnswer]:
+    return record(Trainee, row, _TRAINEE), record(SavedAnswer, row)
+
+
+class Answers(StorePart):
+    """Save and read trainees' answers."""
+
+    def save_answer(self, trainee: Trainee, prompt_id: str, value: Any) -> SavedAnswer:
+        """Store a new revision of a trainee's answer and return it."""
+        check_length(value)
+        created = utcnow()
+        with self.engine.begin() as db:
+            new_id = db.execute(
+                responses.insert().values(trainee_id=trainee.id, prompt_id=prompt_id, value=value, created_at=created)
+            ).inserted_primary_key[0]
+        return SavedAnswer(int(new_id), trainee.id, prompt_id, value, created)
+
+    def latest_answer(self, trainee: Trainee, prompt_id: str) -> SavedAnswer | None:
+        history = self.answer_history(trainee, prompt_id, newest_first=True, limit=1)
+        return history[0] if history else None
+
+    def answer_history(
+        self, trainee: Trainee, prompt_id: str, *, newest_first: bool = False, limit: int | None = None
+    ) -> list[SavedAnswer]:
+        order = responses.c.id.desc() if newest_first else responses.c.id
+        query = (
+            responses.select()
+            .where(responses.c.trainee_id == trainee.id, responses.c.prompt_id == prompt_id)
+            .order_by(order)
+            .limit(limit)
+        )
+        return self._all(SavedAnswer, query)
+
+    def class_answers(self, class_id: int, prompt_id: str) -> list[tuple[Trainee, SavedAnswer]]:
+        """Each trainee's latest answer to one prompt, in the order they first answered."""
+        latest = (
+            sa.select(sa.func.max(responses.c.id))
+            .join(trainees, trainees.c.id == responses.c.trainee_id)
+            .where(trainees.c.class_id == class_id, responses.c.prompt_id == prompt_id)
+            .group_by(responses.c.trainee_id)
+        )
+        query = _answers_with_trainees().where(responses.c.id.in_(latest)).order_by(trainees.c.id)
+        with self.engine.begin() as db:
+            return [_answer_and_trainee(row) for row in db.execute(query).mappings()]
+
+    def prompts_answered(self, class_id: int) -> list[str]:
+        """The prompt ids anyone in the class has answered, in first-answered order."""
+        query = (
+            sa.select(responses.c.prompt_id, sa.func.min(responses.c.id).label("first"))
+            .join(trainees, trainees.c.id == responses.c.trainee_id)
+            .where(trainees.c.class_id == class_id)
+            .group_by(responses.c.prompt_id)
+            .order_by("first")
+        )
+        with self.engine.begin() as db:
+            return list(db.execute(query).scalars())
+
+    def answer_count(self) -> int:
+        with self.engine.begin() as db:
+            return int(db.execute(sa.select(sa.func.count()).select_from(responses)).scalar() or 0)
+
+    def iter_answers(self, class_id: int) -> Iterator[tuple[Trainee, SavedAnswer]]:
+        """Every revision of every answer in a class, oldest first."""
+        query = _answers_with_trainees().where(trainees.c.class_id == class_id).order_by(responses.c.id)
+        with self.engine.begin() as db:
+            rows = db.execute(query).mappings().all()
+        for row in rows:
+            yield _answer_and_trainee(row)

@@ -1,0 +1,187 @@
+"""Classes and their roster: class codes, sign-in, page visits and groups."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from .engine import StorePart
+from .records import ClassSession, Group, StoreError, Trainee, WrongClassCode, labelled, record
+from .schema import class_sessions, group_members, groups, page_visits, trainees, utcnow
+
+CLASS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CLASS_CODE_LENGTH = 6
+DEFAULT_TITLE = "Adaptive Policing (course 2320)"
+
+
+def normalize_class_code(code: str) -> str:
+    """A class code as typed (any case, spaces or dashes) in the form it is stored."""
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+def _group_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class Classes(StorePart):
+    """Classes, the trainees signed in to them, their page visits and their groups."""
+
+    # classes ---------------------------------------------------------------
+
+    def create_class(
+        self,
+        *,
+        title: str = DEFAULT_TITLE,
+        course_plan: str = "adaptive-policing",
+        class_date: date | None = None,
+        location: str = "",
+        instructor: str = "",
+    ) -> ClassSession:
+        """Open a new class and give it a fresh, short code for the board."""
+        for _ in range(20):
+            code = "".join(secrets.choice(CLASS_CODE_ALPHABET) for _ in range(CLASS_CODE_LENGTH))
+            try:
+                with self.engine.begin() as db:
+                    new_id = db.execute(
+                        class_sessions.insert().values(
+                            code=code,
+                            title=title.strip() or DEFAULT_TITLE,
+                            course_plan=course_plan,
+                            class_date=class_date or date.today(),
+                            location=location.strip(),
+                            instructor=instructor.strip(),
+                            created_at=utcnow(),
+                        )
+                    ).inserted_primary_key[0]
+            except sa.exc.IntegrityError:
+                continue
+            found = self.class_by_id(int(new_id))
+            assert found is not None
+            return found
+        raise RuntimeError("could not find an unused class code")
+
+    def class_by_code(self, code: str) -> ClassSession | None:
+        return self._first(ClassSession, class_sessions.select().where(
+            class_sessions.c.code == normalize_class_code(code)))
+
+    def class_by_id(self, class_id: int) -> ClassSession | None:
+        return self._first(ClassSession, class_sessions.select().where(class_sessions.c.id == class_id))
+
+    def classes(self) -> list[ClassSession]:
+        """Every class, newest first."""
+        return self._all(ClassSession, class_sessions.select().order_by(class_sessions.c.id.desc()))
+
+    # trainees ---------------------------------------------------------------
+
+    def sign_in(self, class_code: str, name: str, badge: str) -> Trainee:
+        """Sign a trainee in to a class; signing in again returns the same trainee."""
+        name = " ".join((name or "").split())
+        badge = (badge or "").strip()
+        if not name:
+            raise StoreError("Please type your name.")
+        if len(name) > 120:
+            raise StoreError("Please shorten your name to 120 characters or fewer.")
+        if not re.fullmatch(r"[A-Za-z0-9-]{1,32}", badge):
+            raise StoreError(
+                "Please type your employee or badge number: letters, digits and dashes only."
+            )
+        session = self.class_by_code(class_code)
+        if session is None:
+            raise WrongClassCode(
+                "That class code was not found. Check the code on the board and try again."
+            )
+        existing = trainees.select().where(trainees.c.class_id == session.id, trainees.c.badge == badge)
+        for _ in range(3):
+            found = self._first(Trainee, existing)
+            if found is not None:
+                return found
+            try:
+                with self.engine.begin() as db:
+                    db.execute(
+                        trainees.insert().values(
+                            class_id=session.id,
+                            name=name,
+                            badge=badge,
+                            token=secrets.token_urlsafe(24),
+                            created_at=utcnow(),
+                        )
+                    )
+            except sa.exc.IntegrityError:
+                continue  # the same trainee signed in twice at once; read theirs
+        raise RuntimeError("could not sign in")
+
+    def trainee_by_token(self, token: str | None) -> Trainee | None:
+        if not token:
+            return None
+        return self._first(Trainee, trainees.select().where(trainees.c.token == token))
+
+    def trainee_by_id(self, trainee_id: int) -> Trainee | None:
+        return self._first(Trainee, trainees.select().where(trainees.c.id == trainee_id))
+
+    def trainees_in(self, class_id: int) -> list[Trainee]:
+        return self._all(Trainee, trainees.select().where(trainees.c.class_id == class_id).order_by(trainees.c.id))
+
+    # page visits -------------------------------------------------------------
+
+    def record_visit(self, trainee: Trainee, page: str) -> None:
+        with self.engine.begin() as db:
+            db.execute(page_visits.insert().values(trainee_id=trainee.id, page=page[:200], visited_at=utcnow()))
+
+    def visits(self, class_id: int) -> list[tuple[Trainee, str, datetime]]:
+        """Every page visit in a class, oldest first."""
+        query = (
+            sa.select(*labelled(trainees, "trainee__"), page_visits.c.page, page_visits.c.visited_at)
+            .join(page_visits, page_visits.c.trainee_id == trainees.c.id)
+            .where(trainees.c.class_id == class_id)
+            .order_by(page_visits.c.id)
+        )
+        with self.engine.begin() as db:
+            return [(record(Trainee, row, "trainee__"), row["page"], row["visited_at"])
+                    for row in db.execute(query).mappings()]
+
+    # groups ------------------------------------------------------------------
+
+    def join_group(self, trainee: Trainee, name: str) -> Group:
+        """Put a trainee in the class's group called ``name``, creating it if new."""
+        name = " ".join((name or "").split())
+        if not name:
+            raise StoreError("Please type your group's name.")
+        if len(name) > 60:
+            raise StoreError("Please use a group name of 60 characters or fewer.")
+        key = _group_key(name)
+        where = sa.and_(groups.c.class_id == trainee.class_id, groups.c.name_key == key)
+        for _ in range(3):
+            try:
+                with self.engine.begin() as db:
+                    row = db.execute(groups.select().where(where)).first()
+                    if row is None:
+                        group_id = db.execute(
+                            groups.insert().values(
+                                class_id=trainee.class_id, name=name, name_key=key, created_at=utcnow()
+                            )
+                        ).inserted_primary_key[0]
+                        row = db.execute(groups.select().where(groups.c.id == group_id)).one()
+                    db.execute(
+                        group_members.insert().values(group_id=row.id, trainee_id=trainee.id, joined_at=utcnow())
+                    )
+                return record(Group, row)
+            except sa.exc.IntegrityError:
+                continue  # two members created the group at once; join theirs
+        raise RuntimeError("could not join the group")
+
+    def group_of(self, trainee: Trainee) -> Group | None:
+        """The group the trainee joined most recently, if any."""
+        query = (
+            sa.select(groups)
+            .join(group_members, group_members.c.group_id == groups.c.id)
+            .where(group_members.c.trainee_id == trainee.id)
+            .order_by(group_members.c.id.desc())
+            .limit(1)
+        )
+        return self._first(Group, query)
+
+    def groups_in(self, class_id: int) -> list[Group]:
+        return self._all(Group, groups.select().where(groups.c.class_id == class_id).order_by(groups.c.name))

@@ -1,0 +1,138 @@
+"""Bring any response database to the current schema with Alembic's own API.
+
+Every database is built by the migrations in ``data/migrations/versions``,
+run by :func:`alembic.command.upgrade` with a :class:`alembic.config.Config`
+made here in code (no ``alembic.ini`` is needed; the same ``Config`` works
+from a shell through :func:`alembic_config`). A new, empty database runs every
+migration from the first: its tables never come from the current table
+definitions in :mod:`.schema`.
+
+Revisions are numbered ``0001``, ``0002``, … so a schema version is still a
+plain number (:func:`current_version`, :data:`LATEST_VERSION`).
+
+The whole upgrade runs in one transaction on the caller's connection: on
+PostgreSQL under an advisory lock, on SQLite under the write lock that the
+store's ``BEGIN IMMEDIATE`` takes, so two processes opening a new database at
+once take turns and the second finds it already up to date. DDL is
+transactional on both, so an upgrade happens completely or not at all.
+
+Databases made by the store's earlier, hand-made runner
+-------------------------------------------------------
+Before Alembic, the store recorded its schema version in its own table,
+``schema_migrations`` (one row per applied step, versions 1 to 4). Those
+steps created exactly the tables, indexes and triggers that Alembic revisions
+``0001`` to ``0004`` create, so such a database is *adopted*: when it has a
+``schema_migrations`` table and no ``alembic_version`` table, it is stamped
+with the revision of its highest recorded version, ``schema_migrations`` is
+dropped (``alembic_version`` replaces it, and a fresh database never has it),
+and the upgrade then runs the revisions it has not had. All of that happens in
+the same transaction as the upgrade. A ``schema_migrations`` table with no
+rows means the old runner never finished its first step, so nothing else
+exists and the database is built from empty.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from .engine import READ_ONLY
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+LEGACY_VERSION_TABLE = "schema_migrations"
+_PG_LOCK_KEY = 2320  # the advisory lock that makes concurrent upgrades take turns
+
+
+def alembic_config(connection: sa.Connection | None = None, url: str | None = None) -> Config:
+    """An Alembic ``Config`` for the store's migrations, on ``connection`` or ``url``.
+
+    With neither, ``env.py`` uses the configured store URL.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest revision in ``versions/``."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migrations found"
+    return head
+
+
+def revision_for(version: int | str) -> str:
+    """The Alembic revision of a schema version: ``3`` is ``"0003"``; ``"head"`` stays itself."""
+    return f"{version:04d}" if isinstance(version, int) else version
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    """The Alembic revision the database is at (None when Alembic has not run on it)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def current_version(connection: sa.Connection) -> int:
+    """The schema version of the database behind ``connection`` (0 when empty)."""
+    revision = current_revision(connection)
+    if revision is None:
+        return _legacy_version(connection) or 0
+    return int(revision)
+
+
+def _legacy_version(connection: sa.Connection) -> int | None:
+    """The version the old runner recorded, or None when it never ran here."""
+    if not sa.inspect(connection).has_table(LEGACY_VERSION_TABLE):
+        return None
+    found = connection.execute(sa.text(f"SELECT MAX(version) FROM {LEGACY_VERSION_TABLE}")).scalar()
+    return int(found or 0)
+
+
+def _adopt_legacy(connection: sa.Connection) -> None:
+    """Stamp a database made by the old runner with its Alembic revision (see the module docstring)."""
+    inspector = sa.inspect(connection)
+    if inspector.has_table("alembic_version"):
+        return
+    version = _legacy_version(connection)
+    if version is None:
+        return
+    connection.execute(sa.text(f"DROP TABLE {LEGACY_VERSION_TABLE}"))
+    if version > 0:
+        command.stamp(alembic_config(connection), revision_for(version))
+
+
+def migrate(engine: sa.Engine, target: int | str = "head") -> int:
+    """Upgrade the database behind ``engine`` to ``target`` (default: the newest revision).
+
+    ``target`` is a schema version number or an Alembic revision. Returns the
+    schema version the database is at afterwards.
+    """
+    wanted = revision_for(target)
+    if wanted == "head":
+        wanted = head_revision()
+    with engine.connect() as connection:
+        with connection.execution_options(**{READ_ONLY: True}).begin():
+            if current_revision(connection) == wanted:  # the usual case: nothing to do, no write lock
+                return int(wanted)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
+        _adopt_legacy(connection)
+        command.upgrade(alembic_config(connection), wanted)
+        return current_version(connection)
+
+
+def __getattr__(name: str) -> int:
+    # LATEST_VERSION is read from versions/ on first use, not at import.
+    if name == "LATEST_VERSION":
+        return int(head_revision())
+    raise AttributeError(name)

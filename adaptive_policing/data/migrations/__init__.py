@@ -1,0 +1,1 @@
+"""The response store's Alembic migrations: ``env.py``, ``script.py.mako`` and ``versions/``."""

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from ..content.limits import MAX_TEXT_CHARS
 from .engine import StorePart
-from .records import AnswerTooLong, SavedAnswer, Trainee, labelled, record
+from .records import AnswerTooLong, SavedAnswer, Trainee
+from .rows import labelled, record
 from .schema import responses, trainees, utcnow
 
 

@@ -9,7 +9,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from .engine import StorePart
-from .records import ClassSession, Group, StoreError, Trainee, WrongClassCode, labelled, record
+from .records import ClassSession, Group, StoreError, Trainee, WrongClassCode
+from .rows import labelled, record
 from .schema import class_sessions, group_members, groups, page_visits, trainees, utcnow
 
 CLASS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I

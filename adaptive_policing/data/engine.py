@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from .records import record, records
+from .rows import record, records
 
 R = TypeVar("R")
 

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from .answers import check_length
 from .engine import StorePart
-from .records import SheetOwner, Trainee, WorksheetRevision, WorksheetSave, record
+from .records import SheetOwner, Trainee, WorksheetRevision, WorksheetSave
+from .rows import record
 from .schema import groups, trainees, utcnow, worksheet_revisions
 
 _revisions = worksheet_revisions

@@ -16,7 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import yaml
 
 from .. import config
@@ -155,6 +154,8 @@ def _notebook_problems(ref: PageRef, home: Path) -> list[str]:
     notebook = home / ref.path
     if not notebook.is_file():
         return [f"{ref.path} does not exist"]
+    import nbformat  # only the plan check reads notebooks; pages showing the agenda do not
+
     cells = nbformat.read(notebook, as_version=4).cells
     problems = []
     calls = (PAGE_HEADER_CALL.findall(cell.source) for cell in cells if cell.cell_type == "code")

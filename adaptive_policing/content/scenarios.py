@@ -9,7 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Literal, Mapping
 
-import jsonschema
 import yaml
 
 from ..config import settings
@@ -127,6 +126,8 @@ def _where(path: Iterable[Any]) -> str:
 
 def schema_problems(data: Any) -> list[str]:
     """Plain-language problems with the file's layout (missing or misspelled fields, wrong types)."""
+    import jsonschema  # about a second to import: only checking a scenario file needs it
+
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
     return [f"at {_where(error.absolute_path)}: {error.message}" for error in errors]

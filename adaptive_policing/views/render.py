@@ -60,7 +60,7 @@ environment = Environment(
 def _static_text(name: str) -> str:
     text = resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
     if "</" in text:  # a sheet must not be able to close its <style> element
-        raise ValueError(f"static/{name} contains '</', which would end the <style> block early")
+        raise ValueError(f"static/{name} contains '</', which would end its style element early")
     return text
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from adaptive_policing.views.results import latest_by_prompt  # noqa: E402
+from adaptive_policing.analysis.tallies import latest_by_prompt  # noqa: E402
 from adaptive_policing.data.store import ResponseStore  # noqa: E402
 from tests.test_console import measure_delays  # noqa: E402
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import threading
 import time
 from datetime import timedelta
@@ -10,12 +9,15 @@ from typing import Iterator
 
 import ipywidgets as widgets
 import pytest
+from markupsafe import escape
 
 from adaptive_policing.widgets import viewer
 from adaptive_policing.widgets.console.app import Console
-from adaptive_policing.analysis.attendance import AWAY_AFTER, attendance, attendance_html
+from adaptive_policing.analysis.attendance import AWAY_AFTER, attendance
+from adaptive_policing.analysis.tallies import latest_by_prompt, tally
+from adaptive_policing.views.attendance import attendance_html
 from adaptive_policing.content.prompts import PromptInfo, prompts_in_source
-from adaptive_policing.views.results import bars_html, latest_by_prompt, tally
+from adaptive_policing.views.results import bars_html
 from adaptive_policing.data.store import ResponseStore
 from adaptive_policing.content.prompts import SCALE_LABELS
 from adaptive_policing.widgets.prompt import DiscussionPrompt
@@ -203,7 +205,7 @@ def test_trainee_text_is_escaped_everywhere_the_console_shows_it(
     shown = html_of(console)
     assert payload not in shown
     assert "<script" not in shown and "<img" not in shown
-    escaped = html.escape(payload, quote=True)
+    escaped = str(escape(payload))
     assert shown.count(escaped) >= 8  # name, answer, spotlight, bars, ticks, dict answer, visit, location…
     assert any(payload in label for label, _v in console.spotlight.options)  # plain text in a dropdown
 

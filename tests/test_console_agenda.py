@@ -14,7 +14,8 @@ from adaptive_policing.content import plan
 
 from adaptive_policing.data import schema
 from adaptive_policing.widgets.console.app import Console
-from adaptive_policing.analysis.agenda import FINISHED, AgendaStatus, agenda_html, agenda_status, guide_html, guide_sections, page_id_of, status_text
+from adaptive_policing.analysis.agenda import FINISHED, AgendaStatus, agenda_status, guide_sections, page_id_of, status_text
+from adaptive_policing.views.agenda import agenda_html, guide_html
 from adaptive_policing.content.plan import AgendaRow
 from adaptive_policing.data.store import ProgressEvent, ResponseStore
 

@@ -10,7 +10,7 @@ from adaptive_policing.content.scenarios import case_study_ids, load_case_study
 from adaptive_policing.cli import cli
 from adaptive_policing.views.role_cards import role_cards_html
 from adaptive_policing.content.role_plays import CHECKLIST
-from adaptive_policing.views.html import esc
+from markupsafe import escape
 
 
 def test_every_case_study_has_its_three_cards_with_the_scenario_text() -> None:
@@ -19,10 +19,10 @@ def test_every_case_study_has_its_three_cards_with_the_scenario_text() -> None:
     for case_id in case_study_ids():
         case = load_case_study(case_id)
         for role in ("officer", "customer", "observer"):
-            assert esc(case.roles[role]) in page
+            assert escape(case.roles[role]) in page
     assert "Call-taker: The Towed Car on the Telephone" in page
     assert "Officer: The Stolen Bicycle at the District Window" in page
-    assert page.count(f"☐ {esc(CHECKLIST[0])}") == len(case_study_ids())
+    assert page.count(f"☐ {escape(CHECKLIST[0])}") == len(case_study_ids())
     assert "http" not in page  # nothing to fetch: it prints offline
 
 

@@ -8,12 +8,11 @@ Pure functions, so the timing maths is tested with fixed times:
   the class, and how far ahead or behind schedule the class is.
 * :func:`status_text` says the same in one accessible sentence
   ("12 minutes left in IV. Customer Service and Policing · 3 minutes behind schedule").
-* :func:`agenda_html` lists the sections with the current one marked by text
-  ("Now", "Done") as well as by colour.
-* :func:`guide_sections` and :func:`guide_html` read the facilitator guide
+* :func:`section_states` says which sections are done, which is now and which
+  come next (:mod:`adaptive_policing.views.agenda` lists them in HTML).
+* :func:`guide_sections` and :func:`read_guide` split the facilitator guide
   (``solutions/facilitator-guide.md``, one ``## <page id>: <title> (<min> min)``
-  heading per section) and render one section's markdown to HTML with raw HTML
-  escaped, never passed through.
+  heading per section) into its parts, as markdown text.
 
 How the schedule is judged: the class starts when the instructor presses
 *Start class* (the first progress event). A section is *late* by how much later
@@ -32,11 +31,8 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Sequence
 
-from markdown_it import MarkdownIt
-
 from ..content.plan import AgendaRow
 from ..data.store import ProgressEvent
-from ..views.html import esc
 
 FINISHED = ":finished"
 """The page id recorded when the instructor moves on from the last section."""
@@ -112,16 +108,17 @@ def agenda_status(rows: Sequence[AgendaRow], events: Sequence[ProgressEvent], no
     )
 
 
-def _minutes(n: int) -> str:
+def minutes_text(n: int) -> str:
+    """``1 minute``, ``5 minutes``."""
     return f"{n} minute" if n == 1 else f"{n} minutes"
 
 
 def schedule_text(behind_minutes: int) -> str:
     """``3 minutes behind schedule``, ``2 minutes ahead of schedule`` or ``on schedule``."""
     if behind_minutes > 0:
-        return f"{_minutes(behind_minutes)} behind schedule"
+        return f"{minutes_text(behind_minutes)} behind schedule"
     if behind_minutes < 0:
-        return f"{_minutes(-behind_minutes)} ahead of schedule"
+        return f"{minutes_text(-behind_minutes)} ahead of schedule"
     return "on schedule"
 
 
@@ -131,46 +128,23 @@ def status_text(rows: Sequence[AgendaRow], status: AgendaStatus) -> str:
     if status.finished:
         return f"Class finished · {schedule_text(status.behind_minutes)}"
     if not status.running:
-        return f"Not started · the plan takes {_minutes(total)}. Press Start class when the class begins."
+        return f"Not started · the plan takes {minutes_text(total)}. Press Start class when the class begins."
     row = rows[status.index]  # type: ignore[index]
     left = status.section_minutes_left
     section = (
-        f"{_minutes(left)} left in {row.title}" if left >= 0 else f"{row.title} is {_minutes(-left)} over its time"
+        f"{minutes_text(left)} left in {row.title}" if left >= 0 else f"{row.title} is {minutes_text(-left)} over its time"
     )
     class_left = status.class_minutes_left
-    whole = f"{_minutes(class_left)} left in the class" if class_left >= 0 else (
-        f"the class is {_minutes(-class_left)} past its end"
+    whole = f"{minutes_text(class_left)} left in the class" if class_left >= 0 else (
+        f"the class is {minutes_text(-class_left)} past its end"
     )
     return f"{section} · {schedule_text(status.behind_minutes)} · {whole}"
 
 
-def agenda_html(rows: Sequence[AgendaRow], status: AgendaStatus, slide_links: Sequence[str] = ()) -> str:
-    """The agenda as an ordered list; the current section says "Now", earlier ones "Done".
-
-    ``slide_links`` (one address per row, optional) adds a "Slides" link to each section.
-    """
-    items = []
+def section_states(rows: Sequence[AgendaRow], status: AgendaStatus) -> list[str]:
+    """Each section's state in the class: ``"done"``, ``"now"`` (at most one) or ``"next"``."""
     current = status.index if status.running else (len(rows) if status.finished else -1)
-    for index, row in enumerate(rows):
-        if index == current:
-            state, css = "Now", "ap-agenda-now"
-        elif index < current:
-            state, css = "Done", "ap-agenda-done"
-        else:
-            state, css = "", "ap-agenda-next"
-        marker = f'<span class="ap-agenda-state">{state}</span> ' if state else ""
-        current_attr = ' aria-current="step"' if index == current else ""
-        link = ""
-        if index < len(slide_links) and slide_links[index]:
-            link = (
-                f' <a class="ap-slides-link" href="{esc(slide_links[index])}" target="_blank" rel="noopener">'
-                f'Slides<span class="ap-sr-only"> for {esc(row.title)}</span></a>'
-            )
-        items.append(
-            f'<li class="{css}"{current_attr}>{marker}<span class="ap-agenda-start">'
-            f"{row.start_minute:>3}′</span> {esc(row.title)} <small>({_minutes(row.minutes)})</small>{link}</li>"
-        )
-    return f'<ol class="ap-agenda">{"".join(items)}</ol>'
+    return ["now" if index == current else "done" if index < current else "next" for index in range(len(rows))]
 
 
 # --- the facilitator guide -----------------------------------------------------------
@@ -216,13 +190,3 @@ def read_guide(path: Path) -> dict[str, GuideSection]:
         return guide_sections(path.read_text(encoding="utf-8"))
     except OSError:
         return {}
-
-
-_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-def guide_html(section: GuideSection | None) -> str:
-    """One guide part as HTML; raw HTML in the markdown is shown as text, never rendered."""
-    if section is None:
-        return "<p>The facilitator guide has no part for this section.</p>"
-    return f"<h3>{esc(section.heading)}</h3>{_markdown.render(section.body)}"

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from ..data.store import ResponseStore, Trainee
-from ..views.html import esc, local_time
 
 AWAY_AFTER = timedelta(minutes=15)
 
@@ -46,21 +45,6 @@ def attendance(store: ResponseStore, class_id: int, now: datetime | None = None)
     return rows
 
 
-def attendance_html(rows: list[AttendanceRow]) -> str:
-    """The attendance as an escaped HTML table."""
-    if not rows:
-        return "<p>Nobody has signed in yet. Trainees sign in with the class code on the board.</p>"
-    body = "".join(
-        f"<tr><td>{esc(row.trainee.name)}</td><td>{esc(row.trainee.badge)}</td>"
-        f"<td>{esc(local_time(row.trainee.created_at))}</td>"
-        f"<td>{esc(row.last_page or '—')}</td>"
-        f"<td>{esc(local_time(row.last_seen)) if row.last_seen else '—'}</td>"
-        f"<td>{'Left at ' + esc(local_time(row.left_at)) if row.left_at else 'Here'}</td></tr>"
-        for row in rows
-    )
-    here = sum(row.left_at is None for row in rows)
-    return (
-        f"<p>{len(rows)} signed in. {here} here now.</p><table><thead><tr><th>Name</th><th>Badge</th>"
-        f"<th>Signed in</th><th>Last page</th><th>Last seen</th><th>Status</th></tr></thead>"
-        f"<tbody>{body}</tbody></table>"
-    )
+def here_now(rows: list[AttendanceRow]) -> int:
+    """How many of the signed-in trainees have not left."""
+    return sum(row.left_at is None for row in rows)

@@ -1,4 +1,4 @@
-"""The class's activities for the console, as escaped, accessible HTML.
+"""The class's activities for the console, as accessible HTML rendered from templates.
 
 * **Worksheets side by side**: every group's (and every lone trainee's) latest
   worksheet, the best-practices field first, so the class can formulate one
@@ -10,32 +10,58 @@
   chart with its text alternative and a table
   (:mod:`adaptive_policing.analysis.role_plays`).
 
-Everything a trainee typed goes through ``esc``; charts are PNG data URLs, so the
-page loads nothing from anywhere.
+Everything a trainee typed reaches the page only as an autoescaped template
+variable; charts are PNG data URLs (:func:`adaptive_policing.views.images.png_img`),
+so the page loads nothing from anywhere.
 """
 
 from __future__ import annotations
 
-import base64
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from ..content.scenarios import PROMPT_PREFIX as CASE_PREFIX
+from markupsafe import Markup
+
 from ..analysis.case_paths import class_paths
-from ..content.scenarios import CaseStudyError, load_case_study
 from ..analysis.role_plays import PairRating, role_play_pairs
-from .charts import role_play_chart, role_play_chart_alt
+from ..content.scenarios import PROMPT_PREFIX as CASE_PREFIX
+from ..content.scenarios import CaseStudy, CaseStudyError, Choice, Node, load_case_study
 from ..data.store import ResponseStore, WorksheetRevision
-from .html import esc
+from .charts import role_play_chart, role_play_chart_alt
+from .images import png_img
+from .render import render
 
 BEST_PRACTICES_HINT = "best practice"
 """A worksheet field whose name contains this is lined up first (Activity 2's best practices)."""
 
+EMPTY_FIELD = "(empty)"
+"""What a worksheet card shows for a field its group left blank."""
 
-def png_img(png: bytes, alt: str) -> str:
-    """A PNG as an ``<img>`` that needs no request: a data URL with a text alternative."""
-    data = base64.b64encode(png).decode("ascii")
-    return f'<img class="ap-chart" src="data:image/png;base64,{data}" alt="{esc(alt)}">'
+
+@dataclass(frozen=True)
+class WorksheetField:
+    """One field of a worksheet as every owner (a group's or a trainee's name) filled it in."""
+
+    name: str
+    entries: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class WorksheetView:
+    """One worksheet of the class: how many saved it, and its fields lined up side by side."""
+
+    sheet_id: str
+    saved: int
+    fields: list[WorksheetField]
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """One decision of a case study with how many of the class took each choice."""
+
+    node: Node
+    choices: list[tuple[Choice, int]]
 
 
 def _field_order(sheets: Iterable[WorksheetRevision]) -> list[str]:
@@ -45,29 +71,42 @@ def _field_order(sheets: Iterable[WorksheetRevision]) -> list[str]:
     return sorted(fields, key=lambda name: BEST_PRACTICES_HINT not in name.lower())
 
 
-def worksheets_html(store: ResponseStore, class_id: int, sheet_ids: Iterable[str]) -> str:
+def worksheets_html(store: ResponseStore, class_id: int, sheet_ids: Iterable[str]) -> Markup:
     """Each worksheet's latest version per group (or trainee), side by side, best practices first."""
-    sections = []
+    sheets = []
     for sheet_id in sheet_ids:
         owners = store.class_worksheets(class_id, sheet_id)
         if not owners:
             continue
-        blocks = []
-        for field in _field_order(sheet for _owner, sheet in owners):
-            cards = "".join(
-                f'<li><span class="ap-who">{esc(owner)}</span>'
-                f'<pre class="ap-answer-text">{esc(sheet.fields.get(field, "") or "(empty)")}</pre></li>'
-                for owner, sheet in owners
-            )
-            blocks.append(f'<h4>{esc(field)}</h4><ul class="ap-wall">{cards}</ul>')
-        sections.append(
-            f'<section class="ap-worksheets" data-sheet="{esc(sheet_id)}"><h3>Worksheet {esc(sheet_id)}: '
-            f"{len(owners)} saved</h3>{''.join(blocks)}</section>"
-        )
-    return "".join(sections) or "<p>No worksheets saved in this class yet.</p>"
+        fields = [
+            WorksheetField(name, [(owner, sheet.fields.get(name, "") or EMPTY_FIELD) for owner, sheet in owners])
+            for name in _field_order(sheet for _owner, sheet in owners)
+        ]
+        sheets.append(WorksheetView(sheet_id, len(owners), fields))
+    return render("worksheets.html.j2", sheets=sheets)
 
 
-def case_paths_html(store: ResponseStore, class_id: int, case_ids: Iterable[str]) -> str:
+def _case_section(store: ResponseStore, class_id: int, case: CaseStudy) -> Markup | None:
+    paths = class_paths(store, class_id, case.id)
+    if not paths.started:
+        return None
+    decisions = [
+        DecisionView(node, list(zip(node.choices, counts)))
+        for node in case.decisions
+        if sum(counts := paths.choice_counts.get(node.id, ()))
+    ]
+    average = paths.average_final_perception
+    return render(
+        "case_paths.html.j2",
+        case=case,
+        paths=paths,
+        endings=[(ending, paths.endings.get(ending.id, 0)) for ending in case.endings],
+        decisions=decisions,
+        perception=f"{average:g} out of 10" if average is not None else "nobody has finished yet",
+    )
+
+
+def case_paths_html(store: ResponseStore, class_id: int, case_ids: Iterable[str]) -> Markup:
     """For each case study played in the class: endings, choices per decision, final perception."""
     sections = []
     for case_id in case_ids:
@@ -75,64 +114,30 @@ def case_paths_html(store: ResponseStore, class_id: int, case_ids: Iterable[str]
             case = load_case_study(case_id)
         except CaseStudyError:
             continue  # a play saved for a scenario that has since been removed
-        paths = class_paths(store, class_id, case_id)
-        if not paths.started:
-            continue
-        endings = "".join(
-            f"<li>{esc(ending.outcome.capitalize())} ending ({esc(ending.id)}): "
-            f"<strong>{paths.endings.get(ending.id, 0)}</strong></li>"
-            for ending in case.endings
-        )
-        decisions = []
-        for node in case.decisions:
-            counts = paths.choice_counts.get(node.id, ())
-            if not sum(counts):
-                continue
-            rows = "".join(
-                f"<li>{esc(choice.text)}: <strong>{count}</strong></li>" for choice, count in zip(node.choices, counts)
-            )
-            decisions.append(f"<li><p>{esc(node.text)}</p><ol type=\"A\">{rows}</ol></li>")
-        average = paths.average_final_perception
-        perception = f"{average:g} out of 10" if average is not None else "nobody has finished yet"
-        sections.append(
-            f'<section class="ap-case-paths" data-case="{esc(case_id)}"><h3>{esc(case.title)}</h3>'
-            f"<p>{paths.started} started · {paths.finished} finished · "
-            f"{esc(case.perception_label)} at the end, on average: {esc(perception)}</p>"
-            f'<h4>Endings</h4><ul>{endings}</ul><h4>Choices at each decision</h4><ul>{"".join(decisions)}</ul>'
-            "</section>"
-        )
-    return "".join(sections) or "<p>No case studies played in this class yet.</p>"
+        section = _case_section(store, class_id, case)
+        if section is not None:
+            sections.append(section)
+    return render("case_paths_all.html.j2", sections=sections)
 
 
 @lru_cache(maxsize=8)
-def _role_play_img(pairs: tuple[PairRating, ...]) -> str:
+def _role_play_img(pairs: tuple[PairRating, ...]) -> Markup:
     """The chart is drawn again only when a rating changed."""
     return png_img(role_play_chart(pairs), role_play_chart_alt(pairs))
 
 
-def role_plays_html(store: ResponseStore, class_id: int) -> str:
+def role_plays_html(store: ResponseStore, class_id: int) -> Markup:
     """The customers' before/after ratings as a chart, its text alternative and a table."""
     pairs = role_play_pairs(store, class_id)
-    if not pairs:
-        return "<p>No role-play ratings saved in this class yet.</p>"
-    rows = "".join(
-        f"<tr><td>{esc(pair.trainee_name)}</td><td>{esc(pair.partners)}</td><td>{esc(pair.case_id)}</td>"
-        f"<td>{pair.before}</td><td>{pair.after}</td><td>{pair.change:+d}</td></tr>"
-        for pair in pairs
-    )
-    return (
-        f"<h3>Role plays: the customer's view of the police, before and after</h3>"
-        f"{_role_play_img(tuple(pairs))}"
-        "<table><thead><tr><th>Customer</th><th>Partners</th><th>Scenario</th><th>Before</th><th>After</th>"
-        f"<th>Change</th></tr></thead><tbody>{rows}</tbody></table>"
-    )
+    return render("role_plays.html.j2", pairs=pairs, chart=_role_play_img(tuple(pairs)) if pairs else None)
 
 
-def activities_html(store: ResponseStore, class_id: int, prompt_ids: Iterable[str], sheet_ids: Iterable[str]) -> str:
+def activities_html(store: ResponseStore, class_id: int, prompt_ids: Iterable[str], sheet_ids: Iterable[str]) -> Markup:
     """The console's Activities tab: worksheets, case-study paths and role plays of one class."""
     case_ids = sorted(p[len(CASE_PREFIX):] for p in prompt_ids if p.startswith(CASE_PREFIX))
-    return (
-        "<h2>Worksheets</h2>" + worksheets_html(store, class_id, sheet_ids)
-        + "<h2>Case studies: the class's paths</h2>" + case_paths_html(store, class_id, case_ids)
-        + "<h2>Role plays</h2>" + role_plays_html(store, class_id)
+    return render(
+        "activities.html.j2",
+        worksheets=worksheets_html(store, class_id, sheet_ids),
+        case_paths=case_paths_html(store, class_id, case_ids),
+        role_plays=role_plays_html(store, class_id),
     )

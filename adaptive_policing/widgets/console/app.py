@@ -43,7 +43,6 @@ the same thread re-reads the agenda's clock and the gradebook every
 
 from __future__ import annotations
 
-import base64
 import threading
 import time
 from datetime import date, datetime, timezone
@@ -55,49 +54,40 @@ from ... import config
 from ...data.store import ClassSession, ResponseStore, StoreError, open_store
 from ..common import StatusLine
 from ..viewer import slides_link
-from ...views.html import esc
 from ...views.activities import activities_html
 from ...analysis.agenda import (
     FINISHED,
     AgendaStatus,
     GuideSection,
-    agenda_html,
     agenda_status,
-    guide_html,
     page_id_of,
     read_guide,
     status_text,
 )
 from .assessment import assessment_html
-from ...analysis.attendance import attendance, attendance_html
+from ...analysis.attendance import attendance
+from ...analysis.tallies import answer_summary, answered_prompt_ids, latest_by_prompt
 from ...content.prompts import PromptInfo, describe, prompt_catalog
-from ...views.export import export_class
-from ...views.results import (
-    STYLE,
-    answer_summary,
-    answered_prompt_ids,
-    latest_by_prompt,
-    prompt_html,
+from ...views.agenda import agenda_html, guide_html
+from ...views.attendance import attendance_html
+from ...views.console import (
+    agenda_status_html,
+    class_board_html,
+    console_style,
+    export_links_html,
+    heading_html,
+    join_html,
+    note_html,
 )
+from ...views.export import export_class
+from ...views.results import prompt_html
 
 REFRESH_SECONDS = 1.0
 AGENDA_REFRESH_SECONDS = 5.0
 """The agenda's timer is re-read from the store this often (by the same polling thread)."""
 DEFAULT_PLAN = "adaptive-policing"
 GUIDE_FILE = "facilitator-guide.md"
-
-AGENDA_STYLE = """<style>
-.ap-agenda-bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5em}
-.ap-agenda-status p{font-size:1.15rem;font-weight:600;margin:.2em 0}
-.ap-agenda{padding-left:1.6em;line-height:1.6}
-.ap-agenda-now{background:#fff3cd;border-left:4px solid #8a5a00;font-weight:700;padding-left:.3em}
-.ap-agenda-done{color:#444}
-.ap-agenda-state{display:inline-block;min-width:3.2em;font-weight:700}
-.ap-agenda-start{font-family:ui-monospace,monospace}
-.ap-guide{max-width:48em;border-left:1px solid #bbb;padding-left:1em;line-height:1.45}
-.ap-guide li{margin:.2em 0}
-.ap-sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-</style>"""
+EXPORT_HINT = "Writes the class's record under var/exports/."
 
 
 def course_plan_ids() -> list[str]:
@@ -162,7 +152,7 @@ class Console(widgets.VBox):
         self.code_board = widgets.HTML()
         self.code_board.add_class("ap-console-board")
         new_class = widgets.VBox([
-            widgets.HTML("<h2>New class</h2>"), self.class_date, self.location, self.instructor, self.plan,
+            widgets.HTML(heading_html("New class")), self.class_date, self.location, self.instructor, self.plan,
             self.create_button, self.create_status,
         ])
 
@@ -216,7 +206,7 @@ class Console(widgets.VBox):
         self.assessment.add_class("ap-assessment")
         self.export_button = widgets.Button(description="Export this class", icon="download")
         self.export_button.on_click(lambda _b: self.export())
-        self.export_links = widgets.HTML("<p>Writes the class's record under var/exports/.</p>")
+        self.export_links = widgets.HTML(note_html(EXPORT_HINT))
 
         self.tabs = widgets.Tab(children=[
             new_class, agenda_box, self.attendance, results_box, self.activities, self.assessment,
@@ -227,7 +217,7 @@ class Console(widgets.VBox):
             self.tabs.set_title(index, title)
         self.tabs.selected_index = titles.index("Live results")
         super().__init__(children=[
-            widgets.HTML(STYLE + AGENDA_STYLE), self.picker, self.code_board, agenda_bar, self.tabs,
+            widgets.HTML(console_style()), self.picker, self.code_board, agenda_bar, self.tabs,
         ])
         self.add_class("ap-console")
 
@@ -278,7 +268,7 @@ class Console(widgets.VBox):
         self._agenda_read_at = 0.0
         with self._lock:
             _set(self.spotlight, "value", None)
-            self.export_links.value = "<p>Writes the class's record under var/exports/.</p>"
+            self.export_links.value = note_html(EXPORT_HINT)
         self.refresh()
 
     # prompts -----------------------------------------------------------------
@@ -345,21 +335,22 @@ class Console(widgets.VBox):
 
     def _refresh_agenda(self, session: ClassSession) -> None:
         rows, status = self._agenda_state(session)
-        _set(self.agenda_status, "value", f'<p role="status">{esc(status_text(rows, status))}</p>')
+        _set(self.agenda_status, "value", agenda_status_html(status_text(rows, status)))
         _set(self.start_button, "disabled", status.running or status.finished or not rows)
         _set(self.next_button, "disabled", not status.running)
         _set(self.back_button, "disabled", not (status.finished or (status.running and status.index)))
         links = [slides_link(row.path, session.code) for row in rows]
         _set(self.agenda_list, "value", agenda_html(rows, status, links) if rows else
-             f"<p>The course plan {esc(session.course_plan)} could not be read.</p>")
+             note_html(f"The course plan {session.course_plan} could not be read."))
         if status.running:
             current = page_id_of(rows[status.index])  # type: ignore[index]
             guide = guide_html(self._guide().get(current))
         elif status.finished:
-            guide = "<p>The class is finished. Export its record in the Export tab.</p>"
+            guide = note_html("The class is finished. Export its record in the Export tab.")
         else:
             first = self._guide().get(page_id_of(rows[0])) if rows else None
-            guide = "<p>Press Start class when the class begins.</p>" + (guide_html(first) if first else "")
+            intro = note_html("Press Start class when the class begins.")
+            guide = join_html([intro, guide_html(first)]) if first else intro
         _set(self.guide, "value", guide)
 
     # export ------------------------------------------------------------------
@@ -368,18 +359,9 @@ class Console(widgets.VBox):
         """Export the chosen class and offer the files for download."""
         session = self.current_class
         if session is None:
-            self.export_links.value = "<p>Create or pick a class first.</p>"
+            self.export_links.value = note_html("Create or pick a class first.")
             return
-        files = export_class(self.store, session)
-        links = []
-        for path in files.paths:
-            kind = "application/json" if path.suffix == ".json" else "text/csv"
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
-            links.append(
-                f'<li><a download="{esc(path.name)}" href="data:{kind};base64,{data}">{esc(path.name)}</a>'
-                f" <small>({esc(path)})</small></li>"
-            )
-        self.export_links.value = f"<p>Exported. Download:</p><ul>{''.join(links)}</ul>"
+        self.export_links.value = export_links_html(export_class(self.store, session).paths)
 
     # refreshing --------------------------------------------------------------
 
@@ -388,20 +370,15 @@ class Console(widgets.VBox):
         with self._lock:
             session = self.current_class
             if session is None:
-                _set(self.code_board, "value", "<p>No class yet: create one in the New class tab.</p>")
+                _set(self.code_board, "value", note_html("No class yet: create one in the New class tab."))
                 for widget in (self.attendance, self.results, self.activities, self.assessment, self.agenda_list,
                                self.guide):
-                    _set(widget, "value", "<p>Nothing yet.</p>")
-                _set(self.agenda_status, "value", "<p>Create or pick a class to see its agenda.</p>")
+                    _set(widget, "value", note_html("Nothing yet."))
+                _set(self.agenda_status, "value", note_html("Create or pick a class to see its agenda."))
                 for button in (self.start_button, self.next_button, self.back_button):
                     _set(button, "disabled", True)
                 return
-            _set(self.code_board, "value", (
-                f'<p>Class code</p><p class="ap-console-code">{esc(session.code)}</p>'
-                f"<p>{esc(session.class_date.strftime('%d %b %Y'))} · "
-                f"{esc(session.location or '—')} · {esc(session.instructor or '—')} · "
-                f"plan {esc(session.course_plan)}</p>"
-            ))
+            _set(self.code_board, "value", class_board_html(session))
             _set(self.attendance, "value", attendance_html(attendance(self.store, session.id, self.clock())))
             latest = latest_by_prompt(self.store, session.id)
             states = self.store.prompt_states_in(session.id)
@@ -425,7 +402,7 @@ class Console(widgets.VBox):
         _set(self.open_button, "description", "Close this question" if is_open else "Reopen this question")
         _set(self.open_button, "icon", "lock" if is_open else "unlock")
         _set(self.question_state, "value",
-             "<p>Open: trainees can save.</p>" if is_open else '<p class="ap-closed">Closed: saves are refused.</p>')
+             note_html("Open: trainees can save.") if is_open else note_html("Closed: saves are refused.", "ap-closed"))
         answers = latest.get(chosen, [])
         spot = [("No spotlight", None)] + [
             (f"{trainee.name if self.show_names.value else f'Answer {n}'}: {answer_summary(answer.value)}", trainee.id)
@@ -440,8 +417,8 @@ class Console(widgets.VBox):
         ids = answered_prompt_ids(latest, self.catalog)
         ids += [p for p, is_open in states.items() if not is_open and p not in ids]
         if not ids:
-            return "<p>No answers yet. They appear here as soon as trainees save them.</p>"
-        return "".join(
+            return note_html("No answers yet. They appear here as soon as trainees save them.")
+        return join_html(
             prompt_html(
                 describe(prompt_id, self.catalog),
                 latest.get(prompt_id, []),

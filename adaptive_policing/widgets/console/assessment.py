@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from markupsafe import Markup
+
 from ...views.charts import (
     section_mastery_alt,
     section_mastery_png,
@@ -20,10 +22,11 @@ from ...views.charts import (
 )
 from ...grading.course import GradingPaths
 from ...grading.reports import PASS_PERCENT, StudentScore, graded_scores, item_statistics, release_questions, section_mastery
-from ...views.html import esc
-from ...views.activities import png_img
+from ...views.images import png_img
+from ...views.render import render
 
-NOT_GRADED = "<p>No assessment graded for this class yet. After trainees submit, run <code>make grade</code>.</p>"
+NOT_GRADED = render("assessment_not_graded.html.j2")
+"""What the Assessment tab says before this class's first ``make grade``."""
 
 
 def class_scores(class_code: str, paths: GradingPaths | None = None) -> dict[str, StudentScore]:
@@ -35,16 +38,19 @@ def class_scores(class_code: str, paths: GradingPaths | None = None) -> dict[str
 
 
 @lru_cache(maxsize=16)
-def _charts(percents: tuple[float, ...], mastery: tuple[tuple[str, float], ...], pass_percent: float) -> str:
+def _charts(percents: tuple[float, ...], mastery: tuple[tuple[str, float], ...], pass_percent: float) -> tuple[Markup, Markup]:
+    """The two charts as images, drawn again only when a score changed."""
     by_section = dict(mastery)
     return (
-        png_img(score_distribution_png(list(percents), pass_percent), score_distribution_alt(list(percents), pass_percent))
-        + png_img(section_mastery_png(by_section), section_mastery_alt(by_section))
+        png_img(score_distribution_png(list(percents), pass_percent), score_distribution_alt(list(percents), pass_percent)),
+        png_img(section_mastery_png(by_section), section_mastery_alt(by_section)),
     )
 
 
-def assessment_html(class_code: str, paths: GradingPaths | None = None, pass_percent: float = PASS_PERCENT) -> str:
-    """Scores, charts and flagged questions of one class's assessment, as escaped HTML."""
+def assessment_html(
+    class_code: str, paths: GradingPaths | None = None, pass_percent: float = PASS_PERCENT
+) -> Markup:
+    """Scores, charts and flagged questions of one class's assessment, as HTML."""
     paths = paths or GradingPaths.default()
     scores = class_scores(class_code, paths)
     if not scores:
@@ -54,19 +60,12 @@ def assessment_html(class_code: str, paths: GradingPaths | None = None, pass_per
     percents = tuple(sorted(round(score.percent, 1) for score in scores.values()))
     passed = sum(percent >= pass_percent for percent in percents)
     waiting = sum(score.needs_manual_grade for score in scores.values())
-    flagged = "".join(
-        f"<tr><td>{stat.question.number}</td><td>{esc(stat.question.prompt)}</td>"
-        f"<td>{stat.percent_correct:.0f}%</td><td>{esc(stat.flag)}</td></tr>"
-        for stat in stats if stat.flag
-    )
-    flagged_table = (
-        "<table><thead><tr><th>No.</th><th>Question</th><th>Fully right</th><th>Flag</th></tr></thead>"
-        f"<tbody>{flagged}</tbody></table>" if flagged else "<p>No question stands out.</p>"
-    )
-    manual = f" · {waiting} with written answers still to grade in formgrader" if waiting else ""
-    return (
-        f"<h2>Assessment of Learning</h2><p>{len(percents)} graded · {passed} passed "
-        f"(passing mark {pass_percent:g}%){manual}</p>"
-        + _charts(percents, tuple(sorted(mastery.items())), pass_percent)
-        + "<h3>Questions nearly everyone misses or gets right</h3>" + flagged_table
+    return render(
+        "assessment.html.j2",
+        graded=len(percents),
+        passed=passed,
+        pass_percent=pass_percent,
+        waiting=waiting,
+        charts=_charts(percents, tuple(sorted(mastery.items())), pass_percent),
+        flagged=[stat for stat in stats if stat.flag],
     )

@@ -22,9 +22,8 @@ import ipywidgets as widgets
 from .. import viewer
 from ..viewer import CLASS_PARAM
 from ...data.store import ClassSession, ResponseStore, open_store
-from ...views.html import esc
 from ...content.prompts import SCALE_LABELS, PromptInfo
-from ...views.results import STYLE, prompt_html
+from ...views.results import slide_answers_html
 
 REFRESH_SECONDS = 2.0
 
@@ -54,12 +53,11 @@ class SlideAnswers(widgets.HTML):
     def refresh(self) -> None:
         """Re-read the class's answers; the page is only updated when they changed."""
         if self.class_session is None:
-            html = (f'<p class="ap-question">{esc(self.info.question)}</p>'
-                    "<p>No class to show answers for: create one in the instructor console.</p>")
+            html = slide_answers_html(self.info, None)
         else:
             answers = self.store.class_answers(self.class_session.id, self.info.prompt_id)
             is_open = self.store.prompt_is_open(self.class_session.id, self.info.prompt_id)
-            html = STYLE + prompt_html(self.info, answers, is_open=is_open, show_names=False)
+            html = slide_answers_html(self.info, answers, is_open=is_open)
         if html != self.value:
             self.value = html
 

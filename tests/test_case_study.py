@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from adaptive_policing.analysis.case_paths import class_paths
+from adaptive_policing.views.activities import class_case_paths
 from adaptive_policing.content.case_play import CasePlay
 from adaptive_policing.content.scenarios import CaseStudy, CaseStudyError, Ending, Node, case_study_ids, check_case_study, load_case_study, routes_to_endings
 from adaptive_policing.widgets.case_study import CaseStudyPlayer
@@ -349,7 +349,7 @@ def test_class_paths_counts_each_trainees_latest_play(db_url: str) -> None:
         ben = store.sign_in(course.code, "Ben", "2")
         cal = store.sign_in(course.code, "Cal", "3")
         outsider = store.sign_in(other.code, "Out", "9")
-        assert class_paths(store, course.id, "window-stolen-bike").started == 0
+        assert class_case_paths(store, course.id, load_case_study("window-stolen-bike")).started == 0
         for who, route in ((ann, [2, 1]), (ben, [0, 0, 0, 0]), (outsider, [0, 0, 0, 0])):
             player = CaseStudyPlayer("window-stolen-bike", store=store, trainee=who)
             for index in route:
@@ -359,7 +359,7 @@ def test_class_paths_counts_each_trainees_latest_play(db_url: str) -> None:
         for index in [0, 0, 1]:  # Ann's latest play ends mixed: only it counts
             ann_again.choose(index)
         CaseStudyPlayer("window-stolen-bike", store=store, trainee=cal).choose(1)  # started only
-        paths = class_paths(store, course.id, "window-stolen-bike")
+        paths = class_case_paths(store, course.id, load_case_study("window-stolen-bike"))
         assert paths.started == 3 and paths.finished == 2
         assert paths.endings == {"mixed-ending": 1, "good-ending": 1}
         assert paths.outcomes == {"mixed": 1, "good": 1}

@@ -13,9 +13,9 @@ from markupsafe import escape
 
 from adaptive_policing.widgets import viewer
 from adaptive_policing.widgets.console.app import Console
-from adaptive_policing.analysis.attendance import AWAY_AFTER, attendance
+from adaptive_policing.analysis.attendance import AWAY_AFTER
 from adaptive_policing.analysis.tallies import latest_by_prompt, tally
-from adaptive_policing.views.attendance import attendance_html
+from adaptive_policing.views.attendance import attendance_html, class_attendance
 from adaptive_policing.content.prompts import PromptInfo, prompts_in_source
 from adaptive_policing.views.results import bars_html
 from adaptive_policing.data.store import ResponseStore
@@ -109,10 +109,10 @@ def test_a_trainee_inactive_for_fifteen_minutes_is_shown_as_left(store: Response
     store.record_visit(dana, "01-introductions")
     last_active = store.save_answer(lee, "s01-about-you", "Still here").created_at
 
-    soon = {row.trainee.name: row for row in attendance(store, course.id, now=last_active + timedelta(minutes=5))}
+    soon = {row.trainee.name: row for row in class_attendance(store, course.id, now=last_active + timedelta(minutes=5))}
     assert soon["Lee Park"].left_at is None and soon["Dana Ortiz"].left_at is None
 
-    later = {row.trainee.name: row for row in attendance(store, course.id, now=last_active + AWAY_AFTER * 2)}
+    later = {row.trainee.name: row for row in class_attendance(store, course.id, now=last_active + AWAY_AFTER * 2)}
     assert later["Lee Park"].left_at == last_active  # his last save, not his sign-in
     assert later["Dana Ortiz"].left_at is not None and later["Dana Ortiz"].left_at <= last_active
     table = attendance_html(list(later.values()))

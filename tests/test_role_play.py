@@ -8,7 +8,8 @@ import ipywidgets as widgets
 import pytest
 import yaml
 
-from adaptive_policing.analysis.role_plays import PairRating, role_play_pairs
+from adaptive_policing.analysis.role_plays import PairRating
+from adaptive_policing.views.activities import class_role_play_ratings
 from adaptive_policing.content.role_plays import CHECKLIST, COMPLAINT_STEPS, LAST_STEPS
 from adaptive_policing.views.charts import role_play_chart, role_play_chart_alt
 from adaptive_policing.widgets.role_play import RolePlayKit
@@ -145,17 +146,17 @@ def test_role_play_pairs_lists_each_customers_latest_ratings(db_url: str) -> Non
         ben = store.sign_in(course.code, "Ben Cho", "2")
         cal = store.sign_in(course.code, "Cal Diaz", "3")
         out = store.sign_in(other.code, "Out Sider", "9")
-        assert role_play_pairs(store, course.id) == []
+        assert class_role_play_ratings(store, course.id) == []
         save_as(store, ann, "phone-towed-car", role="customer", partners="Ben, Cal", before=1, after=4)
         save_as(store, ann, "phone-towed-car", role="customer", partners="Ben, Cal", before=2, after=6)
         save_as(store, ben, "phone-towed-car", role="officer", partners="Ann, Cal")
         save_as(store, cal, "phone-towed-car", role="observer", partners="Ann, Ben", checklist=["Listen"])
         save_as(store, cal, "traffic-stop-rude-complaint", role="customer", partners="Ann", before=5, after=5)
         save_as(store, out, "phone-towed-car", role="customer", before=0, after=10)
-        assert role_play_pairs(store, course.id, "phone-towed-car") == [
+        assert class_role_play_ratings(store, course.id, "phone-towed-car") == [
             PairRating("Ann Lee", "Ben, Cal", "phone-towed-car", 2, 6)
         ]
-        everything = role_play_pairs(store, course.id)
+        everything = class_role_play_ratings(store, course.id)
         assert {(p.trainee_name, p.case_id, p.before, p.after) for p in everything} == {
             ("Ann Lee", "phone-towed-car", 2, 6), ("Cal Diaz", "traffic-stop-rude-complaint", 5, 5)
         }

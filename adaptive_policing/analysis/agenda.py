@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from ..content.plan import AgendaRow
-from ..data.store import ProgressEvent
+from ..data.records import ProgressEvent
 
 FINISHED = ":finished"
 """The page id recorded when the instructor moves on from the last section."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from ..data.store import ResponseStore, Trainee
+from typing import Iterable
+
+from ..data.records import SavedAnswer, Trainee
 
 AWAY_AFTER = timedelta(minutes=15)
 
@@ -27,18 +29,27 @@ class AttendanceRow:
     """When the trainee was last active, if that is more than :data:`AWAY_AFTER` ago."""
 
 
-def attendance(store: ResponseStore, class_id: int, now: datetime | None = None) -> list[AttendanceRow]:
-    """Every trainee of the class in sign-in order, with their latest page visit and, if gone, when they left."""
+def attendance(
+    trainees: Iterable[Trainee],
+    visits: Iterable[tuple[Trainee, str, datetime]],
+    answers: Iterable[tuple[Trainee, SavedAnswer]],
+    now: datetime | None = None,
+) -> list[AttendanceRow]:
+    """Every trainee (in the order given: sign-in order) with their latest page visit and, if gone, when they left.
+
+    ``visits`` are (trainee, page id, when) and ``answers`` (trainee, saved
+    answer) of the class, oldest first, as the store lists them.
+    """
     now = now or datetime.now(timezone.utc)
     last: dict[int, tuple[str, datetime]] = {}
     active: dict[int, datetime] = {}
-    for trainee, page, visited_at in store.visits(class_id):
+    for trainee, page, visited_at in visits:
         last[trainee.id] = (page, visited_at)
         active[trainee.id] = max(visited_at, active.get(trainee.id, visited_at))
-    for trainee, answer in store.iter_answers(class_id):
+    for trainee, answer in answers:
         active[trainee.id] = max(answer.created_at, active.get(trainee.id, answer.created_at))
     rows = []
-    for trainee in store.trainees_in(class_id):
+    for trainee in trainees:
         latest = max(active.get(trainee.id, trainee.created_at), trainee.created_at)
         left_at = latest if now - latest > AWAY_AFTER else None
         rows.append(AttendanceRow(trainee, *(last.get(trainee.id) or (None, None)), left_at))

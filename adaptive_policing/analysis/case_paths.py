@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
-from ..data.store import ResponseStore
-from ..content.scenarios import load_case_study
+from ..content.scenarios import CaseStudy
 
 
 @dataclass(frozen=True)
@@ -33,13 +31,12 @@ def _valid_play(value: Any) -> bool:
     )
 
 
-def class_paths(
-    store: ResponseStore, class_id: int, case_id: str, *, course_dir: Path | str | None = None
-) -> CasePaths:
-    """Sum up a class's latest plays: who started and finished, endings, choices, final perception."""
-    case = load_case_study(case_id, course_dir)
-    plays = [answer.value for _trainee, answer in store.class_answers(class_id, case.prompt_id)]
-    plays = [value for value in plays if _valid_play(value)]
+def class_paths(case: CaseStudy, saved_plays: Iterable[Any]) -> CasePaths:
+    """Sum up a class's latest plays of ``case``: who started and finished, endings, choices, final perception.
+
+    ``saved_plays`` are the saved values (one per trainee); anything that is not a play is left out.
+    """
+    plays = [value for value in saved_plays if _valid_play(value)]
     finished = [value for value in plays if value.get("ending")]
     counts: dict[str, list[int]] = {node.id: [0] * len(node.choices) for node in case.decisions}
     for value in plays:

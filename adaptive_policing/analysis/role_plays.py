@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..content.role_plays import PROMPT_PREFIX
-from ..data.store import ResponseStore
+from ..data.records import SavedAnswer, Trainee
 
 
 def rating_or_none(value: Any) -> int | None:
@@ -33,23 +33,21 @@ class PairRating:
         return f"{self.trainee_name} (with {self.partners})" if self.partners else self.trainee_name
 
 
-def role_play_pairs(store: ResponseStore, class_id: int, case_id: str | None = None) -> list[PairRating]:
-    """Every customer's latest ratings in a class (one role play, or all of them)."""
-    if case_id is not None:
-        prompt_ids = [PROMPT_PREFIX + case_id]
-    else:
-        prompt_ids = [p for p in store.prompts_answered(class_id) if p.startswith(PROMPT_PREFIX)]
+def role_play_pairs(saved: Iterable[tuple[str, Trainee, SavedAnswer]]) -> list[PairRating]:
+    """Every customer's ratings among ``saved`` (prompt id, trainee, latest answer) of a class's role plays.
+
+    Answers to other prompts, of other roles, or without both ratings are left out.
+    """
     pairs = []
-    for prompt_id in prompt_ids:
-        for trainee, answer in store.class_answers(class_id, prompt_id):
-            value = answer.value
-            if not isinstance(value, Mapping) or value.get("role") != "customer":
-                continue
-            before, after = rating_or_none(value.get("before")), rating_or_none(value.get("after"))
-            if before is None or after is None:
-                continue
-            pairs.append(PairRating(trainee.name, str(value.get("partners") or ""),
-                                    prompt_id[len(PROMPT_PREFIX):], before, after))
+    for prompt_id, trainee, answer in saved:
+        value = answer.value
+        if not prompt_id.startswith(PROMPT_PREFIX) or not isinstance(value, Mapping) or value.get("role") != "customer":
+            continue
+        before, after = rating_or_none(value.get("before")), rating_or_none(value.get("after"))
+        if before is None or after is None:
+            continue
+        pairs.append(PairRating(trainee.name, str(value.get("partners") or ""),
+                                prompt_id[len(PROMPT_PREFIX):], before, after))
     return pairs
 
 

@@ -23,8 +23,9 @@ from typing import Iterable
 
 from markupsafe import Markup
 
-from ..analysis.case_paths import class_paths
+from ..analysis.case_paths import CasePaths, class_paths
 from ..analysis.role_plays import PairRating, role_play_pairs
+from ..content.role_plays import PROMPT_PREFIX as ROLE_PLAY_PREFIX
 from ..content.scenarios import PROMPT_PREFIX as CASE_PREFIX
 from ..content.scenarios import CaseStudy, CaseStudyError, Choice, Node, load_case_study
 from ..data.store import ResponseStore, WorksheetRevision
@@ -86,8 +87,22 @@ def worksheets_html(store: ResponseStore, class_id: int, sheet_ids: Iterable[str
     return render("worksheets.html.j2", sheets=sheets)
 
 
+def class_case_paths(store: ResponseStore, class_id: int, case: CaseStudy) -> CasePaths:
+    """The class's latest plays of ``case``, summed up."""
+    return class_paths(case, (answer.value for _trainee, answer in store.class_answers(class_id, case.prompt_id)))
+
+
+def class_role_play_ratings(store: ResponseStore, class_id: int, case_id: str | None = None) -> list[PairRating]:
+    """Every customer's latest before/after ratings in a class (one role play, or all of them)."""
+    prompt_ids = ([ROLE_PLAY_PREFIX + case_id] if case_id is not None
+                  else [p for p in store.prompts_answered(class_id) if p.startswith(ROLE_PLAY_PREFIX)])
+    return role_play_pairs(
+        (prompt_id, trainee, answer) for prompt_id in prompt_ids for trainee, answer in store.class_answers(class_id, prompt_id)
+    )
+
+
 def _case_section(store: ResponseStore, class_id: int, case: CaseStudy) -> Markup | None:
-    paths = class_paths(store, class_id, case.id)
+    paths = class_case_paths(store, class_id, case)
     if not paths.started:
         return None
     decisions = [
@@ -128,7 +143,7 @@ def _role_play_img(pairs: tuple[PairRating, ...]) -> Markup:
 
 def role_plays_html(store: ResponseStore, class_id: int) -> Markup:
     """The customers' before/after ratings as a chart, its text alternative and a table."""
-    pairs = role_play_pairs(store, class_id)
+    pairs = class_role_play_ratings(store, class_id)
     return render("role_plays.html.j2", pairs=pairs, chart=_role_play_img(tuple(pairs)) if pairs else None)
 
 

@@ -1,12 +1,20 @@
-"""A class's attendance as an HTML table, rendered from a template (the rows come from
-:func:`adaptive_policing.analysis.attendance.attendance`)."""
+"""A class's attendance: read from the store, summed up by
+:func:`adaptive_policing.analysis.attendance.attendance`, shown as an HTML table."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from markupsafe import Markup
 
-from ..analysis.attendance import AttendanceRow, here_now
+from ..analysis.attendance import AttendanceRow, attendance, here_now
+from ..data.store import ResponseStore
 from .render import render
+
+
+def class_attendance(store: ResponseStore, class_id: int, now: datetime | None = None) -> list[AttendanceRow]:
+    """Every trainee of a class in sign-in order, with their last page and whether they have left."""
+    return attendance(store.trainees_in(class_id), store.visits(class_id), store.iter_answers(class_id), now)
 
 
 def attendance_html(rows: list[AttendanceRow]) -> Markup:

@@ -24,7 +24,7 @@ from typing import Any
 from .. import config
 from .spreadsheet import write_csv
 from ..data.store import ClassSession, ResponseStore
-from ..analysis.attendance import attendance
+from .attendance import class_attendance
 
 @dataclass(frozen=True)
 class ExportFiles:
@@ -84,7 +84,7 @@ def class_record(store: ResponseStore, session: ClassSession) -> dict[str, Any]:
                 "last_seen_at": row.last_seen.isoformat() if row.last_seen else None,
                 "left_at": row.left_at.isoformat() if row.left_at else None,
             }
-            for row in attendance(store, session.id)
+            for row in class_attendance(store, session.id)
         ],
         "visits": [
             {"trainee_id": trainee.id, "page": page, "visited_at": at.isoformat()}

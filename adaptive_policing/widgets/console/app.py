@@ -65,11 +65,10 @@ from ...analysis.agenda import (
     status_text,
 )
 from .assessment import assessment_html
-from ...analysis.attendance import attendance
 from ...analysis.tallies import answer_summary, answered_prompt_ids, latest_by_prompt
 from ...content.prompts import PromptInfo, describe, prompt_catalog
 from ...views.agenda import agenda_html, guide_html
-from ...views.attendance import attendance_html
+from ...views.attendance import attendance_html, class_attendance
 from ...views.console import (
     agenda_status_html,
     class_board_html,
@@ -379,7 +378,7 @@ class Console(widgets.VBox):
                     _set(button, "disabled", True)
                 return
             _set(self.code_board, "value", class_board_html(session))
-            _set(self.attendance, "value", attendance_html(attendance(self.store, session.id, self.clock())))
+            _set(self.attendance, "value", attendance_html(class_attendance(self.store, session.id, self.clock())))
             latest = latest_by_prompt(self.store, session.id)
             states = self.store.prompt_states_in(session.id)
             self._refresh_controls(latest, states)

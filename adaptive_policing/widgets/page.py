@@ -93,7 +93,6 @@ class SignInForm(widgets.VBox):
         store = self.participant.store
         class_session = store.class_by_id(trainee.class_id)
         code = class_session.code if class_session else ""
-        self.form.layout.display = "none"
         self.welcome.value = render(
             "trainee/welcome.html.j2",
             name=trainee.name,
@@ -101,6 +100,7 @@ class SignInForm(widgets.VBox):
             start_href=viewer.page_link(START_PAGE, trainee),
             plans=_agenda_plans(trainee, store),
         )
+        self.form.layout.display = "none"  # only once the welcome is there: the page is never blank
 
 
 def start_page() -> SignInForm:

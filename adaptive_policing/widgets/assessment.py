@@ -18,8 +18,9 @@ import ipywidgets as widgets
 import nbformat
 
 from ..data.store import ResponseStore, StoreError, Trainee
-from .common import PREVIEW_MESSAGE, Participant, StatusLine
-from ..views.html import esc, local_time
+from ..views.html import local_time
+from ..views.trainee_render import render
+from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment
 from ..content.answers import Answer, InvalidAnswer, describe_answer, validate_answer
 from ..content.questions import ASSIGNMENT, Question, questions_in, release_notebook_path
 from ..grading.submission import fill_notebook, grading_dir, student_id, write_submission
@@ -49,12 +50,12 @@ class QuestionControl(widgets.VBox):
             ]
             for check in self.checks:
                 check.observe(self._changed, names="value")
-            children = [widgets.HTML("<p>Choose all that apply.</p>"), *self.checks]
+            children = [fragment("note", text="Choose all that apply."), *self.checks]
         elif kind == "order":
             self.order_box = widgets.VBox()
             self.keep = widgets.Button(description="This order is my answer", icon="check")
             self.keep.on_click(lambda _b: self._set_order(self._current_order()))
-            children = [widgets.HTML("<p>Use Move up and Move down to put the items in order, first at the top.</p>"),
+            children = [fragment("note", text="Use Move up and Move down to put the items in order, first at the top."),
                         self.order_box, self.keep]
             self._draw_order(list(question.options))
         elif kind == "match":
@@ -91,7 +92,7 @@ class QuestionControl(widgets.VBox):
                                   tooltip=f"Move down: {item}", layout=widgets.Layout(width="auto"))
             up.on_click(lambda _b, i=index: self.move(i, -1))
             down.on_click(lambda _b, i=index: self.move(i, +1))
-            label = widgets.HTML(f'<span class="ap-order-item">{index + 1}. {esc(item)}</span>')
+            label = fragment("assessment_order_item", number=index + 1, item=item)
             rows.append(widgets.HBox([label, up, down]))
         self.order_box.children = rows
 
@@ -256,8 +257,8 @@ class AssessmentApp(widgets.VBox):
         done = self.answered()
         self.progress.value = done
         where = f"Question {self.index + 1} of {len(self.questions)}" if self.mode == "question" else "Review"
-        self.progress_text.value = (
-            f'<p class="ap-progress" role="status">{esc(where)} · {done} of {len(self.questions)} answered</p>'
+        self.progress_text.value = render(
+            "trainee/assessment_progress.html.j2", where=where, done=done, total=len(self.questions)
         )
 
     # screens ------------------------------------------------------------------------
@@ -267,12 +268,15 @@ class AssessmentApp(widgets.VBox):
         self.mode = "question"
         self.index = max(0, min(index, len(self.questions) - 1))
         question = self.questions[self.index]
-        hand = " Your instructor grades this answer." if question.kind == "text" else ""
-        self.heading.value = (
-            f'<h2 class="ap-question-title">Question {question.number} of {len(self.questions)}</h2>'
-            f'<p class="ap-section">{esc(question.section_title)} · {question.points:g} '
-            f'point{"s" if question.points != 1 else ""}.{esc(hand)}</p>'
-            f'<p class="ap-question">{esc(question.prompt)}</p>'
+        self.heading.value = render(
+            "trainee/assessment_question.html.j2",
+            number=question.number,
+            total=len(self.questions),
+            section=question.section_title,
+            points=f"{question.points:g}",
+            plural=question.points != 1,
+            hand_graded=question.kind == "text",
+            prompt=question.prompt,
         )
         self.holder.children = [self.controls[question.id]]
         self.prev_button.disabled = self.index == 0
@@ -280,21 +284,17 @@ class AssessmentApp(widgets.VBox):
         self.nav.children = [self.prev_button, self.next_button, self.review_button]
         self._update_progress()
 
+    def _review_context(self) -> dict[str, Any]:
+        rows = [
+            {"prompt": q.prompt, "answered": self.answers.get(q.id) is not None,
+             "answer": describe_answer(q, self.answers.get(q.id))}
+            for q in self.questions
+        ]
+        return {"rows": rows, "missing": len(self.questions) - self.answered()}
+
     def review_html(self) -> str:
-        rows = []
-        for q in self.questions:
-            value = self.answers.get(q.id)
-            css = "ap-unanswered" if value is None else "ap-answered"
-            rows.append(
-                f'<li class="{css}"><strong>{esc(q.prompt)}</strong><br>'
-                f"Your answer: {esc(describe_answer(q, value))}</li>"
-            )
-        missing = len(self.questions) - self.answered()
-        note = (
-            f"<p><strong>{missing} question{'s are' if missing != 1 else ' is'} not answered.</strong> "
-            "Unanswered questions earn no points.</p>" if missing else "<p>Every question is answered.</p>"
-        )
-        return f'<h2>Review your answers</h2>{note}<ol class="ap-review">{"".join(rows)}</ol>'
+        """Every question with the trainee's answer, and how many are unanswered."""
+        return render("trainee/assessment_review.html.j2", **self._review_context())
 
     def show_review(self) -> None:
         """The review screen: every answer, a way back to any question, and Submit."""
@@ -308,8 +308,8 @@ class AssessmentApp(widgets.VBox):
         go = widgets.Button(description="Go to question", icon="pencil")
         go.on_click(lambda _b: self.go_to(int(jump.value)))
         self.holder.children = [widgets.HBox([jump, go]),
-                                widgets.HTML("<p>When you are ready, submit. You may submit again later; "
-                                             "your latest submission is the one graded.</p>")]
+                                fragment("note", text="When you are ready, submit. You may submit again later; "
+                                                      "your latest submission is the one graded.")]
         self.nav.children = [self.submit_button]
         self.submit_button.disabled = not self.participant.signed_in
         self._update_progress()
@@ -339,10 +339,8 @@ class AssessmentApp(widgets.VBox):
             f"Submitted at {local_time(saved.created_at)}. Thank you: your answers have been sent for grading.",
             "saved",
         )
-        self.heading.value = (
-            f'<h2>Assessment submitted</h2><p role="status">Submitted at {esc(local_time(saved.created_at))}. '
-            "Your instructor will share your results. You may still change answers and submit again.</p>"
-            + self.review_html()
+        self.heading.value = render(
+            "trainee/assessment_submitted.html.j2", saved_at=local_time(saved.created_at), **self._review_context()
         )
         return True
 

@@ -7,11 +7,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..data.store import ResponseStore, Trainee
-from .common import CLOSED_MESSAGE, PREVIEW_MESSAGE, AnswerKeeper, Participant, StatusLine
-from ..views.html import esc, local_time
 from ..content.case_play import CasePlay
 from ..content.scenarios import OUTCOME_WORDS, PERCEPTION_MAX, CaseStudy, Choice, Ending, load_case_study
+from ..data.store import ResponseStore, Trainee
+from ..views.trainee_render import render
+from .common import PREVIEW_MESSAGE, fragment
+from .saved import SavedAnswerWidget
 
 
 def perception_html(label: str, level: int, change: int | None = None) -> str:
@@ -21,45 +22,35 @@ def perception_html(label: str, level: int, change: int | None = None) -> str:
         moved = f" ({'up' if change > 0 else 'down'} {abs(change)})"
     elif change == 0:
         moved = " (no change)"
-    share = round(100 * level / PERCEPTION_MAX)
-    return (
-        f'<div class="ap-case-meter"><p class="ap-case-meter-text">{esc(label)}: '
-        f"<strong>{level} out of {PERCEPTION_MAX}</strong>{esc(moved)}</p>"
-        f'<div class="ap-case-bar" aria-hidden="true"><span style="width:{share}%"></span></div></div>'
-    )
-
-
-def _paragraphs(text: str, css: str = "") -> str:
-    klass = f' class="{css}"' if css else ""
-    return "".join(f"<p{klass}>{esc(part.strip())}</p>" for part in text.split("\n\n") if part.strip())
+    return render("trainee/case_meter.html.j2", label=label, level=level, maximum=PERCEPTION_MAX,
+                  moved=moved, share=round(100 * level / PERCEPTION_MAX))
 
 
 def debrief_html(play: CasePlay) -> str:
     """The ending, its debrief, and the principle each choice honoured or broke."""
     ending = play.node
     assert isinstance(ending, Ending)
-    items = []
-    for number, (_node, choice) in enumerate(play.made(), start=1):
-        mark = "✓ Honours" if choice.honours else "✗ Breaks"
-        kind = "honours" if choice.honours else "breaks"
-        items.append(
-            f'<li class="ap-case-step ap-case-{kind}">'
-            f'<p><span class="ap-case-mark">{mark}:</span> <strong>{esc(choice.principle)}</strong></p>'
-            f'<p class="ap-case-said">Choice {number}: {esc(choice.text)}</p>'
-            f"<p>{esc(choice.debrief)}</p></li>"
-        )
-    return (
-        f'<div class="ap-case-ending ap-case-outcome-{esc(ending.outcome)}">'
-        f'<h4 class="ap-case-outcome">Ending: {esc(OUTCOME_WORDS[ending.outcome])}</h4>'
-        f"{_paragraphs(ending.text)}"
-        f'<h4>Debrief</h4>{_paragraphs(ending.debrief, "ap-case-ending-debrief")}'
-        f"<h4>Your choices</h4>"
-        f'<ol class="ap-case-debrief">{"".join(items)}</ol></div>'
-    )
+    steps = [
+        {"number": number, "honours": choice.honours, "principle": choice.principle,
+         "text": choice.text, "debrief": choice.debrief}
+        for number, (_node, choice) in enumerate(play.made(), start=1)
+    ]
+    return render("trainee/case_ending.html.j2", outcome=ending.outcome, outcome_words=OUTCOME_WORDS[ending.outcome],
+                  text=ending.text, debrief=ending.debrief, steps=steps)
 
 
-class CaseStudyPlayer(widgets.VBox):
-    """A case study for the signed-in trainee: choose, watch the perception, read the debrief."""
+class CaseStudyPlayer(SavedAnswerWidget):
+    """A case study for the signed-in trainee: choose, watch the perception, read the debrief.
+
+    Each choice is saved at once (there is no Save button); opening a closed case
+    study says so straight away, and a save that no longer fits the scenario
+    starts the play again.
+    """
+
+    css_class = "ap-case-study"
+    saved_noun = "place"
+    stale_message = "This case study has changed since you last played it, so it starts again."
+    warn_when_closed = True
 
     def __init__(
         self,
@@ -70,11 +61,11 @@ class CaseStudyPlayer(widgets.VBox):
         course_dir: Path | str | None = None,
     ) -> None:
         self.case = case if isinstance(case, CaseStudy) else load_case_study(case, course_dir)
-        self.participant = Participant(store, trainee)
         self.play = CasePlay(self.case)
         self.last_choice: Choice | None = None
-        self.status = StatusLine()
-        self.keeper = AnswerKeeper(self.case.prompt_id, self.participant, self.status)
+        super().__init__(self.case.prompt_id, store=store, trainee=trainee)
+
+    def build(self) -> list[widgets.Widget]:
         self.meter = widgets.HTML()
         self.consequence = widgets.HTML()
         self.situation = widgets.HTML()
@@ -87,16 +78,13 @@ class CaseStudyPlayer(widgets.VBox):
         self.again_button = widgets.Button(description="Play again", icon="refresh", tooltip="Start the case study again")
         self.again_button.on_click(lambda _button: self.restart())
         self.ending = widgets.HTML()
-        header = widgets.HTML(
-            f'<h3 class="ap-case-title">Case study: {esc(self.case.title)}</h3>'
-            f'<div class="ap-case-summary">{_paragraphs(self.case.summary)}</div>'
-        )
-        super().__init__(children=[
+        header = fragment("case_header", title=self.case.title, summary=self.case.summary)
+        return [
             header, self.meter, self.consequence, self.situation, self.options,
-            self.choose_button, self.ending, self.again_button, self.status,
-        ])
-        self.add_class("ap-case-study")
-        self._restore()
+            self.choose_button, self.ending, self.again_button,
+        ]
+
+    def opened(self) -> None:
         self._render()
 
     # state -------------------------------------------------------------------------
@@ -106,24 +94,12 @@ class CaseStudyPlayer(widgets.VBox):
         """The play as it would be saved."""
         return self.play.as_value()
 
-    def _restore(self) -> None:
-        saved = self.keeper.saved()
-        if not self.participant.signed_in:
-            return
-        if not self.keeper.is_open():
-            self.status.show(CLOSED_MESSAGE, "warning")
-        if saved is None:
-            return
-        replayed = CasePlay.from_value(self.case, saved.value)
+    def apply_saved(self, value: Any) -> bool:
+        replayed = CasePlay.from_value(self.case, value)
         if replayed is None:
-            self.status.show("This case study has changed since you last played it, so it starts again.", "info")
-            return
+            return False
         self.play = replayed
-        if self.keeper.is_open():
-            self.status.show(f"Your place saved at {local_time(saved.created_at)} is shown.", "saved")
-
-    def _save(self) -> bool:
-        return self.keeper.save(self.value)
+        return True
 
     # actions -------------------------------------------------------------------------
 
@@ -132,7 +108,7 @@ class CaseStudyPlayer(widgets.VBox):
         change_from = self.play.level
         self.last_choice = self.play.choose(index)
         self._render(change=self.play.level - change_from)
-        return self._save()
+        return self.save()
 
     def _choose_selected(self) -> None:
         if self.options.value is None:
@@ -156,10 +132,8 @@ class CaseStudyPlayer(widgets.VBox):
         self.consequence.value = self._consequence_html(change)
         node = self.play.node
         finished = isinstance(node, Ending)
-        self.situation.value = "" if finished else (
-            f'<div class="ap-case-situation" aria-live="polite">'
-            f"<h4>Decision {len(self.play.choices) + 1}</h4>{_paragraphs(node.text)}"
-            f'<p class="ap-case-ask">What do you do?</p></div>'
+        self.situation.value = "" if finished else render(
+            "trainee/case_situation.html.j2", number=len(self.play.choices) + 1, text=node.text
         )
         self.options.options = [] if finished else [
             (f"{chr(65 + index)}. {choice.text}", index) for index, choice in enumerate(node.choices)
@@ -177,10 +151,7 @@ class CaseStudyPlayer(widgets.VBox):
             effect = f"{self.case.perception_label} went {'up' if change > 0 else 'down'} by {abs(change)}."
         else:
             effect = f"{self.case.perception_label} did not change."
-        return (
-            f'<div class="ap-case-consequence" role="status"><p><strong>You chose:</strong> '
-            f"{esc(self.last_choice.text)}</p><p>{esc(effect)}</p></div>"
-        )
+        return render("trainee/case_consequence.html.j2", choice=self.last_choice.text, effect=effect)
 
     @staticmethod
     def _show(widget: widgets.Widget, visible: bool) -> None:

@@ -1,4 +1,7 @@
-"""Pieces every classroom widget shares: the status line, escaping, store and trainee lookup, saving."""
+"""Pieces every classroom widget shares: the status line, the store and trainee lookup, text fields.
+
+The save cycle of a saved-answer widget lives in :mod:`.saved`.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from . import viewer
-from ..views.html import esc, local_time
-from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length, open_store
+from ..data.store import ResponseStore, Trainee, open_store
+from ..views.trainee_render import render
 
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
 CLOSED_MESSAGE = "This question is closed."
@@ -15,7 +18,7 @@ CLOSED_MESSAGE = "This question is closed."
 
 
 class StatusLine(widgets.HTML):
-    """A one-line message that screen readers announce when it changes."""
+    """A one-line message that screen readers announce when it changes (errors at once)."""
 
     def __init__(self) -> None:
         super().__init__(value="")
@@ -26,8 +29,7 @@ class StatusLine(widgets.HTML):
     def show(self, text: str, kind: str = "info") -> None:
         """Show ``text``; ``kind`` is info, saved, warning or error."""
         self.kind, self.text = kind, text
-        role = "alert" if kind == "error" else "status"
-        self.value = f'<p role="{role}" class="ap-status-{kind}">{esc(text)}</p>'
+        self.value = render("trainee/status.html.j2", kind=kind, text=text)
 
 
 class Participant:
@@ -69,43 +71,6 @@ def text_box(label: str, placeholder: str = "", *, lines: int = 1) -> widgets.Te
     return box
 
 
-class AnswerKeeper:
-    """Saves and restores one trainee's answer to one prompt id, reporting in a status line.
-
-    Discussion prompts, role plays and case studies share it, so preview mode, a
-    closed prompt, a refusal by the store and the saved time read the same everywhere.
-    """
-
-    def __init__(self, prompt_id: str, participant: Participant, status: StatusLine) -> None:
-        self.prompt_id = prompt_id
-        self.participant = participant
-        self.status = status
-
-    def saved(self) -> SavedAnswer | None:
-        """The trainee's latest saved answer; in preview none, and the preview message is shown."""
-        if not self.participant.signed_in:
-            self.status.show(PREVIEW_MESSAGE, "warning")
-            return None
-        return self.participant.store.latest_answer(self.participant.trainee, self.prompt_id)
-
-    def is_open(self) -> bool:
-        """Whether the instructor lets the class save this prompt (never in preview)."""
-        trainee = self.participant.trainee
-        return trainee is not None and self.participant.store.prompt_is_open(trainee.class_id, self.prompt_id)
-
-    def save(self, value: object) -> bool:
-        """Store ``value`` as a new revision; returns whether it was stored and says why not."""
-        if not self.participant.signed_in:
-            self.status.show(PREVIEW_MESSAGE, "warning")
-            return False
-        if not self.is_open():
-            self.status.show(CLOSED_MESSAGE, "error")
-            return False
-        try:
-            check_length(value)
-            saved = self.participant.store.save_answer(self.participant.trainee, self.prompt_id, value)
-        except StoreError as problem:
-            self.status.show(str(problem), "error")
-            return False
-        self.status.show(f"Saved at {local_time(saved.created_at)}.", "saved")
-        return True
+def fragment(template_name: str, **context: object) -> widgets.HTML:
+    """A fixed piece of HTML rendered from a trainee template (``trainee/<name>.html.j2``)."""
+    return widgets.HTML(render(f"trainee/{template_name}.html.j2", **context))

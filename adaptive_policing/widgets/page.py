@@ -3,51 +3,55 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import ipywidgets as widgets
 
 from . import viewer
 from ..data.store import ResponseStore, StoreError, Trainee
+from ..views.trainee_render import render
 from .common import Participant, StatusLine, text_box
-from ..views.html import esc
 
 START_PAGE = "course/00-start.ipynb"
 
 
-def _link(path: str, text: str, trainee: Trainee | None, rel: str = "") -> str:
-    rel_attr = f' rel="{rel}"' if rel else ""
-    return f'<a href="{esc(viewer.page_link(path, trainee))}"{rel_attr}>{esc(text)}</a>'
+def _link(path: str, text: str, trainee: Trainee | None, rel: str = "") -> dict[str, str]:
+    """A link to a served notebook that carries the trainee's token, for the templates."""
+    return {"href": viewer.page_link(path, trainee), "text": text, "rel": rel}
 
 
-def _plan_agenda_html(plan_id: str, trainee: Trainee) -> str:
-    from ..content import plan  # the course plan module loads course/plan.yaml
+def _plan_agenda(plan_id: str, trainee: Trainee) -> dict[str, Any]:
+    """One course plan's agenda as template data: its title, length and rows of links."""
+    from ..content import plan  # imported on use: the plan module loads nbformat, which is slow to import
 
     course = plan.load_plans()[plan_id]
-    items = []
-    for row in plan.agenda(plan_id):
-        activities = "".join(
-            f"<li>{_link(activity.path, activity.title, trainee)}</li>" for activity in row.activities
-        )
-        nested = f"<ul>{activities}</ul>" if activities else ""
-        items.append(
-            f"<li>{_link(row.path, row.title, trainee)} "
-            f'<span class="ap-minutes">({row.minutes} min)</span>{nested}</li>'
-        )
-    return (
-        f'<nav aria-label="{esc(course.title)}: agenda"><h2>{esc(course.title)}: agenda '
-        f'<span class="ap-minutes">({course.minutes} min)</span></h2>'
-        f'<ol class="ap-agenda">{"".join(items)}</ol></nav>'
-    )
+    rows = [
+        {
+            "href": viewer.page_link(row.path, trainee),
+            "title": row.title,
+            "minutes": row.minutes,
+            "activities": [
+                {"href": viewer.page_link(activity.path, trainee), "title": activity.title}
+                for activity in row.activities
+            ],
+        }
+        for row in plan.agenda(plan_id)
+    ]
+    return {"title": course.title, "minutes": course.minutes, "rows": rows}
 
 
-def agenda_html(trainee: Trainee, store: ResponseStore) -> str:
-    """Every course plan's agenda as links that carry the trainee's token, the class's own plan first."""
+def _agenda_plans(trainee: Trainee, store: ResponseStore) -> list[dict[str, Any]]:
     from ..content import plan
 
     class_session = store.class_by_id(trainee.class_id)
     own = class_session.course_plan if class_session else ""
     plan_ids = sorted(plan.load_plans(), key=lambda plan_id: plan_id != own)
-    return "".join(_plan_agenda_html(plan_id, trainee) for plan_id in plan_ids)
+    return [_plan_agenda(plan_id, trainee) for plan_id in plan_ids]
+
+
+def agenda_html(trainee: Trainee, store: ResponseStore) -> str:
+    """Every course plan's agenda as links that carry the trainee's token, the class's own plan first."""
+    return render("trainee/agenda.html.j2", plans=_agenda_plans(trainee, store))
 
 
 class SignInForm(widgets.VBox):
@@ -89,14 +93,14 @@ class SignInForm(widgets.VBox):
         store = self.participant.store
         class_session = store.class_by_id(trainee.class_id)
         code = class_session.code if class_session else ""
-        self.form.layout.display = "none"
-        start_link = viewer.page_link(START_PAGE, trainee)
-        self.welcome.value = (
-            f'<div role="status"><h2>Welcome, {esc(trainee.name)}.</h2>'
-            f"<p>You are signed in to class {esc(code)}. Every page you open from here knows who you are. "
-            f'To come back later, bookmark <a href="{esc(start_link)}">your course start page</a>.</p></div>'
-            + agenda_html(trainee, store)
+        self.welcome.value = render(
+            "trainee/welcome.html.j2",
+            name=trainee.name,
+            code=code,
+            start_href=viewer.page_link(START_PAGE, trainee),
+            plans=_agenda_plans(trainee, store),
         )
+        self.form.layout.display = "none"  # only once the welcome is there: the page is never blank
 
 
 def start_page() -> SignInForm:
@@ -106,25 +110,24 @@ def start_page() -> SignInForm:
 
 def page_header(page_id: str) -> widgets.HTML:
     """Who is signed in and the previous / agenda / next links, for the top of a course page."""
-    trainee = viewer.current_trainee()
-    parts: list[str] = []
-    if trainee is not None:
-        Participant(None, trainee).store.record_visit(trainee, page_id)
-        parts.append(f'<p class="ap-who">Signed in as <strong>{esc(trainee.name)}</strong></p>')
-    elif "VOILA_REQUEST_URL" in os.environ:  # served by Voilà, opened without signing in
-        parts.append(
-            '<p class="ap-who ap-status-warning" role="status">You are not signed in, so answers on this '
-            f"page will not be saved. {_link(START_PAGE, 'Go to the start page to sign in', None)}.</p>"
-        )
     from ..content import plan
 
+    trainee = viewer.current_trainee()
+    if trainee is not None:
+        Participant(None, trainee).store.record_visit(trainee, page_id)
     nav = plan.navigation(page_id)
     links = [_link(START_PAGE, "Agenda", trainee)]
     if nav.previous:
         links.insert(0, _link(nav.previous.path, f"Previous: {nav.previous.title}", trainee, "prev"))
     if nav.next:
         links.append(_link(nav.next.path, f"Next: {nav.next.title}", trainee, "next"))
-    parts.append(f'<nav class="ap-nav" aria-label="Course pages">{" · ".join(links)}</nav>')
-    banner = widgets.HTML("".join(parts))
+    banner = widgets.HTML(render(
+        "trainee/page_header.html.j2",
+        trainee_name=trainee.name if trainee is not None else None,
+        # Served by Voilà but opened without signing in: say answers will not be saved.
+        show_sign_in_warning="VOILA_REQUEST_URL" in os.environ,
+        start_href=viewer.page_link(START_PAGE, None),
+        links=links,
+    ))
     banner.add_class("ap-page-header")
     return banner

@@ -16,15 +16,19 @@ from . import viewer
 from ..content.limits import MAX_TEXT_CHARS
 from ..content.prompts import SCALE_LABELS
 from ..data.store import ResponseStore, Trainee
-from .common import CLOSED_MESSAGE, AnswerKeeper, Participant, StatusLine, text_box
-from ..views.html import esc, local_time
+from .common import CLOSED_MESSAGE, fragment, text_box
+from .saved import SavedAnswerWidget
 
 __all__ = ["CLOSED_MESSAGE", "DiscussionPrompt", "PromptKind", "prompt"]
 
 PromptKind = Literal["text", "choice", "multi", "scale"]
 
-class DiscussionPrompt(widgets.VBox):
+
+class DiscussionPrompt(SavedAnswerWidget):
     """One discussion prompt, bound to the signed-in trainee."""
+
+    css_class = "ap-prompt"
+    saved_noun = "answer"
 
     def __init__(
         self,
@@ -38,27 +42,15 @@ class DiscussionPrompt(widgets.VBox):
     ) -> None:
         if kind in ("choice", "multi") and not options:
             raise ValueError(f"prompt {prompt_id!r}: a {kind} prompt needs options")
-        self.prompt_id = prompt_id
+        self.question = question
         self.kind = kind
         self.options = tuple(SCALE_LABELS if kind == "scale" else options)
-        self.participant = Participant(store, trainee)
-        self.status = StatusLine()
-        self.keeper = AnswerKeeper(prompt_id, self.participant, self.status)
-        self.save_button = widgets.Button(
-            description="Save answer", button_style="primary", icon="check", tooltip="Save your answer"
-        )
-        self.save_button.on_click(lambda _button: self.save())
-        self._build_answer_control(question)
-        super().__init__(children=[*self._controls, self.save_button, self.status])
-        self.add_class("ap-prompt")
-        self._restore()
-        for control in self._inputs:
-            control.observe(self._mark_unsaved, names="value")
+        super().__init__(prompt_id, store=store, trainee=trainee)
 
     # the answer control ---------------------------------------------------------
 
-    def _build_answer_control(self, question: str) -> None:
-        label = widgets.HTML(f'<p class="ap-question">{esc(question)}</p>')
+    def build(self) -> list[widgets.Widget]:
+        label = fragment("question", text=self.question)
         if self.kind == "text":
             self.text = text_box("Your answer", "Type your answer here.", lines=5)
             self._inputs: list[widgets.ValueWidget] = [self.text]
@@ -75,7 +67,10 @@ class DiscussionPrompt(widgets.VBox):
                 for option in self.options
             ]
             self._inputs = list(self.checks)
-        self._controls: list[widgets.Widget] = [label, *self._inputs]
+        return [label, *self._inputs, self.make_save_button("Save answer", "Save your answer")]
+
+    def watched(self) -> list[widgets.ValueWidget]:
+        return self._inputs
 
     @property
     def value(self) -> Any:
@@ -97,19 +92,11 @@ class DiscussionPrompt(widgets.VBox):
             for check in self.checks:
                 check.value = check.description in chosen
 
+    def apply_saved(self, value: Any) -> bool:
+        self.value = value
+        return True
+
     # saving ---------------------------------------------------------------------
-
-    def _restore(self) -> None:
-        saved = self.keeper.saved()
-        if not self.participant.signed_in:
-            self.save_button.disabled = True
-        elif saved is not None:
-            self.value = saved.value
-            self.status.show(f"Your answer saved at {local_time(saved.created_at)} is shown.", "saved")
-
-    def _mark_unsaved(self, _change: dict[str, Any]) -> None:
-        if self.participant.signed_in and self.status.kind != "error":
-            self.status.show("Not saved yet: press Save answer.", "info")
 
     def problem(self) -> str | None:
         """What keeps the current answer from being saved, in plain words (None when it can be)."""
@@ -121,14 +108,6 @@ class DiscussionPrompt(widgets.VBox):
         if self.kind == "multi" and not set(answer) <= set(self.options):
             return "Please choose from the listed answers."
         return None
-
-    def save(self) -> bool:
-        """Save the current answer as a new revision; returns whether it was stored."""
-        problem = self.problem() if self.participant.signed_in else None
-        if problem:
-            self.status.show(problem, "error")
-            return False
-        return self.keeper.save(self.value)
 
 
 def prompt(

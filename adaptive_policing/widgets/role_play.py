@@ -28,8 +28,9 @@ from ..analysis.role_plays import rating_or_none
 from ..content.role_plays import CHECKLIST, COMPLAINT_STEPS, PROMPT_PREFIX, ROLES, role_label
 from ..content.scenarios import CaseStudy, load_case_study
 from ..data.store import ResponseStore, Trainee
-from .common import AnswerKeeper, Participant, StatusLine, text_box
-from ..views.html import esc, local_time
+from ..views.trainee_render import render
+from .common import fragment, text_box
+from .saved import SavedAnswerWidget
 
 RATING_QUESTION = (
     "How do you, as the customer, see the police right now? 0 = not at all, 10 = completely trust them."
@@ -40,8 +41,11 @@ RATING_OPTIONS: list[tuple[str, int | None]] = [(NO_RATING, None)] + [
 ]
 
 
-class RolePlayKit(widgets.VBox):
+class RolePlayKit(SavedAnswerWidget):
     """A role-play kit for one scenario, bound to the signed-in trainee."""
+
+    css_class = "ap-roleplay"
+    saved_noun = "role play"
 
     def __init__(
         self,
@@ -52,10 +56,9 @@ class RolePlayKit(widgets.VBox):
         course_dir: Path | str | None = None,
     ) -> None:
         self.case = case if isinstance(case, CaseStudy) else load_case_study(case, course_dir)
-        self.prompt_id = PROMPT_PREFIX + self.case.id
-        self.participant = Participant(store, trainee)
-        self.status = StatusLine()
-        self.keeper = AnswerKeeper(self.prompt_id, self.participant, self.status)
+        super().__init__(PROMPT_PREFIX + self.case.id, store=store, trainee=trainee)
+
+    def build(self) -> list[widgets.Widget]:
         self.role = widgets.RadioButtons(
             options=[(role_label(role, self.case.setting), role) for role in ROLES],
             value=None, description="Your role", layout=widgets.Layout(width="auto"),
@@ -64,37 +67,23 @@ class RolePlayKit(widgets.VBox):
         self.partners = text_box("Your partners' names", "e.g. Dana Ortiz and Kim Nguyen")
         self.before = self._rating("Before the role play")
         self.after = self._rating("After the role play")
-        self.customer_box = widgets.VBox([
-            widgets.HTML(f'<p class="ap-question">{esc(RATING_QUESTION)}</p>'), self.before, self.after,
-        ])
+        self.customer_box = widgets.VBox([fragment("question", text=RATING_QUESTION), self.before, self.after])
         self.checks = [widgets.Checkbox(value=False, description=label, indent=False,
                                         layout=widgets.Layout(width="auto")) for label in CHECKLIST]
         self.observer_box = widgets.VBox([
-            widgets.HTML('<p class="ap-question">Tick each step you saw or heard.</p>'
-                         "<h4>Customer complaint resolution process</h4>"),
+            fragment("role_play_observer", heading="Customer complaint resolution process"),
             *self.checks[:len(COMPLAINT_STEPS)],
-            widgets.HTML("<h4>L.A.S.T.</h4>"),
+            fragment("heading", text="L.A.S.T."),
             *self.checks[len(COMPLAINT_STEPS):],
         ])
         self.notes = text_box("Notes", "What worked, what you would change, words that helped.", lines=4)
-        self.save_button = widgets.Button(
-            description="Save role play", button_style="primary", icon="check", tooltip="Save your role play"
-        )
-        self.save_button.on_click(lambda _button: self.save())
-        header = widgets.HTML(
-            f'<h3 class="ap-roleplay-title">Role play: {esc(self.case.title)}</h3>'
-            f'<p class="ap-roleplay-intro">Work in threes. Choose your role to see your role card.</p>'
-        )
-        super().__init__(children=[
-            header, self.role, self.card, self.partners, self.customer_box, self.observer_box,
-            self.notes, self.save_button, self.status,
-        ])
-        self.add_class("ap-roleplay")
+        header = fragment("role_play_header", title=self.case.title)
         self.role.observe(lambda _change: self._show_role(), names="value")
         self._show_role()
-        self._restore()
-        for control in self._inputs:
-            control.observe(self._mark_unsaved, names="value")
+        return [
+            header, self.role, self.card, self.partners, self.customer_box, self.observer_box,
+            self.notes, self.make_save_button("Save role play", "Save your role play"),
+        ]
 
     @staticmethod
     def _rating(label: str) -> widgets.Dropdown:
@@ -103,8 +92,7 @@ class RolePlayKit(widgets.VBox):
         dropdown.add_class("ap-field")
         return dropdown
 
-    @property
-    def _inputs(self) -> list[widgets.ValueWidget]:
+    def watched(self) -> list[widgets.ValueWidget]:
         return [self.role, self.partners, self.before, self.after, *self.checks, self.notes]
 
     # the role ---------------------------------------------------------------------
@@ -115,10 +103,7 @@ class RolePlayKit(widgets.VBox):
             self.card.value = ""
         else:
             name = role_label(role, self.case.setting)
-            self.card.value = (
-                f'<div class="ap-roleplay-card"><h4>Your role card: {esc(name)}</h4>'
-                f"<p>{esc(self.case.roles[role])}</p></div>"
-            )
+            self.card.value = render("trainee/role_play_card.html.j2", role_name=name, text=self.case.roles[role])
         self.customer_box.layout.display = None if role == "customer" else "none"
         self.observer_box.layout.display = None if role == "observer" else "none"
 
@@ -157,27 +142,11 @@ class RolePlayKit(widgets.VBox):
             return "As the customer, please give both ratings: before and after the role play."
         return None
 
-    # saving -----------------------------------------------------------------------------
-
-    def _restore(self) -> None:
-        saved = self.keeper.saved()
-        if not self.participant.signed_in:
-            self.save_button.disabled = True
-        elif saved is not None and isinstance(saved.value, Mapping):
-            self.value = saved.value
-            self.status.show(f"Your role play saved at {local_time(saved.created_at)} is shown.", "saved")
-
-    def _mark_unsaved(self, _change: dict[str, Any]) -> None:
-        if self.participant.signed_in and self.status.kind != "error":
-            self.status.show("Not saved yet: press Save role play.", "info")
-
-    def save(self) -> bool:
-        """Save the role play as a new revision; returns whether it was stored."""
-        missing = self.problem() if self.participant.signed_in else None
-        if missing:
-            self.status.show(missing, "error")
+    def apply_saved(self, value: Any) -> bool:
+        if not isinstance(value, Mapping):
             return False
-        return self.keeper.save(self.value)
+        self.value = value
+        return True
 
 
 def _set_rating(dropdown: widgets.Dropdown, value: Any) -> None:

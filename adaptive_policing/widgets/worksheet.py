@@ -14,8 +14,9 @@ from typing import Mapping, Sequence
 import ipywidgets as widgets
 
 from ..data.store import ResponseStore, SheetOwner, StoreError, Trainee, WorksheetRevision
-from .common import PREVIEW_MESSAGE, Participant, StatusLine, text_box
-from ..views.html import esc, local_time
+from ..views.html import local_time
+from ..views.trainee_render import render
+from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment, text_box
 
 
 class Worksheet(widgets.VBox):
@@ -45,7 +46,7 @@ class Worksheet(widgets.VBox):
         self.refresh_button = widgets.Button(description="Show latest saved version", icon="refresh")
         self.save_button.on_click(lambda _b: self.save())
         self.refresh_button.on_click(lambda _b: self.load_latest())
-        header = widgets.HTML(f'<h3 class="ap-sheet-title">{esc(title)}</h3>')
+        header = fragment("worksheet_title", title=title)
         children: list[widgets.Widget] = [header]
         if group:
             self.group_name = text_box("Group name", "e.g. Team 3")
@@ -87,7 +88,7 @@ class Worksheet(widgets.VBox):
                 self.status.show("Type your group's name and press Join group to start.", "info")
                 return
             self.group_name.value = found.name
-            self.group_label.value = f"<p>Your group: <strong>{esc(found.name)}</strong></p>"
+            self.group_label.value = render("trainee/worksheet_group.html.j2", name=found.name)
         self.load_latest()
 
     def _enable(self, on: bool) -> None:
@@ -105,7 +106,7 @@ class Worksheet(widgets.VBox):
             self.status.show(str(problem), "error")
             return False
         self.group_name.value = joined.name
-        self.group_label.value = f"<p>Your group: <strong>{esc(joined.name)}</strong></p>"
+        self.group_label.value = render("trainee/worksheet_group.html.j2", name=joined.name)
         self._enable(True)
         self.base_seq = None
         self.load_latest()
@@ -176,14 +177,11 @@ class Worksheet(widgets.VBox):
 
     @staticmethod
     def _conflict_html(theirs: WorksheetRevision, fields: Sequence[str]) -> str:
-        rows = "".join(
-            f"<dt>{esc(name)}</dt><dd><pre class='ap-their-text'>{esc(theirs.fields.get(name, ''))}</pre></dd>"
-            for name in fields
-        )
-        return (
-            f'<section class="ap-conflict" aria-label="The other saved version">'
-            f"<h4>Saved by {esc(theirs.author_name)} at {esc(local_time(theirs.created_at))}</h4>"
-            f"<dl>{rows}</dl></section>"
+        return render(
+            "trainee/worksheet_conflict.html.j2",
+            author=theirs.author_name,
+            saved_at=local_time(theirs.created_at),
+            fields=[{"name": name, "text": theirs.fields.get(name, "")} for name in fields],
         )
 
 

@@ -1,0 +1,154 @@
+"""The save cycle every saved-answer widget shares: restore, mark unsaved, save, report.
+
+A discussion prompt, a role-play kit and a case study each keep one trainee's
+answer to one prompt id in the response store, one revision per save. They
+differ in their controls and in what a valid answer is; the cycle around them is
+the same and lives in :class:`SavedAnswerWidget`:
+
+* the widget finds its viewer (the signed-in trainee, or none in preview) and the store;
+* on open, the latest saved answer is put back into the controls and the status
+  line says when it was saved; in preview it says nothing will be saved, and the
+  Save button is disabled;
+* changing a watched control marks the answer "Not saved yet";
+* saving checks, in order: the widget's own :meth:`~SavedAnswerWidget.problem`,
+  preview, whether the instructor has closed the prompt, the store's length limit,
+  then stores a new revision and shows the time.
+
+Worksheets (per-group revisions with merging) and the assessment (one saved
+answer sheet per change, plus a submission) keep their own cycles.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Sequence
+
+import ipywidgets as widgets
+
+from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length
+from ..views.html import local_time
+from .common import CLOSED_MESSAGE, PREVIEW_MESSAGE, Participant, StatusLine
+
+
+class SavedAnswerWidget(widgets.VBox):
+    """A widget whose answer is saved for the signed-in trainee under one prompt id.
+
+    Subclasses build their controls in :meth:`build` and implement :attr:`value`
+    (and, where answers can be restored, :meth:`apply_saved`). The status line is
+    placed last, below the controls.
+    """
+
+    css_class: ClassVar[str] = ""
+    """The CSS class of the whole widget (e.g. ``ap-prompt``)."""
+    saved_noun: ClassVar[str] = "answer"
+    """Names what was restored: "Your <noun> saved at 10:42 is shown."."""
+    stale_message: ClassVar[str | None] = None
+    """Shown (as info) when a saved answer no longer fits the widget; None shows nothing."""
+    warn_when_closed: ClassVar[bool] = False
+    """Whether opening a prompt the instructor has closed says so straight away."""
+
+    def __init__(self, prompt_id: str, *, store: ResponseStore | None = None, trainee: Trainee | None = None) -> None:
+        self.prompt_id = prompt_id
+        self.participant = Participant(store, trainee)
+        self.status = StatusLine()
+        self.save_button: widgets.Button | None = None
+        super().__init__(children=[*self.build(), self.status])
+        if self.css_class:
+            self.add_class(self.css_class)
+        self.restore()
+        self.opened()
+        for control in self.watched():
+            control.observe(self._mark_unsaved, names="value")
+
+    # what subclasses provide ------------------------------------------------------
+
+    def build(self) -> Sequence[widgets.Widget]:
+        """Create the controls; returns the children shown above the status line."""
+        raise NotImplementedError
+
+    @property
+    def value(self) -> Any:
+        """The answer as it stands in the controls (not necessarily saved)."""
+        raise NotImplementedError
+
+    def apply_saved(self, value: Any) -> bool:
+        """Put a saved answer back into the controls; False when it no longer fits."""
+        raise NotImplementedError
+
+    def problem(self) -> str | None:
+        """What keeps the current answer from being saved, in plain words (None when it can be)."""
+        return None
+
+    def watched(self) -> Sequence[widgets.ValueWidget]:
+        """The controls whose changes mark the answer as not saved yet."""
+        return ()
+
+    def opened(self) -> None:
+        """Called once the saved answer has been restored (e.g. to draw the current state)."""
+
+    # the cycle ----------------------------------------------------------------------
+
+    def make_save_button(self, description: str, tooltip: str) -> widgets.Button:
+        """The widget's Save button; "Not saved yet" names it."""
+        self.save_button = widgets.Button(description=description, button_style="primary", icon="check",
+                                          tooltip=tooltip)
+        self.save_button.on_click(lambda _button: self.save())
+        return self.save_button
+
+    def saved_answer(self) -> SavedAnswer | None:
+        """The trainee's latest saved answer; in preview none, and the preview message is shown."""
+        if not self.participant.signed_in:
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            return None
+        return self.participant.store.latest_answer(self.participant.trainee, self.prompt_id)
+
+    def is_open(self) -> bool:
+        """Whether the instructor lets the class save this prompt (never in preview)."""
+        trainee = self.participant.trainee
+        return trainee is not None and self.participant.store.prompt_is_open(trainee.class_id, self.prompt_id)
+
+    def restore(self) -> None:
+        """Show the latest saved answer (or, in preview, that nothing is saved)."""
+        saved = self.saved_answer()
+        if not self.participant.signed_in:
+            if self.save_button is not None:
+                self.save_button.disabled = True
+            return
+        is_open = True
+        if self.warn_when_closed:
+            is_open = self.is_open()
+            if not is_open:
+                self.status.show(CLOSED_MESSAGE, "warning")
+        if saved is None:
+            return
+        if not self.apply_saved(saved.value):
+            if self.stale_message:
+                self.status.show(self.stale_message, "info")
+            return
+        if is_open:
+            self.status.show(f"Your {self.saved_noun} saved at {local_time(saved.created_at)} is shown.", "saved")
+
+    def _mark_unsaved(self, _change: dict[str, Any]) -> None:
+        if self.participant.signed_in and self.status.kind != "error" and self.save_button is not None:
+            self.status.show(f"Not saved yet: press {self.save_button.description}.", "info")
+
+    def save(self) -> bool:
+        """Store the current answer as a new revision; returns whether it was stored and says why not."""
+        if not self.participant.signed_in:
+            self.status.show(PREVIEW_MESSAGE, "warning")
+            return False
+        problem = self.problem()
+        if problem:
+            self.status.show(problem, "error")
+            return False
+        if not self.is_open():
+            self.status.show(CLOSED_MESSAGE, "error")
+            return False
+        value = self.value
+        try:
+            check_length(value)
+            saved = self.participant.store.save_answer(self.participant.trainee, self.prompt_id, value)
+        except StoreError as problem_in_store:
+            self.status.show(str(problem_in_store), "error")
+            return False
+        self.status.show(f"Saved at {local_time(saved.created_at)}.", "saved")
+        return True

@@ -18,7 +18,7 @@ import pytest
 
 from adaptive_policing.data.store import ClassSession, ResponseStore, Trainee
 from adaptive_policing.grading.submission import GRADING_DIR_ENV
-from adaptive_policing.views.trainee_render import render
+from adaptive_policing.views.render import render
 from adaptive_policing.widgets import viewer
 from adaptive_policing.widgets.assessment import AssessmentApp
 from adaptive_policing.widgets.common import CLOSED_MESSAGE, PREVIEW_MESSAGE, text_box

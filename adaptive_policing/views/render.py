@@ -40,7 +40,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .html import local_time
+from .clock import local_time
 
 TEMPLATE_SUFFIX = ".html.j2"
 """Every template's name ends with this."""

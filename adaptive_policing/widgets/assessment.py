@@ -18,8 +18,8 @@ import ipywidgets as widgets
 import nbformat
 
 from ..data.store import ResponseStore, StoreError, Trainee
-from ..views.html import local_time
-from ..views.trainee_render import render
+from ..views.clock import local_time
+from ..views.render import render
 from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment
 from ..content.answers import Answer, InvalidAnswer, describe_answer, validate_answer
 from ..content.questions import ASSIGNMENT, Question, questions_in, release_notebook_path

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from ..content.case_play import CasePlay
 from ..content.scenarios import OUTCOME_WORDS, PERCEPTION_MAX, CaseStudy, Choice, Ending, load_case_study
 from ..data.store import ResponseStore, Trainee
-from ..views.trainee_render import render
+from ..views.render import render
 from .common import PREVIEW_MESSAGE, fragment
 from .saved import SavedAnswerWidget
 

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from . import viewer
 from ..data.store import ResponseStore, Trainee, open_store
-from ..views.trainee_render import render
+from ..views.render import render
 
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
 CLOSED_MESSAGE = "This question is closed."

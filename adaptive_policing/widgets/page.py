@@ -9,7 +9,7 @@ import ipywidgets as widgets
 
 from . import viewer
 from ..data.store import ResponseStore, StoreError, Trainee
-from ..views.trainee_render import render
+from ..views.render import render
 from .common import Participant, StatusLine, text_box
 
 START_PAGE = "course/00-start.ipynb"

@@ -28,7 +28,7 @@ from ..analysis.role_plays import rating_or_none
 from ..content.role_plays import CHECKLIST, COMPLAINT_STEPS, PROMPT_PREFIX, ROLES, role_label
 from ..content.scenarios import CaseStudy, load_case_study
 from ..data.store import ResponseStore, Trainee
-from ..views.trainee_render import render
+from ..views.render import render
 from .common import fragment, text_box
 from .saved import SavedAnswerWidget
 

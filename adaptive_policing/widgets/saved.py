@@ -25,7 +25,7 @@ from typing import Any, ClassVar, Sequence
 import ipywidgets as widgets
 
 from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length
-from ..views.html import local_time
+from ..views.clock import local_time
 from .common import CLOSED_MESSAGE, PREVIEW_MESSAGE, Participant, StatusLine
 
 

@@ -14,8 +14,8 @@ from typing import Mapping, Sequence
 import ipywidgets as widgets
 
 from ..data.store import ResponseStore, SheetOwner, StoreError, Trainee, WorksheetRevision
-from ..views.html import local_time
-from ..views.trainee_render import render
+from ..views.clock import local_time
+from ..views.render import render
 from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment, text_box
 
 

@@ -1,14 +1,8 @@
-"""Escaping for the HTML fragments the views still build by hand."""
+"""Times as the classroom clock shows them."""
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
-
-
-def esc(text: object) -> str:
-    """Escape anything for display inside an HTML widget."""
-    return html.escape(str(text), quote=True)
 
 
 def local_time(moment: datetime) -> str:

@@ -279,3 +279,25 @@ def isolated_session(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(config.ROLE_ENV, raising=False)
     monkeypatch.delenv(viewer.TOKEN_ENV, raising=False)
     viewer.set_current_trainee(None)
+
+
+# --- no thread outlives its test ---------------------------------------------------------
+# A self-contained block: every test fails at teardown if a thread it started is still alive
+# after a short join (threads that existed before the test, e.g. a session server's, are ignored).
+
+THREAD_JOIN_SECONDS = 2.0
+
+
+@pytest.fixture(autouse=True)
+def no_thread_outlives_its_test() -> Iterator[None]:
+    import threading
+
+    before = set(threading.enumerate())
+    yield
+    started = [thread for thread in threading.enumerate() if thread not in before]
+    deadline = time.monotonic() + THREAD_JOIN_SECONDS
+    for thread in started:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    alive = [thread.name for thread in started if thread.is_alive()]
+    if alive:
+        pytest.fail(f"threads started by this test are still running: {', '.join(alive)}", pytrace=False)

@@ -119,6 +119,7 @@ def test_on_the_instructor_server_a_prompt_shows_the_class_answers_escaped(
     store.save_answer(store.sign_in(shown.code, "Sam Reyes", "K-77"), "s01-about-you", "records")
     widget.refresh()
     assert "2 answered" in widget.value and "records" in widget.value
+    widget.close()  # ends its live updates
     store.close()
 
 

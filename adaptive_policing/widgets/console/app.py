@@ -35,10 +35,13 @@
 * **Export** — the class's record as CSV and JSON under ``var/exports/``, with
   download links.
 
-A background thread re-reads the store every second and updates a widget only
-when its content changed, so answers appear within about a second of a save;
-the same thread re-reads the agenda's clock and the gradebook every
-:data:`AGENDA_REFRESH_SECONDS`.
+The console subscribes to the kernel's one live refresher
+(:mod:`adaptive_policing.widgets.live`, shared with the slide pages): the store
+is re-read only when its change marker moves, a few tenths of a second after a
+save, and a widget is updated only when its content changed. What changes with
+the clock alone (who is still here, the agenda's timer, the gradebook) is
+re-read every :data:`AGENDA_REFRESH_SECONDS`. Closing the console (``close()``)
+ends its subscription.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ import ipywidgets as widgets
 from ... import config
 from ...data.store import ClassSession, ResponseStore, StoreError, open_store
 from ..common import StatusLine
+from ..live import Refresher, Subscription, refresher as kernel_refresher
 from ..viewer import slides_link
 from ...views.activities import activities_html
 from ...analysis.agenda import (
@@ -81,9 +85,8 @@ from ...views.console import (
 from ...views.export import export_class
 from ...views.results import prompt_html
 
-REFRESH_SECONDS = 1.0
 AGENDA_REFRESH_SECONDS = 5.0
-"""The agenda's timer is re-read from the store this often (by the same polling thread)."""
+"""The agenda's timer, attendance and the gradebook are re-read this often even when nothing was saved."""
 DEFAULT_PLAN = "adaptive-policing"
 GUIDE_FILE = "facilitator-guide.md"
 EXPORT_HINT = "Writes the class's record under var/exports/."
@@ -126,17 +129,17 @@ class Console(widgets.VBox):
         self,
         *,
         store: ResponseStore | None = None,
-        refresh_seconds: float = REFRESH_SECONDS,
         start_polling: bool = True,
+        refresher: Refresher | None = None,
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
+        """``start_polling``: follow the store live, with ``refresher`` (default: the kernel's one)."""
         self.store = store or open_store()
-        self.refresh_seconds = refresh_seconds
         self.clock = clock
         self._agenda_read_at = 0.0
         self.catalog: dict[str, PromptInfo] = prompt_catalog()
         self._lock = threading.RLock()
-        self._stop = threading.Event()
+        self._subscription: Subscription | None = None
 
         # class sessions
         self.class_date = widgets.DatePicker(description="Date", value=date.today())
@@ -221,12 +224,12 @@ class Console(widgets.VBox):
         self.add_class("ap-console")
 
         self.picker.observe(self._class_changed, names="value")
+        if start_polling:  # before the first read, so no save after it is missed
+            self._subscription = (refresher or kernel_refresher()).subscribe(
+                self.store, self._on_change, class_id=lambda: self.picker.value,
+                on_tick=self._on_tick, tick_seconds=AGENDA_REFRESH_SECONDS)
         self._reload_classes()
         self.refresh()
-        self._thread: threading.Thread | None = None
-        if start_polling:
-            self._thread = threading.Thread(target=self._poll, name="instructor-console", daemon=True)
-            self._thread.start()
 
     # classes -----------------------------------------------------------------
 
@@ -378,7 +381,7 @@ class Console(widgets.VBox):
                     _set(button, "disabled", True)
                 return
             _set(self.code_board, "value", class_board_html(session))
-            _set(self.attendance, "value", attendance_html(class_attendance(self.store, session.id, self.clock())))
+            self._refresh_attendance(session)
             latest = latest_by_prompt(self.store, session.id)
             states = self.store.prompt_states_in(session.id)
             self._refresh_controls(latest, states)
@@ -386,9 +389,16 @@ class Console(widgets.VBox):
             _set(self.activities, "value",
                  activities_html(self.store, session.id, latest, self.store.worksheet_ids(session.id)))
             if self._agenda_read_at == 0.0 or time.monotonic() - self._agenda_read_at >= AGENDA_REFRESH_SECONDS:
-                self._agenda_read_at = time.monotonic()
-                self._refresh_agenda(session)
-                _set(self.assessment, "value", assessment_html(session.code))
+                self._refresh_clock(session)
+
+    def _refresh_attendance(self, session: ClassSession) -> None:
+        _set(self.attendance, "value", attendance_html(class_attendance(self.store, session.id, self.clock())))
+
+    def _refresh_clock(self, session: ClassSession) -> None:
+        """Re-read what changes with time alone: the agenda's timer and the gradebook."""
+        self._agenda_read_at = time.monotonic()
+        self._refresh_agenda(session)
+        _set(self.assessment, "value", assessment_html(session.code))
 
     def _refresh_controls(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> None:
         options = self._question_options(answered_prompt_ids(latest, self.catalog))
@@ -428,17 +438,33 @@ class Console(widgets.VBox):
             for prompt_id in ids
         )
 
-    def _poll(self) -> None:
-        while not self._stop.wait(self.refresh_seconds):
-            try:
-                self._reload_classes()
-                self.refresh()
-            except Exception:  # a busy database: try again next second
-                continue
+    def _on_change(self) -> None:
+        """Something was recorded (a save, a sign-in, a new class...): re-read the store."""
+        self._reload_classes()
+        self.refresh()
+
+    def _on_tick(self) -> None:
+        """Nothing was recorded for a while: re-read only what the clock changes."""
+        with self._lock:
+            session = self.current_class
+            if session is not None:
+                self._refresh_attendance(session)
+                self._refresh_clock(session)
+
+    @property
+    def live(self) -> bool:
+        """Whether the console still follows the store."""
+        return self._subscription is not None and self._subscription.active
 
     def stop(self) -> None:
-        """Stop the background refresh (the kernel's end stops it too)."""
-        self._stop.set()
+        """Stop following the store (closing the console does this; so does the kernel's end)."""
+        if self._subscription is not None:
+            self._subscription.cancel()
+
+    def close(self) -> None:
+        """Close the console and end its live updates."""
+        self.stop()
+        super().close()
 
 
 def console() -> Console:

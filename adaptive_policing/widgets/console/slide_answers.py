@@ -3,8 +3,10 @@
 On the instructor server (``viewer.is_instructor_view()``), ``prompt(...)`` in a
 course page, and so on its projector slides, returns :class:`SlideAnswers`
 instead of an answer box: the question with bars (choice, multi, scale) or an
-anonymous wall of answers (free text), all escaped, re-read from the store by
-one background thread per page every :data:`REFRESH_SECONDS`.
+anonymous wall of answers (free text), all escaped, re-read from the store
+whenever the class's change marker moves: every slide prompt of a kernel, and
+its console, share the kernel's one live refresher
+(:mod:`adaptive_policing.widgets.live`). Closing the widget ends its updates.
 
 The class is the one named by ``?class=<code>`` in the page's address (the
 console's slide links carry it), else the newest class.
@@ -12,20 +14,16 @@ console's slide links carry it), else the newest class.
 
 from __future__ import annotations
 
-import threading
-import time
-import weakref
 from typing import Sequence
 
 import ipywidgets as widgets
 
 from .. import viewer
+from ..live import Refresher, Subscription, refresher as kernel_refresher
 from ..viewer import CLASS_PARAM
 from ...data.store import ClassSession, ResponseStore, open_store
 from ...content.prompts import SCALE_LABELS, PromptInfo
 from ...views.results import slide_answers_html
-
-REFRESH_SECONDS = 2.0
 
 
 def page_class(store: ResponseStore) -> ClassSession | None:
@@ -41,13 +39,19 @@ class SlideAnswers(widgets.HTML):
     """One prompt's live answers for one class, in place of the prompt."""
 
     def __init__(self, info: PromptInfo, *, store: ResponseStore | None = None,
-                 class_session: ClassSession | None = None) -> None:
+                 class_session: ClassSession | None = None, live: bool = False,
+                 refresher: Refresher | None = None) -> None:
+        """``live``: follow the store, with ``refresher`` (default: the kernel's one)."""
         super().__init__()
         self.add_class("ap-slide-answers")
         self.add_class("ap-results")
         self.info = info
         self.store = store or open_store()
         self.class_session = class_session if class_session is not None else page_class(self.store)
+        self._subscription: Subscription | None = None
+        if live and self.class_session is not None:  # before the first read, so no save after it is missed
+            self._subscription = (refresher or kernel_refresher()).subscribe(
+                self.store, self.refresh, class_id=self.class_session.id)
         self.refresh()
 
     def refresh(self) -> None:
@@ -61,32 +65,20 @@ class SlideAnswers(widgets.HTML):
         if html != self.value:
             self.value = html
 
+    @property
+    def live(self) -> bool:
+        """Whether the widget still follows the store."""
+        return self._subscription is not None and self._subscription.active
 
-_live: "weakref.WeakSet[SlideAnswers]" = weakref.WeakSet()
-_poller: threading.Thread | None = None
-_poller_lock = threading.Lock()
-
-
-def _poll() -> None:
-    while True:
-        time.sleep(REFRESH_SECONDS)
-        for widget in list(_live):
-            try:
-                widget.refresh()
-            except Exception:  # a busy database: try again next time
-                continue
+    def close(self) -> None:
+        """Close the widget and end its live updates."""
+        if self._subscription is not None:
+            self._subscription.cancel()
+        super().close()
 
 
 def slide_answers(prompt_id: str, question: str, kind: str = "text", options: Sequence[str] = (),
                   *, live: bool = True) -> SlideAnswers:
     """The live answers shown for ``prompt(prompt_id, question, kind=..., options=...)`` on the instructor server."""
-    global _poller
     info = PromptInfo(prompt_id, question, kind, tuple(SCALE_LABELS if kind == "scale" else options))
-    widget = SlideAnswers(info)
-    if live:
-        _live.add(widget)
-        with _poller_lock:
-            if _poller is None:
-                _poller = threading.Thread(target=_poll, name="slide-answers", daemon=True)
-                _poller.start()
-    return widget
+    return SlideAnswers(info, live=live)

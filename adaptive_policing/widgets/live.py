@@ -204,6 +204,7 @@ class Refresher:
                     self._thread = None
                     self._checked.notify_all()
                     return
+                self._wake.clear()  # a subscriber came back after the last one left: keep the pace
             self.check(subscriptions)
 
     def check(self, subscriptions: list[Subscription] | None = None) -> None:

@@ -1,4 +1,7 @@
-"""The live refresher, headless: its change marker, re-reads only on change, one thread per kernel, and its end."""
+"""The live refresher, headless: re-reads only on change, one thread per kernel, and its end.
+
+The change marker itself is tested with the store (tests/test_store.py).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,11 @@ import pytest
 
 from adaptive_policing import config
 from adaptive_policing.content.prompts import PromptInfo
-from adaptive_policing.data.store import ResponseStore, SheetOwner
+from adaptive_policing.data.store import ResponseStore
 from adaptive_policing.widgets import live
 from adaptive_policing.widgets.console.app import Console
 from adaptive_policing.widgets.console.slide_answers import SlideAnswers, slide_answers
-from adaptive_policing.widgets.live import THREAD_NAME, Refresher, change_marker
+from adaptive_policing.widgets.live import THREAD_NAME, Refresher
 
 pytestmark = pytest.mark.usefixtures("isolated_session")
 
@@ -51,42 +54,6 @@ def shown_event(widget: Any, text: str) -> threading.Event:
     event = threading.Event()
     widget.observe(lambda change: event.set() if text in str(change["new"]) else None, names="value")
     return event
-
-
-# --- the change marker -------------------------------------------------------------------
-
-
-def test_the_marker_moves_with_every_kind_of_record_and_only_for_its_class(db_url: str) -> None:
-    store = ResponseStore(db_url)
-    course, other = store.create_class(), store.create_class()
-    dana = store.sign_in(course.code, "Dana Ortiz", "4821")
-    lee = store.sign_in(other.code, "Lee Park", "5150")
-    markers = [change_marker(store, course.id)]
-    everything = [change_marker(store)]
-    steps: list[Callable[[], object]] = [
-        lambda: store.sign_in(course.code, "Sam Reyes", "K-77"),
-        lambda: store.save_answer(dana, "s01-about-you", "Patrol"),
-        lambda: store.save_answer(dana, "s01-about-you", "Patrol, 6 years"),  # a revision
-        lambda: store.record_visit(dana, "01-introductions"),
-        lambda: store.set_prompt_open(course.id, "s01-about-you", False),
-        lambda: store.record_progress(course.id, "01-introductions"),
-        lambda: store.join_group(dana, "Team A"),
-        lambda: store.save_worksheet("ws", SheetOwner("trainee", dana.id), dana, {"a": "b"}, None),
-        lambda: store.create_class(),  # a new class shows in the console's list
-    ]
-    for step in steps:
-        step()
-        markers.append(change_marker(store, course.id))
-        everything.append(change_marker(store))
-    assert len(set(markers)) == len(markers), markers
-    assert len(set(everything)) == len(everything)
-    unchanged = change_marker(store, course.id)
-    store.save_answer(lee, "s01-about-you", "in the other class")
-    store.record_visit(lee, "01-introductions")
-    store.set_prompt_open(other.id, "s01-about-you", False)
-    assert change_marker(store, course.id) == unchanged
-    assert change_marker(store) != everything[-1]
-    store.close()
 
 
 # --- the console ---------------------------------------------------------------------------
@@ -220,8 +187,9 @@ def test_one_kernels_console_and_slides_share_one_thread(
     try:
         threads = refresher_threads()
         assert len(threads) == 1
-        assert all(view._subscription is not None and view._subscription.refresher is live.refresher()
-                   for view in (console, *slides))
+        subscriptions = [*console._subscriptions, *(slide._subscription for slide in slides)]
+        assert len(subscriptions) == 4 and all(
+            subscription is not None and subscription.refresher is live.refresher() for subscription in subscriptions)
         arrived = [shown_event(slides[0], "Front desk"), shown_event(console.results, "Front desk")]
         store.save_answer(store.sign_in(course.code, "Lee Park", "5150"), "s01-about-you", "Front desk")
         assert all(event.wait(10) for event in arrived)

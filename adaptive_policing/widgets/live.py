@@ -28,26 +28,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Union
 
-import sqlalchemy as sa
-
-from ..data.schema import (
-    class_progress,
-    class_sessions,
-    group_members,
-    groups,
-    page_visits,
-    prompt_states,
-    responses,
-    trainees,
-    worksheet_revisions,
-)
 from ..data.store import ResponseStore
 
 CHECK_SECONDS = 0.2
 """How often the refresher reads the change marker (one small indexed query per store and class)."""
 THREAD_NAME = "live-refresher"
 
-Marker = tuple[int, ...]
+Marker = tuple[int | None, ...]
 ClassChoice = Union[int, None, Callable[[], Union[int, None]]]
 """The class a subscriber watches: an id, ``None`` for every class, or a function read at each check."""
 
@@ -55,40 +42,13 @@ log = logging.getLogger(__name__)
 
 
 def change_marker(store: ResponseStore, class_id: int | None = None) -> Marker:
-    """A value that moves whenever something is recorded in ``class_id`` (every class when ``None``).
+    """A value that moves whenever something is recorded in ``class_id`` (anywhere in the store when ``None``).
 
-    The highest id of each table that records a class's activity: classes
-    (any class, so a new class shows in the console's list), trainees, answers,
-    groups and their members, worksheet revisions, page visits, prompt states
-    and progress through the agenda. These tables are only ever inserted into,
-    so a higher id is the only way they change; one indexed query reads all of
-    them, on SQLite and PostgreSQL alike.
+    The store's own marker (:meth:`ResponseStore.change_marker`): the highest
+    ids of the append-only tables, read in one indexed query without the
+    write lock, on SQLite and PostgreSQL alike.
     """
-
-    def highest(column: sa.Column[int], *where: sa.ColumnElement[bool]) -> sa.ScalarSelect[int]:
-        return sa.select(sa.func.coalesce(sa.func.max(column), 0)).where(*where).scalar_subquery()
-
-    if class_id is None:
-        tables = (trainees, responses, groups, group_members, worksheet_revisions, page_visits, prompt_states,
-                  class_progress)
-        query = sa.select(highest(class_sessions.c.id), *(highest(table.c.id) for table in tables))
-    else:
-        in_class = sa.select(trainees.c.id).where(trainees.c.class_id == class_id)
-        groups_of_class = sa.select(groups.c.id).where(groups.c.class_id == class_id)
-        query = sa.select(
-            highest(class_sessions.c.id),
-            highest(trainees.c.id, trainees.c.class_id == class_id),
-            highest(responses.c.id, responses.c.trainee_id.in_(in_class)),
-            highest(groups.c.id, groups.c.class_id == class_id),
-            highest(group_members.c.id, group_members.c.group_id.in_(groups_of_class)),
-            highest(worksheet_revisions.c.id, worksheet_revisions.c.author_id.in_(in_class)),
-            highest(page_visits.c.id, page_visits.c.trainee_id.in_(in_class)),
-            highest(prompt_states.c.id, prompt_states.c.class_id == class_id),
-            highest(class_progress.c.id, class_progress.c.class_id == class_id),
-        )
-    with store.engine.connect() as db:
-        row = db.execute(query).one()
-    return tuple(int(value) for value in row)
+    return store.change_marker(class_id)
 
 
 @dataclass(eq=False)

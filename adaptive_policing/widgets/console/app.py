@@ -139,7 +139,7 @@ class Console(widgets.VBox):
         self._agenda_read_at = 0.0
         self.catalog: dict[str, PromptInfo] = prompt_catalog()
         self._lock = threading.RLock()
-        self._subscription: Subscription | None = None
+        self._subscriptions: list[Subscription] = []
 
         # class sessions
         self.class_date = widgets.DatePicker(description="Date", value=date.today())
@@ -225,9 +225,14 @@ class Console(widgets.VBox):
 
         self.picker.observe(self._class_changed, names="value")
         if start_polling:  # before the first read, so no save after it is missed
-            self._subscription = (refresher or kernel_refresher()).subscribe(
-                self.store, self._on_change, class_id=lambda: self.picker.value,
-                on_tick=self._on_tick, tick_seconds=AGENDA_REFRESH_SECONDS)
+            live = refresher or kernel_refresher()
+            self._subscriptions = [
+                # the chosen class: re-read it when anything is recorded in it
+                live.subscribe(self.store, self.refresh, class_id=lambda: self.picker.value,
+                               on_tick=self._on_tick, tick_seconds=AGENDA_REFRESH_SECONDS),
+                # the whole store: a class created elsewhere (a second console window) joins the list
+                live.subscribe(self.store, self._reload_classes),
+            ]
         self._reload_classes()
         self.refresh()
 
@@ -438,11 +443,6 @@ class Console(widgets.VBox):
             for prompt_id in ids
         )
 
-    def _on_change(self) -> None:
-        """Something was recorded (a save, a sign-in, a new class...): re-read the store."""
-        self._reload_classes()
-        self.refresh()
-
     def _on_tick(self) -> None:
         """Nothing was recorded for a while: re-read only what the clock changes."""
         with self._lock:
@@ -454,12 +454,12 @@ class Console(widgets.VBox):
     @property
     def live(self) -> bool:
         """Whether the console still follows the store."""
-        return self._subscription is not None and self._subscription.active
+        return any(subscription.active for subscription in self._subscriptions)
 
     def stop(self) -> None:
         """Stop following the store (closing the console does this; so does the kernel's end)."""
-        if self._subscription is not None:
-            self._subscription.cancel()
+        for subscription in self._subscriptions:
+            subscription.cancel()
 
     def close(self) -> None:
         """Close the console and end its live updates."""

@@ -285,19 +285,29 @@ def isolated_session(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 # A self-contained block: every test fails at teardown if a thread it started is still alive
 # after a short join (threads that existed before the test, e.g. a session server's, are ignored).
 
+import threading  # noqa: E402  (this block's own import, kept with it)
+
 THREAD_JOIN_SECONDS = 2.0
+SHARED_POOL_THREADS = ("asyncio_",)
+"""Idle workers of a long-lived event loop's default executor: Playwright's loop (the session's browser
+fixture) starts them on first use and keeps them for the session. A loop a test runs itself
+(``asyncio.run``) shuts its workers down before returning, so this hides no thread of the test's own."""
+
+
+def threads_still_running(before: set[threading.Thread], join_seconds: float = THREAD_JOIN_SECONDS) -> list[str]:
+    """The names of the threads started since ``before`` that are still alive after a short join."""
+    started = [thread for thread in threading.enumerate()
+               if thread not in before and not thread.name.startswith(SHARED_POOL_THREADS)]
+    deadline = time.monotonic() + join_seconds
+    for thread in started:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return [thread.name for thread in started if thread.is_alive()]
 
 
 @pytest.fixture(autouse=True)
 def no_thread_outlives_its_test() -> Iterator[None]:
-    import threading
-
     before = set(threading.enumerate())
     yield
-    started = [thread for thread in threading.enumerate() if thread not in before]
-    deadline = time.monotonic() + THREAD_JOIN_SECONDS
-    for thread in started:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    alive = [thread.name for thread in started if thread.is_alive()]
+    alive = threads_still_running(before)
     if alive:
         pytest.fail(f"threads started by this test are still running: {', '.join(alive)}", pytrace=False)

@@ -208,3 +208,15 @@ def test_the_kernels_exit_stops_the_thread(store: ResponseStore, refresher: Refr
     assert thread is not None and thread.daemon  # never holds a kernel open
     refresher.stop()  # what the kernel's atexit hook runs for the shared refresher
     assert not thread.is_alive() and not subscription.active
+
+
+def test_a_view_left_open_is_caught_by_the_suites_thread_check(store: ResponseStore, refresher: Refresher) -> None:
+    from .conftest import threads_still_running
+
+    before = set(threading.enumerate())
+    console = Console(store=store, refresher=refresher)
+    try:
+        assert threads_still_running(before, join_seconds=0.05) == [THREAD_NAME]
+    finally:
+        console.close()
+    assert threads_still_running(before, join_seconds=5) == []

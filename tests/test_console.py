@@ -126,18 +126,18 @@ def test_bars_count_choices_ticks_and_scale_points(store: ResponseStore) -> None
     for person, value in zip(people, ["Yes", "No", "Yes", "Yes"]):
         store.save_answer(person, "c", value)
     store.save_answer(people[1], "c", "Yes")  # a revision replaces, never adds
-    answers = latest_by_prompt(store, course.id)["c"]
+    answers = latest_by_prompt(store.iter_answers(course.id))["c"]
     assert tally(PromptInfo("c", "Q", "choice", ("Yes", "No")), answers) == [("Yes", 4), ("No", 0)]
     for person, value in zip(people, [["A", "B"], ["B"], [], ["A", "B", "C"]]):
         store.save_answer(person, "m", value)
     multi = PromptInfo("m", "Q", "multi", ("A", "B", "C"))
-    assert tally(multi, latest_by_prompt(store, course.id)["m"]) == [("A", 2), ("B", 3), ("C", 1)]
-    html = bars_html(multi, latest_by_prompt(store, course.id)["m"])
+    assert tally(multi, latest_by_prompt(store.iter_answers(course.id))["m"]) == [("A", 2), ("B", 3), ("C", 1)]
+    html = bars_html(multi, latest_by_prompt(store.iter_answers(course.id))["m"])
     assert "B: <strong>3</strong> of 4 (75%)" in html and 'style="width:75%"' in html
     for person, value in zip(people, [SCALE_LABELS[4], SCALE_LABELS[4], SCALE_LABELS[0], SCALE_LABELS[2]]):
         store.save_answer(person, "s", value)
     scale = PromptInfo("s", "Q", "scale", SCALE_LABELS)
-    assert [n for _label, n in tally(scale, latest_by_prompt(store, course.id)["s"])] == [1, 0, 1, 0, 2]
+    assert [n for _label, n in tally(scale, latest_by_prompt(store.iter_answers(course.id))["s"])] == [1, 0, 1, 0, 2]
 
 
 def test_free_text_wall_is_anonymous_until_names_are_shown_and_spotlights_one(

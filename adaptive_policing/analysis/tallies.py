@@ -8,21 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Iterable, Sequence
 
 from ..content.prompts import PromptInfo
+from ..data.records import SavedAnswer, Trainee
 
-if TYPE_CHECKING:
-    from ..data.store import SavedAnswer, Trainee
-
-    Answer = tuple[Trainee, SavedAnswer]
-    """A trainee and their saved answer, as the store returns them."""
-
-
-class AnswerSource(Protocol):
-    """What :func:`latest_by_prompt` reads: the store's every answer revision of a class, oldest first."""
-
-    def iter_answers(self, class_id: int) -> Iterator["Answer"]: ...
+Answer = tuple[Trainee, SavedAnswer]
+"""A trainee and their saved answer, as the store returns them."""
 
 
 def format_answer(value: Any) -> str:
@@ -34,10 +26,13 @@ def format_answer(value: Any) -> str:
     return str(value)
 
 
-def latest_by_prompt(store: AnswerSource, class_id: int) -> dict[str, list["Answer"]]:
-    """Each trainee's latest answer to every prompt of one class, in first-answered order (one query)."""
-    latest: dict[str, dict[int, "Answer"]] = {}
-    for trainee, answer in store.iter_answers(class_id):
+def latest_by_prompt(answers: Iterable[Answer]) -> dict[str, list[Answer]]:
+    """Each trainee's latest answer to every prompt, in first-answered order.
+
+    ``answers`` are every answer revision of a class, oldest first (``ResponseStore.iter_answers``).
+    """
+    latest: dict[str, dict[int, Answer]] = {}
+    for trainee, answer in answers:
         by_trainee = latest.setdefault(answer.prompt_id, {})
         by_trainee[trainee.id] = (trainee, answer)  # dict keeps the first-answered position
     return {prompt_id: list(rows.values()) for prompt_id, rows in latest.items()}
@@ -48,7 +43,7 @@ def is_discussion_prompt(prompt_id: str) -> bool:
     return ":" not in prompt_id
 
 
-def tally(info: PromptInfo, answers: Sequence["Answer"]) -> list[tuple[str, int]]:
+def tally(info: PromptInfo, answers: Sequence[Answer]) -> list[tuple[str, int]]:
     """How many trainees chose each option (a multiple-choice answer counts for each box ticked)."""
     counts: Counter[str] = Counter()
     for _trainee, answer in answers:
@@ -74,7 +69,7 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"[a-z][a-z'-]{2,}")
 
 
-def word_frequencies(answers: Sequence["Answer"], top: int = 12) -> list[tuple[str, int]]:
+def word_frequencies(answers: Sequence[Answer], top: int = 12) -> list[tuple[str, int]]:
     """The words most trainees used (each counted once per answer), common words left out."""
     counts: Counter[str] = Counter()
     for _trainee, answer in answers:
@@ -84,7 +79,7 @@ def word_frequencies(answers: Sequence["Answer"], top: int = 12) -> list[tuple[s
     return [(word, count) for word, count in ranked[:top] if count > 1]
 
 
-def answered_prompt_ids(latest: dict[str, list["Answer"]], order: Iterable[str]) -> list[str]:
+def answered_prompt_ids(latest: dict[str, list[Answer]], order: Iterable[str]) -> list[str]:
     """Discussion prompts with answers: the course's order first, then any others as answered."""
     known = [prompt_id for prompt_id in order if prompt_id in latest]
     seen = set(known)

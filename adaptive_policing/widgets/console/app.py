@@ -387,7 +387,7 @@ class Console(widgets.VBox):
                 return
             _set(self.code_board, "value", class_board_html(session))
             self._refresh_attendance(session)
-            latest = latest_by_prompt(self.store, session.id)
+            latest = latest_by_prompt(self.store.iter_answers(session.id))
             states = self.store.prompt_states_in(session.id)
             self._refresh_controls(latest, states)
             _set(self.results, "value", self._results_html(latest, states))

@@ -17,8 +17,9 @@ stop or hang a whole run:
   kernel included), the item is reported as :class:`Lost`, and the other items
   in flight go on in a fresh pool.
 * **a worker that dies** breaks the executor for every item in flight; the
-  culprit is unknown, so each of them is tried once more in a fresh pool, and
-  an item whose worker dies twice is reported as :class:`Lost`.
+  culprit is unknown, so each of them is tried again alone, one after
+  another, in a fresh pool; the item whose worker dies then is reported as
+  :class:`Lost`, and the rest go on.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections import Counter, deque
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -38,7 +39,6 @@ Item = TypeVar("Item", bound=Hashable)
 Result = TypeVar("Result")
 
 START_METHOD = "spawn"
-TRIES_WHEN_A_WORKER_DIES = 2
 
 
 @dataclass(frozen=True)
@@ -106,27 +106,28 @@ def run_in_processes(
     report = on_result or (lambda _item, _result: None)
     results: dict[Item, Result | Lost] = {}
     pending: deque[Item] = deque(items)
-    deaths: Counter[Item] = Counter()
+    suspects: deque[Item] = deque()
 
     def finish(item: Item, result: Result | Lost) -> None:
         results[item] = result
         report(item, result)
 
-    while pending:
-        current: _Round[Item, Result] = _Round(work, max(1, min(workers, len(pending))), limit)
+    while pending or suspects:
+        alone = bool(suspects)  # after a death, each suspect runs alone, so a death names its item
+        queue = suspects if alone else pending
+        current: _Round[Item, Result] = _Round(work, 1 if alone else max(1, min(workers, len(queue))), limit)
         broken = False
-        in_broken_executor: list[Item] = []
+        died: list[Item] = []
         try:
-            while not broken and (pending or current.in_flight):
-                current.fill(pending)
+            while not broken and (queue or current.in_flight):
+                current.fill(queue)
                 for future in current.next_done():
                     item, _deadline = current.in_flight.pop(future)
                     try:
                         finish(item, future.result())
                     except BrokenProcessPool:
                         broken = True
-                        deaths[item] += 1
-                        in_broken_executor.append(item)
+                        died.append(item)
                     except Exception as problem:  # noqa: BLE001 (reported, and the others go on)
                         finish(item, Lost(f"the grading worker failed ({problem.__class__.__name__})"))
                 for item in current.overdue():
@@ -134,25 +135,15 @@ def run_in_processes(
                     finish(item, Lost(f"it was still running after {limit:.0f} s and was stopped"))
         finally:
             still_running = current.close(kill=broken)
-        if broken:
-            for item in _retry_order(in_broken_executor, still_running, deaths):
-                if deaths[item] >= TRIES_WHEN_A_WORKER_DIES:
-                    finish(item, Lost("the grading worker stopped before grading it"))
-                else:
-                    pending.appendleft(item)
+        if alone:
+            for item in died:
+                finish(item, Lost("the grading worker stopped before grading it"))
+            suspects.extendleft(reversed(still_running))
+        elif died:
+            suspects.extend([*died, *still_running])
+        else:
+            pending.extendleft(reversed(still_running))
     return results
-
-
-def _retry_order(died: list[Item], running: list[Item], deaths: Counter[Item]) -> list[Item]:
-    """Items to try again, in reverse order so that ``appendleft`` keeps their original order.
-
-    Items still running when a worker died shared its broken executor, so they
-    count a death too; items still running when another item hung did not.
-    """
-    if died:
-        for item in running:
-            deaths[item] += 1
-    return list(reversed([*died, *running]))
 
 
 def _announce(started: multiprocessing.SimpleQueue) -> None:  # type: ignore[type-arg]

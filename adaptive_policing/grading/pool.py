@@ -51,11 +51,11 @@ class Lost:
 class _Round(Generic[Item, Result]):
     """One executor's life: it ends when every item is done, or when the executor must be replaced."""
 
-    def __init__(self, work: Callable[[Item], Result], workers: int, limit: float) -> None:
+    def __init__(self, work: Callable[[Item], Result], workers: int, limit: float, quiet: bool) -> None:
         context = multiprocessing.get_context(START_METHOD)
         self.started = context.SimpleQueue()
         self.executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_announce, initargs=(self.started,)
+            max_workers=workers, mp_context=context, initializer=_announce, initargs=(self.started, quiet)
         )
         self.work = work
         self.workers = workers
@@ -94,6 +94,7 @@ def run_in_processes(
     workers: int,
     limit: float,
     on_result: Callable[[Item, Result | Lost], None] | None = None,
+    quiet: bool = True,
 ) -> dict[Item, Result | Lost]:
     """``work(item)`` for every item in ``workers`` processes, at most ``limit`` seconds each.
 
@@ -101,7 +102,7 @@ def run_in_processes(
     :func:`functools.partial` of one) and should report its own failures in
     its result: an exception it raises is reported as :class:`Lost`. Returns
     every item's result; ``on_result(item, result)`` is called in this process
-    as each one arrives.
+    as each one arrives. ``quiet`` silences the workers' standard error.
     """
     report = on_result or (lambda _item, _result: None)
     results: dict[Item, Result | Lost] = {}
@@ -115,7 +116,8 @@ def run_in_processes(
     while pending or suspects:
         alone = bool(suspects)  # after a death, each suspect runs alone, so a death names its item
         queue = suspects if alone else pending
-        current: _Round[Item, Result] = _Round(work, 1 if alone else max(1, min(workers, len(queue))), limit)
+        width = 1 if alone else max(1, min(workers, len(queue)))
+        current: _Round[Item, Result] = _Round(work, width, limit, quiet)
         broken = False
         died: list[Item] = []
         try:
@@ -146,8 +148,14 @@ def run_in_processes(
     return results
 
 
-def _announce(started: multiprocessing.SimpleQueue) -> None:  # type: ignore[type-arg]
-    """Run in each new worker: tell the parent its process id, so a hung worker can be killed."""
+def _announce(started: multiprocessing.SimpleQueue, quiet: bool) -> None:  # type: ignore[type-arg]
+    """Run in each new worker: tell the parent its process id, so a hung worker can be killed.
+
+    ``quiet`` sends the worker's standard error (and so its kernels') to
+    ``/dev/null``: their warnings would break into the caller's progress bar.
+    """
+    if quiet:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     started.put(os.getpid())
 
 

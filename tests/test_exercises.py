@@ -52,3 +52,23 @@ def test_regenerating_finds_and_repairs_an_edited_a_missing_and_an_orphan_copy(t
     ]
     generate_exercises(folders)
     assert stale_exercises(folders) == []
+
+
+def test_a_worksheet_loses_facilitator_cells_and_outputs_and_keeps_other_tags(tmp_path: Path) -> None:
+    folders = ExerciseFolders(tmp_path / "solutions", tmp_path / "exercises")
+    folders.source.mkdir()
+    run = nbformat.v4.new_code_cell("prompt('a1')", execution_count=3, metadata={"tags": ["trainee"]})
+    run.outputs = [nbformat.v4.new_output("stream", text="answered\n")]
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Activity"),
+        nbformat.v4.new_markdown_cell("Key: the answer", metadata={"tags": [FACILITATOR_TAG, "debrief"]}),
+        run,
+    ])
+    nbformat.write(notebook, folders.source / "activity-9.ipynb")
+
+    (written,) = generate_exercises(folders)
+    worksheet = nbformat.read(written, as_version=4)
+    assert [cell.source for cell in worksheet.cells] == ["# Activity", "prompt('a1')"]
+    assert worksheet.cells[1].outputs == [] and worksheet.cells[1].execution_count is None
+    assert _tags(worksheet.cells[1]) == ["trainee"]
+    assert stale_exercises(folders) == []

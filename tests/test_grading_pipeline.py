@@ -21,6 +21,7 @@ from nbgrader.api import Gradebook
 
 from adaptive_policing.content.questions import ASSIGNMENT
 from adaptive_policing.widgets.console.assessment import NOT_GRADED, assessment_html
+from adaptive_policing.grading.autograde import AutogradeResult, autograde_submission
 from adaptive_policing.grading.course import GradingPaths, nbgrader_api
 from adaptive_policing.grading.execute import DeadlineExecute, timed_out
 from adaptive_policing.grading.pipeline import GradeRun, grade, write_reports
@@ -247,6 +248,13 @@ def test_second_run_grades_only_new_submissions(graded: Graded) -> None:
     assert len(history) == 1 and (history[0] / "assessment.ipynb").exists()
     status = json.loads((graded.paths.reports / "submission-status.json").read_text())
     assert status[graded.sid(5)]["status"] == "broken"
+
+
+def test_one_submission_nbgrader_cannot_grade_is_reported_not_raised(graded: Graded) -> None:
+    result = autograde_submission(graded.paths, f"{graded.code}-b99")
+    assert isinstance(result, AutogradeResult)
+    assert result.student == f"{graded.code}-b99" and result.status == "error"
+    assert result.problems[0].startswith("nbgrader could not grade it: ")
 
 
 def test_spreadsheet_safe() -> None:

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from adaptive_policing.serve.server import CONFIG_FILE, KernelCulling, file_config, runtime_config
+
 from .conftest import REPO, LiveServer, start_server, stop_process_tree
 
 pytestmark = pytest.mark.server
@@ -57,6 +59,29 @@ def test_the_root_leads_to_the_start_page(planted_server: LiveServer) -> None:
     status, _, headers = raw_get(planted_server, "/")
     assert status in (301, 302)
     assert headers["location"].endswith("/voila/render/course/00-start.ipynb")
+
+
+def test_the_live_server_runs_with_the_settings_of_its_committed_voila_file(planted_server: LiveServer) -> None:
+    # The template and the denied files are set in serve/config/voila.json and nowhere else.
+    static = file_config()
+    assert CONFIG_FILE.name == "voila.json" and static.VoilaConfiguration.template == "adaptive"
+    status, body, _ = raw_get(planted_server, "/voila/render/course/00-start.ipynb")
+    assert status == 200 and "voila/templates/adaptive/static/course.css" in body
+    # Voilà's defaults would refuse a .jpeg and serve a hidden .png; the file's allow- and denylist say otherwise.
+    served = planted_server.var_dir / "serve" / "trainee" / "course"
+    (served / "planted.jpeg").write_bytes(b"\xff\xd8\xff\xe0")
+    (served / ".hidden.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert [raw_get(planted_server, f"/voila/files/course/{name}")[0] for name in ("planted.jpeg", ".hidden.png")] == [
+        200, 403]
+
+
+@pytest.mark.parametrize("role", ["trainee", "instructor"])
+def test_each_setting_is_made_in_one_place_either_the_voila_file_or_the_run_time(role: str, tmp_path) -> None:
+    run_time = runtime_config(role=role, root=tmp_path, ip="127.0.0.1", port=1, key="k",  # type: ignore[arg-type]
+                              culling=KernelCulling())
+    static = file_config()
+    for section in set(static) & set(run_time):
+        assert not set(static[section]) & set(run_time[section]), section
 
 
 @pytest.mark.parametrize("page", ["course/00-start.ipynb", "course/01-introductions.ipynb"])

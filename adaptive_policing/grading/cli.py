@@ -6,7 +6,6 @@ runs on its own: ``python -m adaptive_policing.grading.cli grade``.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import click
@@ -16,7 +15,7 @@ from rich.table import Table
 
 from .. import config
 from ..data.store import ResponseStore
-from .course import NOTEBOOK_TIMEOUT_ENV, GradingPaths
+from .course import GradingPaths
 from .reports import PASS_PERCENT
 
 if TYPE_CHECKING:
@@ -44,7 +43,6 @@ def grade(workers: int, notebook_timeout: int, pass_percent: float, regrade: boo
     """Autograde new submissions, then write feedback, exports and charts to grading/reports/."""
     from .pipeline import grade as run_grade
 
-    os.environ[NOTEBOOK_TIMEOUT_ENV] = str(notebook_timeout)
     paths = GradingPaths.default()
     store = ResponseStore(config.settings().db_url)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -59,8 +57,8 @@ def grade(workers: int, notebook_timeout: int, pass_percent: float, regrade: boo
             if outcome != "graded":
                 progress.console.print(f"  {student}: {STATUS_WORDS.get(outcome, outcome)}")
 
-        run = run_grade(paths, store=store, workers=workers, pass_percent=pass_percent, regrade=regrade,
-                        on_start=started, on_done=finished)
+        run = run_grade(paths, store=store, workers=workers, notebook_timeout=notebook_timeout,
+                        pass_percent=pass_percent, regrade=regrade, on_start=started, on_done=finished)
         progress.update(task, description="Done")
     store.close()
     _print_run(run, paths)

@@ -25,8 +25,6 @@ from ..content.questions import ASSIGNMENT, NOTEBOOK
 from .submission import GRADING_DIR_ENV
 
 CONFIG_FILE = "nbgrader_config.py"
-NOTEBOOK_TIMEOUT_ENV = "ADAPTIVE_POLICING_NOTEBOOK_TIMEOUT"
-"""Seconds one submission may run in total; overrides the configuration (``grade --timeout``)."""
 
 
 class GradingError(RuntimeError):
@@ -101,8 +99,6 @@ def nbgrader_config(paths: GradingPaths) -> Config:
     cfg.CourseDirectory.feedback_directory = "feedback"
     cfg.CourseDirectory.db_url = paths.db_url
     cfg.NbGraderAPI.log_level = "ERROR"
-    if os.environ.get(NOTEBOOK_TIMEOUT_ENV):
-        cfg.DeadlineExecute.notebook_timeout = int(os.environ[NOTEBOOK_TIMEOUT_ENV])
     return cfg
 
 

@@ -10,8 +10,10 @@ One run:
    restores them and grades);
 4. registers each trainee's name in the gradebook, then autogrades the rest
    with nbgrader and writes each one's feedback HTML (hidden tests and
-   tracebacks removed), on two worker processes by default, with a progress
-   bar, a per-cell and a per-notebook time limit, going on past any failure;
+   tracebacks removed): one :func:`.autograde.autograde_submission` per
+   submission on worker processes (:mod:`.pool`, two workers from the command
+   line), with a progress bar, a per-cell and a per-notebook time limit, a
+   worker that hangs past the limit killed, going on past any failure;
 5. rewrites feedback for trainees graded in earlier runs (their written
    answers may have been graded by hand since), then nbgrader's scores CSV,
    the POST roster, the item analysis and the charts under ``grading/reports/``.
@@ -19,13 +21,10 @@ One run:
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -34,9 +33,11 @@ from nbgrader.api import Gradebook
 
 from ..content.questions import ASSIGNMENT, NOTEBOOK
 from .submission import free_text_markdown
-from .course import GradingError, GradingPaths, ensure_gradebook, nbgrader_api, tools_on_path
+from .autograde import AutogradeResult, autograde_submission
+from .course import GradingError, GradingPaths, ensure_gradebook, nbgrader_api, nbgrader_config, tools_on_path
 from .checks import SubmissionCheck, check_submission
-from .execute import timed_out
+from .execute import DeadlineExecute
+from .pool import Lost, run_in_processes
 from .reports import (
     PASS_PERCENT,
     export_item_analysis,
@@ -56,6 +57,9 @@ from ..data.store import ResponseStore
 
 Progress = Callable[[str, str], None]
 """Called with (student id, outcome) as each submission finishes."""
+
+WORKER_GRACE_SECONDS = 120
+"""How long past its notebook time limit a worker may take (start-up, kernel start, feedback) before it is killed."""
 
 
 @dataclass
@@ -129,77 +133,37 @@ def _escape_free_text(paths: GradingPaths, student: str, check: SubmissionCheck)
     check.problems.append("written answers were re-escaped as plain text")
 
 
-def _autograde_in_process(paths: GradingPaths, students: list[str], done: Progress) -> dict[str, dict[str, Any]]:
-    api = nbgrader_api(paths)
-    outcomes = {}
-    for sid in students:
-        outcomes[sid] = _autograde_one(api, paths, sid)
-        done(sid, outcomes[sid]["status"])
-    return outcomes
+def notebook_time_limit(paths: GradingPaths, notebook_timeout: int | None = None) -> int:
+    """Seconds one submission may run: ``notebook_timeout`` if given, else the course configuration's."""
+    if notebook_timeout is not None:
+        return notebook_timeout
+    configured = nbgrader_config(paths).DeadlineExecute
+    return int(configured.get("notebook_timeout", DeadlineExecute.notebook_timeout.default_value))
 
 
-def _autograde_one(api: Any, paths: GradingPaths, sid: str) -> dict[str, Any]:
-    result = api.autograde(ASSIGNMENT, sid, force=True, create=True)
-    graded = paths.autograded(sid) / f"{NOTEBOOK}.ipynb"
-    if not result.get("success") or not graded.exists():
-        log = (result.get("error") or result.get("log") or "").strip().splitlines()
-        return {"status": "error", "problems": ["nbgrader could not grade it: " + (log[-1] if log else "unknown error")]}
-    outcome: dict[str, Any] = {"status": "graded", "problems": []}
-    if timed_out(nbformat.read(graded, as_version=4)):
-        outcome = {"status": "timed out", "problems": ["grading stopped at the time limit; unfinished questions score 0"]}
-    feedback = api.generate_feedback(ASSIGNMENT, sid, force=True)
-    if not feedback.get("success"):
-        outcome["problems"].append("feedback could not be written")
-    return outcome
+def autograde_all(
+    paths: GradingPaths, students: list[str], *, workers: int, notebook_timeout: int, done: Progress
+) -> dict[str, AutogradeResult]:
+    """:func:`.autograde.autograde_submission` for each student, on ``workers`` processes.
 
+    A submission stops itself at ``notebook_timeout`` (nbgrader's execution
+    with :class:`~.execute.DeadlineExecute`); a worker still busy with one
+    :data:`WORKER_GRACE_SECONDS` after that, or one that dies, is reported as
+    an error and the others go on (:func:`.pool.run_in_processes`).
+    """
+    work = partial(autograde_submission, paths, notebook_timeout=notebook_timeout)
 
-def _autograde_in_workers(
-    paths: GradingPaths, students: list[str], workers: int, done: Progress
-) -> dict[str, dict[str, Any]]:
-    """Autograde in ``workers`` processes (each runs nbgrader on its share, one notebook at a time)."""
-    shares = [students[i::workers] for i in range(workers)]
-    env = {**os.environ}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "adaptive_policing.grading.worker", str(paths.root), str(paths.source),
-             str(paths.release), *share],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-        )
-        for share in shares if share
-    ]
-    outcomes: dict[str, dict[str, Any]] = {}
-    try:
-        import selectors
+    def as_result(student: str, outcome: AutogradeResult | Lost) -> AutogradeResult:
+        if isinstance(outcome, Lost):
+            return AutogradeResult(student, "error", (f"not graded: {outcome.reason}",))
+        return outcome
 
-        selector = selectors.DefaultSelector()
-        for proc in procs:
-            selector.register(proc.stdout, selectors.EVENT_READ, proc)
-        open_streams = len(procs)
-        while open_streams:
-            for key, _ in selector.select():
-                line = key.fileobj.readline()
-                if not line:
-                    selector.unregister(key.fileobj)
-                    open_streams -= 1
-                    continue
-                try:
-                    message = json.loads(line)
-                except ValueError:
-                    continue
-                outcomes[message["student"]] = {"status": message["status"], "problems": message["problems"]}
-                done(message["student"], message["status"])
-        for proc in procs:
-            proc.wait()
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-    for sid in students:
-        if sid not in outcomes:
-            outcomes[sid] = {"status": "error", "problems": ["the grading worker stopped before grading it"]}
-            done(sid, "error")
-    return outcomes
+    def report(student: str, outcome: AutogradeResult | Lost) -> None:
+        done(student, as_result(student, outcome).status)
+
+    outcomes = run_in_processes(work, students, workers=workers, limit=notebook_timeout + WORKER_GRACE_SECONDS,
+                                on_result=report)
+    return {student: as_result(student, outcome) for student, outcome in outcomes.items()}
 
 
 def grade(
@@ -207,12 +171,18 @@ def grade(
     *,
     store: ResponseStore | None = None,
     workers: int = 1,
+    notebook_timeout: int | None = None,
     pass_percent: float = PASS_PERCENT,
     regrade: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_done: Progress | None = None,
 ) -> GradeRun:
-    """Grade every new submission and write feedback and reports; see the module docstring."""
+    """Grade every new submission and write feedback and reports; see the module docstring.
+
+    ``workers`` submissions are graded at once, each in a worker process;
+    ``notebook_timeout`` seconds (default: the course configuration's) is how
+    long one submission may run.
+    """
     started = time.monotonic()
     paths = paths or GradingPaths.default()
     tools_on_path()
@@ -240,10 +210,8 @@ def grade(
     for sid in new:
         if not checks[sid].gradable:
             done(sid, checks[sid].status)
-    if workers > 1 and len(to_grade) > 1:
-        outcomes = _autograde_in_workers(paths, to_grade, min(workers, len(to_grade)), done)
-    else:
-        outcomes = _autograde_in_process(paths, to_grade, done)
+    limit = notebook_time_limit(paths, notebook_timeout)
+    outcomes = autograde_all(paths, to_grade, workers=workers, notebook_timeout=limit, done=done)
 
     for sid in new:
         check = checks[sid]
@@ -252,10 +220,8 @@ def grade(
             results.append(StudentResult(sid, check.status, check.problems, stamp))
             continue
         outcome = outcomes[sid]
-        state = outcome["status"]
-        if state == "graded" and check.status == "tampered":
-            state = "tampered"
-        results.append(StudentResult(sid, state, [*check.problems, *outcome["problems"]], stamp))
+        state = "tampered" if outcome.status == "graded" and check.status == "tampered" else outcome.status
+        results.append(StudentResult(sid, state, [*check.problems, *outcome.problems], stamp))
     for r in results:
         status[r.student] = {"status": r.status, "problems": r.problems, "timestamp": r.timestamp}
     for sid in list(status):

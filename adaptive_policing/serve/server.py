@@ -10,6 +10,14 @@ Both run Voilà's kernels with idle culling, so pages that were closed do not
 leave kernels behind, and both send a Content-Security-Policy that lets a page
 load nothing from any other machine.
 
+Settings live in two places, each key in one only. What never changes at run
+time (the template, no tracebacks, no sources, which files may be served,
+reveal.js from a local copy, culling of connected and busy kernels) is Voilà's
+own configuration file, ``serve/config/voila.json`` (:data:`CONFIG_FILE`),
+found by Voilà on :attr:`CourseVoila.config_file_paths` and read by Voilà
+itself. What depends on the role, the address, the instructor key or the
+command line is built here (:func:`runtime_config`).
+
 Only the instructor server renders a course page as projector slides
 (``?template=adaptive-slides``, see :mod:`adaptive_policing.serve.slides`), with
 reveal.js's style sheets served from the template's own folder; the trainee
@@ -28,8 +36,8 @@ from typing import Any, Literal
 
 from jupyter_server.utils import url_path_join
 from tornado.web import HTTPError, RedirectHandler, RequestHandler
-from traitlets import List, Unicode
-from traitlets.config import Config
+from traitlets import List, Unicode, default
+from traitlets.config import Config, JSONFileConfigLoader
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -39,7 +47,9 @@ from ..config import SLIDES_TEMPLATE
 Role = Literal["trainee", "instructor"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-TEMPLATE_NAME = "adaptive"
+CONFIG_DIR = Path(__file__).resolve().parent / "config"
+CONFIG_FILE = CONFIG_DIR / "voila.json"
+"""Voilà's static settings for both servers; Voilà looks for ``voila.json`` / ``voila.py`` by name."""
 
 #: Folders each server's generated tree copies from the checkout.
 SERVED_FOLDERS: dict[Role, tuple[str, ...]] = {
@@ -148,6 +158,11 @@ class CourseVoila(Voila):
     landing_page = Unicode("course/00-start.ipynb", config=True, help="Notebook that / redirects to.")
     refused_templates = List(Unicode(), config=True, help="Templates whose files this server never serves.")
 
+    @default("config_file_paths")
+    def _config_file_paths_default(self) -> list[str]:
+        """The course's ``voila.json`` first (it wins), then where Voilà looks by default."""
+        return [str(CONFIG_DIR), *super()._config_file_paths_default()]
+
     def init_handlers(self) -> list[Any]:
         landing = url_path_join(self.server_url, "voila/render", self.landing_page)
         refused = [
@@ -168,14 +183,18 @@ class CourseVoila(Voila):
         ]
 
 
-def voila_config(
+def file_config() -> Config:
+    """The static settings of both servers, as Voilà reads them from :data:`CONFIG_FILE`."""
+    return JSONFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_DIR)).load_config()
+
+
+def runtime_config(
     *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling
 ) -> Config:
-    """The Voilà configuration of one server."""
+    """The settings of one server that depend on its role, address, key and command line."""
     c = Config()
     c.Voila.ip = ip
     c.Voila.port = port
-    c.Voila.open_browser = False
     c.Voila.root_dir = str(root)
     c.Voila.token = key or None
     c.Voila.tornado_settings = {
@@ -184,27 +203,19 @@ def voila_config(
     }
     c.CourseVoila.landing_page = LANDING_PAGES[role]
     c.CourseVoila.refused_templates = [SLIDES_TEMPLATE] if not TEMPLATE_OVERRIDES[role] else []
-    c.VoilaConfiguration.template = TEMPLATE_NAME
     # ``?template=`` is honoured only on the instructor server (for the slides).
     c.VoilaConfiguration.allow_template_override = "YES" if TEMPLATE_OVERRIDES[role] else "NO"
-    c.VoilaConfiguration.resources = {
-        # reveal.js's style sheets from the slides template's own folder, not a CDN.
-        "reveal": {
-            "url_prefix": url_path_join("/", f"voila/templates/{SLIDES_TEMPLATE}/static/reveal"),
-            "theme": "white",
-            "transition": "none",
-            "scroll": False,
-        }
-    }
-    c.VoilaConfiguration.theme = "light"
-    c.VoilaConfiguration.show_tracebacks = False
-    c.VoilaConfiguration.strip_sources = True
-    c.VoilaConfiguration.file_allowlist = [r".*\.(png|jpg|jpeg|gif|svg)"]
-    c.VoilaConfiguration.file_denylist = [r".*\.(ipynb|py|pyc|db|sqlite3|yaml|yml|json|key|log)$", r"(^|.*/)\."]
     c.MappingKernelManager.cull_idle_timeout = culling.idle_seconds
     c.MappingKernelManager.cull_interval = culling.interval_seconds
-    c.MappingKernelManager.cull_connected = False
-    c.MappingKernelManager.cull_busy = False
+    return c
+
+
+def voila_config(
+    *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling
+) -> Config:
+    """The whole Voilà configuration one server runs with: :func:`file_config` and :func:`runtime_config`."""
+    c = file_config()
+    c.merge(runtime_config(role=role, root=root, ip=ip, port=port, key=key, culling=culling))
     return c
 
 
@@ -231,11 +242,11 @@ def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None 
     root = build_serving_tree(settings, role)
     key = config.instructor_key(settings) if role == "instructor" else None
     app = CourseVoila(
-        config=voila_config(
+        config=runtime_config(
             role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling()
         )
     )
-    app.initialize([])
+    app.initialize([])  # Voilà reads CONFIG_FILE here
     app.start()
 
 

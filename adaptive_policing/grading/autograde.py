@@ -1,0 +1,77 @@
+"""One unit of grading work: autograde one trainee's submission and write its feedback.
+
+:func:`autograde_submission` is what each worker process of ``adaptive-policing
+grade`` runs, once per submission (see :mod:`.pipeline`); it can also be called
+on its own. It runs nbgrader's ``autograde`` (the notebook executes under
+:class:`~.execute.DeadlineExecute`, so it stops at the per-cell and per-notebook
+time limits) and then ``generate_feedback``, and always returns an
+:class:`AutogradeResult`: a submission nbgrader cannot grade is reported, never
+raised, so one bad submission cannot stop the others.
+
+The submission must already have passed :func:`.checks.check_submission`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+import nbformat
+
+from ..content.questions import ASSIGNMENT, NOTEBOOK
+from .course import GradingPaths, nbgrader_api, nbgrader_config
+from .execute import timed_out
+
+Outcome = Literal["graded", "timed out", "error"]
+
+TIMED_OUT = "grading stopped at the time limit; unfinished questions score 0"
+
+
+@dataclass(frozen=True)
+class AutogradeResult:
+    """What autograding one submission gave."""
+
+    student: str
+    status: Outcome
+    """``graded``; ``timed out`` (graded, with the cells cut off by the time limit scoring 0); ``error``."""
+    problems: tuple[str, ...] = ()
+    """Plain sentences for the instructor, empty when all went well."""
+
+
+def autograde_submission(paths: GradingPaths, student: str, notebook_timeout: int | None = None) -> AutogradeResult:
+    """Autograde ``student``'s submission in the course root of ``paths`` and write its feedback HTML.
+
+    ``notebook_timeout`` (seconds the whole notebook may run) overrides the
+    course configuration's ``DeadlineExecute.notebook_timeout``. The scores land
+    in the gradebook, the graded notebook under ``autograded/`` and the feedback
+    under ``feedback/``, as with ``nbgrader autograde`` and ``generate_feedback``.
+    """
+    try:
+        return _autograde(_api(paths, notebook_timeout), paths, student)
+    except Exception as problem:  # noqa: BLE001 (one bad submission must not stop the others)
+        return AutogradeResult(student, "error", (f"nbgrader could not grade it: {problem.__class__.__name__}",))
+
+
+@lru_cache(maxsize=4)
+def _api(paths: GradingPaths, notebook_timeout: int | None) -> Any:
+    """nbgrader's API for a course root, made once per process and reused for every submission."""
+    cfg = nbgrader_config(paths)
+    if notebook_timeout is not None:
+        cfg.DeadlineExecute.notebook_timeout = notebook_timeout
+    return nbgrader_api(paths, cfg)
+
+
+def _autograde(api: Any, paths: GradingPaths, student: str) -> AutogradeResult:
+    result = api.autograde(ASSIGNMENT, student, force=True, create=True)
+    graded = paths.autograded(student) / f"{NOTEBOOK}.ipynb"
+    if not result.get("success") or not graded.exists():
+        log = (result.get("error") or result.get("log") or "").strip().splitlines()
+        reason = log[-1] if log else "unknown error"
+        return AutogradeResult(student, "error", (f"nbgrader could not grade it: {reason}",))
+    status: Outcome = "timed out" if timed_out(nbformat.read(graded, as_version=4)) else "graded"
+    problems = [TIMED_OUT] if status == "timed out" else []
+    feedback = api.generate_feedback(ASSIGNMENT, student, force=True)
+    if not feedback.get("success"):
+        problems.append("feedback could not be written")
+    return AutogradeResult(student, status, tuple(problems))

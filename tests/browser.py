@@ -15,6 +15,10 @@ from adaptive_policing.data.store import ClassSession
 
 from .conftest import REPO, LiveServer
 
+# Kernels answer slowly on a busy 2-core machine: assertions poll for up to 20 s (Playwright's 5 s default
+# is too short there); a passing condition returns as soon as it holds.
+expect.set_options(timeout=20_000)
+
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 # axe-core's rules for WCAG 2.1 levels A and AA, checked at a laptop's and a phone's width.

@@ -20,7 +20,7 @@ def _link(path: str, text: str, trainee: Trainee | None, rel: str = "") -> str:
 
 
 def _plan_agenda_html(plan_id: str, trainee: Trainee) -> str:
-    from .. import plan  # the course plan module loads course/plan.yaml
+    from ..content import plan  # the course plan module loads course/plan.yaml
 
     course = plan.load_plans()[plan_id]
     items = []

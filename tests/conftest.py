@@ -232,9 +232,15 @@ POSTGRES_GROUP = "postgres"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the tests of live servers in one xdist group, and the PostgreSQL tests in another."""
+    """Put the tests of live servers in one xdist group, and the PostgreSQL tests in another.
+
+    A module that names its own group (``pytest.mark.xdist_group``) keeps it: its worker
+    starts its own servers, beside the other group's.
+    """
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("xdist_group"):
+            continue
         if item.get_closest_marker("server") or fixtures & {"trainee_server", "instructor_server"}:
             item.add_marker(pytest.mark.xdist_group(LIVE_SERVERS_GROUP))
         elif item.get_closest_marker("postgres") or "postgres_url" in fixtures:

@@ -21,7 +21,8 @@ from adaptive_policing.data.store import ClassSession
 from .browser import accessibility_problems, fill_sign_in, sign_in, wait_for_widgets
 from .conftest import REPO, LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+# The walk is the longest browser run: its own group, so a second worker runs it beside the others.
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.xdist_group("course-walk")]
 
 PLANS = plan.load_plans(REPO / "course")
 CELL_ERROR = "There was an error when executing cell"

@@ -6,6 +6,11 @@ skipped with a loud message, except in CI (``CI=true``), where they fail.
 
 Chromium: Debian's ``/usr/bin/chromium`` driven by Playwright. A missing
 browser fails the browser tests; they are never skipped.
+
+Parallel runs (pytest-xdist, ``--dist loadgroup``): every test that uses a live
+server runs in one worker, in the ``live-servers`` group, so the session's servers
+start once; the PostgreSQL tests share one worker and one throwaway server the
+same way. The other tests spread over the remaining workers.
 """
 
 from __future__ import annotations
@@ -176,11 +181,21 @@ class LiveServer:
         return ResponseStore(self.db_url)
 
 
+# The test servers shut down a page's kernel 30 s after it was last used with no browser
+# connected (the served default is 15 min), so the pages the suite has closed do not
+# keep their kernels, their memory and their refreshers running beside later tests.
+TEST_CULL_IDLE_SECONDS = 30
+TEST_CULL_INTERVAL_SECONDS = 5
+
+
 def start_server(
-    role: str, var_dir: Path, *, home: Path = REPO, cull_idle: int = 900, cull_interval: int = 60,
-    key: str | None = None,
+    role: str, var_dir: Path, *, home: Path = REPO, cull_idle: int = TEST_CULL_IDLE_SECONDS,
+    cull_interval: int = TEST_CULL_INTERVAL_SECONDS, key: str | None = None,
 ) -> LiveServer:
-    """Start ``python -m adaptive_policing.serve.server ROLE`` on a free loopback port and wait for it."""
+    """Start ``python -m adaptive_policing.serve.server ROLE`` on a free loopback port and wait for it.
+
+    The server culls idle kernels after ``cull_idle`` seconds, checking every ``cull_interval``.
+    """
     port = free_port()
     db_url = f"sqlite:///{var_dir / 'responses.sqlite3'}"
     env = {
@@ -210,6 +225,26 @@ def start_server(
             time.sleep(0.3)
     stop_process_tree(process)
     raise RuntimeError(f"{role} server did not start within 60 s")
+
+
+LIVE_SERVERS_GROUP = "live-servers"
+POSTGRES_GROUP = "postgres"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests of live servers in one xdist group, and the PostgreSQL tests in another.
+
+    A module that names its own group (``pytest.mark.xdist_group``) keeps it: its worker
+    starts its own servers, beside the other group's.
+    """
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("xdist_group"):
+            continue
+        if item.get_closest_marker("server") or fixtures & {"trainee_server", "instructor_server"}:
+            item.add_marker(pytest.mark.xdist_group(LIVE_SERVERS_GROUP))
+        elif item.get_closest_marker("postgres") or "postgres_url" in fixtures:
+            item.add_marker(pytest.mark.xdist_group(POSTGRES_GROUP))
 
 
 @pytest.fixture(scope="session")

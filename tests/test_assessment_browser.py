@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 from adaptive_policing.grading.submission import GRADING_DIR_ENV
 from adaptive_policing.grading.course import GradingPaths, copy_config
 
+from .browser import shot, sign_in, wait_for_widgets
 from .conftest import REPO, LiveServer, start_server, stop_process_tree
-from .test_browser import shot, sign_in, wait_for_widgets
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -65,7 +65,7 @@ def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
 
     app.get_by_role("button", name="Review answers").click()
     expect(app.get_by_text("24 questions are not answered")).to_be_visible()
-    shot(page, "assessment-review")
+    shot(page, "assessment")
     app.get_by_role("button", name="Submit assessment").click()
     expect(app.get_by_role("heading", name="Assessment submitted")).to_be_visible()
 

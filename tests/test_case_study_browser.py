@@ -9,13 +9,10 @@ from playwright.sync_api import Locator, Page, expect
 
 from adaptive_policing.data.store import ClassSession
 
+from .browser import SCREENSHOTS, shot, sign_in, wait_for_widgets
 from .conftest import LiveServer
-from .test_browser import SCREENSHOTS, shot, sign_in, wait_for_widgets
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
-
-PHONE = {"width": 390, "height": 844}
-
 
 def open_page(page: Page, server: LiveServer, course: ClassSession, badge: str, notebook: str) -> None:
     """Open a course page as the trainee signed in with ``badge`` (the token rides in ``?t=``)."""
@@ -80,9 +77,6 @@ def test_play_the_window_case_study_to_the_good_ending_and_reload(
     choose_by_keyboard(page, case, "A")  # ask questions
     now(7)
     expect(case.get_by_role("heading", name="Decision 3")).to_be_visible()
-    page.set_viewport_size(PHONE)
-    case.screenshot(path=str(SCREENSHOTS / "case-study-decision-phone.png"))
-    page.set_viewport_size({"width": 1100, "height": 900})
     choose_by_mouse(case, "A")  # inform and act
     now(9)
     expect(case.get_by_role("heading", name="Decision 4")).to_be_visible()
@@ -97,13 +91,7 @@ def test_play_the_window_case_study_to_the_good_ending_and_reload(
     expect(case.get_by_role("button", name="Play again")).to_be_visible()
     expect(case.get_by_role("button", name="Choose")).to_be_hidden()
     ending.scroll_into_view_if_needed()
-    shot(page, "case-study-ending")
-    case.screenshot(path=str(SCREENSHOTS / "case-study-ending-widget.png"))
-    page.set_viewport_size(PHONE)
-    ending.scroll_into_view_if_needed()
-    shot(page, "case-study-ending-phone")
-    case.screenshot(path=str(SCREENSHOTS / "case-study-ending-widget-phone.png"))
-    page.set_viewport_size({"width": 1100, "height": 900})
+    shot(page, "case-study")
 
     saved = saved_value(trainee_server, live_class, "CS-1", "case:window-stolen-bike")
     assert saved == {"path": ["arrival", "listens", "informed", "close", "good-ending"],
@@ -136,9 +124,8 @@ def test_the_telephone_role_play_as_the_customer(
     kit.get_by_role("button", name="Save role play").click()
     expect(kit.locator(".ap-status")).to_contain_text("Saved at")
     kit.scroll_into_view_if_needed()
-    kit.screenshot(path=str(SCREENSHOTS / "role-play-customer.png"))
-    page.set_viewport_size(PHONE)
-    kit.screenshot(path=str(SCREENSHOTS / "role-play-customer-phone.png"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    kit.screenshot(path=str(SCREENSHOTS / "role-play.png"))
 
     saved = saved_value(trainee_server, live_class, "RP-2", "roleplay:phone-towed-car")
     assert saved == {"role": "customer", "partners": "Kim Nguyen and Ray Adams", "before": 2, "after": 7,

@@ -1,8 +1,15 @@
-"""A trainee walks the whole course in Chromium: every section, every activity, no dead end, no error."""
+"""A trainee walks the whole course in Chromium: every page, no dead end, no error, WCAG 2.1 AA.
+
+Each page is rendered once. On that one render the walk checks that the notebook
+executed without an error, that its links lead on, that a prompt on it saves, and
+runs axe-core's WCAG 2.1 A and AA rules on a laptop and on a phone (the page is
+resized, not loaded again), with no sideways scrolling and the language set. These
+renders are also the "executes on a fresh kernel" check of every notebook that
+``browser.walked_notebooks()`` names: tests/test_notebooks.py executes the others.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -11,27 +18,32 @@ from playwright.sync_api import Page, expect
 from adaptive_policing.content import plan
 from adaptive_policing.data.store import ClassSession
 
-from .conftest import LiveServer
-from .test_browser import shot, sign_in, wait_for_widgets
+from .browser import accessibility_problems, fill_sign_in, sign_in, wait_for_widgets
+from .conftest import REPO, LiveServer
 
-pytestmark = [pytest.mark.browser, pytest.mark.server]
+# The walk is the longest browser run: its own group, so a second worker runs it beside the others.
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.xdist_group("course-walk")]
 
-REPO = Path(__file__).resolve().parent.parent
 PLANS = plan.load_plans(REPO / "course")
 CELL_ERROR = "There was an error when executing cell"
 
 
-def check_page(page: Page, title: str) -> None:
-    """The page rendered completely, shows its title and no execution error, and a prompt on it saves."""
+def check_page(page: Page, title: str) -> list[str]:
+    """The page rendered completely, shows its title and no execution error, and a prompt on it saves.
+
+    Returns the page's accessibility problems, checked before anything on it is changed.
+    """
     wait_for_widgets(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text(title)
     assert CELL_ERROR not in page.inner_text("#rendered_cells")
     expect(page.get_by_text("Signed in as")).to_be_visible()
+    problems = accessibility_problems(page, title)
     text_prompt = page.locator(".ap-prompt").filter(has=page.locator("textarea")).first
     if text_prompt.count():
         text_prompt.locator("textarea").fill(f"Walked through: {title}")
         text_prompt.get_by_role("button", name="Save answer").click()
         expect(text_prompt.locator(".ap-status")).to_contain_text("Saved at")
+    return problems
 
 
 @pytest.mark.parametrize("plan_id", sorted(PLANS))
@@ -41,33 +53,41 @@ def test_next_links_lead_through_every_section_of_the_plan(
     sessions = PLANS[plan_id].sessions
     sign_in(page, trainee_server, live_class, "Sam Rivera", "5150")
     page.get_by_role("link", name=sessions[0].title, exact=True).click()
+    problems: list[str] = []
     for index, session in enumerate(sessions):
-        check_page(page, session.title)
+        problems += check_page(page, session.title)
         assert page.url.split("?")[0].endswith(session.ref.path)
         following = page.locator('.ap-nav a[rel="next"]')
         if index + 1 == len(sessions):
             expect(following).to_have_count(0)
         else:
             following.first.click()
-    shot(page, f"walk-{plan_id}-last")
     page.locator('.ap-nav a', has_text="Agenda").first.click()
     wait_for_widgets(page)
     expect(page.get_by_text("Welcome, Sam Rivera.")).to_be_visible()
+    assert problems == []
 
 
 def test_every_activity_opens_from_the_agenda_and_leads_back_to_its_section(
     page: Page, trainee_server: LiveServer, live_class: ClassSession
 ) -> None:
-    sign_in(page, trainee_server, live_class, "Jo Chen", "7731")
+    page.goto(trainee_server.url("/"))
+    wait_for_widgets(page)
+    assert CELL_ERROR not in page.inner_text("#rendered_cells")
+    problems = accessibility_problems(page, "start page")
+    fill_sign_in(page, live_class, "Jo Chen", "7731")
+    problems += accessibility_problems(page, "start page, signed in")
     bookmark = page.get_by_role("link", name="your course start page").get_attribute("href")
     start = urljoin(page.url, bookmark)
-    for session in PLANS["adaptive-policing"].sessions:
-        for activity in session.activities:
-            page.goto(start)
-            wait_for_widgets(page)
-            page.get_by_role("link", name=activity.title, exact=True).click()
-            check_page(page, activity.title)
-            assert "Facilitator" not in page.inner_text("#rendered_cells")
-            page.locator('.ap-nav a[rel="prev"]').first.click()
-            wait_for_widgets(page)
-            expect(page.get_by_role("heading", level=1)).to_contain_text(session.title)
+    for course_plan in PLANS.values():
+        for session in course_plan.sessions:
+            for activity in session.activities:
+                page.goto(start)
+                wait_for_widgets(page)
+                page.get_by_role("link", name=activity.title, exact=True).click()
+                problems += check_page(page, activity.title)
+                assert "Facilitator" not in page.inner_text("#rendered_cells")
+                page.locator('.ap-nav a[rel="prev"]').first.click()
+                wait_for_widgets(page)
+                expect(page.get_by_role("heading", level=1)).to_contain_text(session.title)
+    assert problems == []

@@ -1,4 +1,10 @@
-"""Notebook hygiene: every committed notebook is valid, has no outputs, and runs top to bottom."""
+"""Notebook hygiene: every committed notebook is valid, has no outputs, and runs top to bottom.
+
+Every notebook that is not an nbgrader assignment is executed top to bottom on a fresh
+kernel once per run: the course walk's Voilà renders in Chromium execute the pages a
+trainee walks through (tests/test_course_walk.py, which fails on an execution error),
+and this module executes the rest with nbclient.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from .browser import walked_notebooks
 from .conftest import REPO
 
 NOTEBOOK_FOLDERS = ("course", "exercises", "solutions")
@@ -27,6 +34,9 @@ def _is_nbgrader_assignment(path: Path) -> bool:
 # nbgrader assignments are checked by nbgrader itself (tests/test_assessment*.py):
 # a released assignment fails its own tests by design until it is answered.
 EXECUTABLE = [path for path in NOTEBOOKS if not _is_nbgrader_assignment(path)]
+# Rendered, so executed, by the course walk; the others are executed here.
+WALKED = set(walked_notebooks())
+EXECUTED_HERE = [path for path in EXECUTABLE if str(path.relative_to(REPO)) not in WALKED]
 
 
 def test_there_are_notebooks_to_check() -> None:
@@ -63,7 +73,14 @@ def test_code_cells_are_one_line_calls(path: Path) -> None:
         assert not any(line.lstrip().startswith(("def ", "class ", "for ", "while ")) for line in statements)
 
 
-@pytest.mark.parametrize("path", EXECUTABLE, ids=[str(p.relative_to(REPO)) for p in EXECUTABLE])
+def test_every_notebook_is_executed_here_or_by_the_course_walk() -> None:
+    executable = {str(path.relative_to(REPO)) for path in EXECUTABLE}
+    assert WALKED <= executable, f"the walk renders notebooks that are not executable: {WALKED - executable}"
+    assert {str(path.relative_to(REPO)) for path in EXECUTED_HERE} == executable - WALKED
+    assert "solutions/instructor-console.ipynb" in executable - WALKED
+
+
+@pytest.mark.parametrize("path", EXECUTED_HERE, ids=[str(p.relative_to(REPO)) for p in EXECUTED_HERE])
 def test_notebook_executes_on_a_fresh_kernel(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ADAPTIVE_POLICING_VAR", str(tmp_path / "var"))
     monkeypatch.setenv("ADAPTIVE_POLICING_DB_URL", f"sqlite:///{tmp_path / 'responses.sqlite3'}")

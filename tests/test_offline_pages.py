@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 from adaptive_policing.serve.slides import SLIDES_TEMPLATE, reveal_installed
 from adaptive_policing.data.store import ClassSession
 
+from .browser import open_section_one, shot, sign_in, wait_for_quiet_network, wait_for_widgets
 from .conftest import LiveServer
-from .test_browser import open_section_one, shot, sign_in, wait_for_widgets
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -71,8 +71,11 @@ def test_no_page_requests_anything_from_another_machine(
         expect(page.locator(".ap-agenda-status")).to_contain_text("Not started")
         page.goto(slides_url(instructor_server, live_class))
         page.wait_for_selector(".reveal.ready", timeout=60_000)
+        present = page.locator(".reveal .slides > section.present")
+        first = present.inner_text()
         page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(1500)
+        expect(present).not_to_have_text(first)
+        wait_for_quiet_network(page, requests)
     finally:
         context.close()
     allowed = {urlsplit(trainee_server.base_url).netloc, urlsplit(instructor_server.base_url).netloc}
@@ -92,12 +95,10 @@ def test_slides_render_and_advance_by_keyboard(
     present = page.locator(".reveal .slides > section.present")
     expect(present).to_contain_text("III. What Is Customer Service?")
     assert "import" not in present.inner_text() and "page_header" not in present.inner_text()
-    shot(page, "slides-first")
     first = present.inner_text()
     page.keyboard.press("ArrowRight")
     expect(present).not_to_have_text(first)
     expect(present).to_contain_text("A. Define customer service")
-    shot(page, "slides-second")
     # the next slide is the section's first prompt: the class's answers, not an answer box
     page.keyboard.press("Space")
     expect(present.locator(".ap-slide-answers")).to_contain_text("In your own words, what is customer service?")
@@ -124,7 +125,7 @@ def test_slides_show_live_answers_of_the_class(
     expect(present).to_contain_text("Meeting needs <img src=x onerror=alert(1)>")
     assert present.locator(".ap-slide-answers img").count() == 0
     assert "Dana Ortiz" not in present.inner_text()
-    shot(page, "slides-live-answers")
+    shot(page, "slides")
 
 
 def test_the_trainee_server_refuses_slides_and_instructor_material(
@@ -171,4 +172,3 @@ def test_the_console_agenda_runs_the_class_clock(
     expect(page.locator(".ap-agenda [aria-current=step]")).to_contain_text("II. What Is the Problem?")
     link = page.locator(".ap-agenda a.ap-slides-link").nth(1)
     assert f"template={SLIDES_TEMPLATE}" in (link.get_attribute("href") or "")
-    shot(page, "console-agenda")

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 import yaml
 
@@ -33,6 +37,30 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert readme.index("make serve") < readme.index("make grade")
 
 
-def test_the_command_line_is_installed() -> None:
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    assert project["scripts"]["adaptive-policing"] == "adaptive_policing.cli:main"
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(command), capture_output=True, text=True, timeout=120, cwd=REPO)
+
+
+def test_the_command_line_is_installed_and_lists_its_commands() -> None:
+    installed = shutil.which("adaptive-policing", path=str(Path(sys.executable).parent))
+    assert installed, "the `adaptive-policing` command is not installed beside Python: run `make install`"
+    done = run(installed, "--help")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: adaptive-policing")
+    listed = re.findall(r"^  ([a-z-]+)  ", done.stdout, flags=re.MULTILINE)
+    assert {"serve", "grade", "release", "class", "export"} <= set(listed), done.stdout
+    unknown = run(installed, "no-such-command")
+    assert unknown.returncode == 2 and "No such command" in unknown.stderr
+
+
+def test_the_slides_module_runs_as_a_command() -> None:
+    from adaptive_policing.serve.slides import REVEAL_VERSION, reveal_installed
+
+    done = run(sys.executable, "-m", "adaptive_policing.serve.slides", "check")
+    installed = reveal_installed()
+    assert done.returncode == (0 if installed else 1), done.stdout + done.stderr
+    assert f"reveal.js {REVEAL_VERSION} for the slides: {'installed' if installed else 'missing'}" in done.stdout
+    usage = run(sys.executable, "-m", "adaptive_policing.serve.slides", "--help")
+    assert usage.returncode == 0 and "{install,check}" in usage.stdout
+    wrong = run(sys.executable, "-m", "adaptive_policing.serve.slides")
+    assert wrong.returncode == 2 and "required: command" in wrong.stderr

@@ -1,9 +1,11 @@
-"""Projector slides, headless: cells to slides, links, the instructor view of prompts, server config."""
+"""Projector slides: cells to slides, links, the instructor view of prompts, and what each live server serves."""
 
 from __future__ import annotations
 
+import http.client
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import nbformat
 import pytest
@@ -16,9 +18,11 @@ from adaptive_policing.widgets import viewer
 from adaptive_policing.serve import slides
 from adaptive_policing.content.prompts import prompts_in_source
 from adaptive_policing.widgets.console.slide_answers import SlideAnswers, slide_answers
-from adaptive_policing.serve.server import CONTENT_SECURITY_POLICY, voila_config, KernelCulling
+from adaptive_policing.serve.server import CONTENT_SECURITY_POLICY
 from adaptive_policing.data.store import ResponseStore
 from adaptive_policing.widgets.prompt import DiscussionPrompt, prompt
+
+from .conftest import LiveServer
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -140,13 +144,35 @@ def test_a_choice_prompt_shows_bars_and_without_a_class_says_so(tmp_path: Path) 
 # --- the servers -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["trainee", "instructor"])
-def test_only_the_instructor_server_offers_the_slides(role: str, tmp_path: Path) -> None:
-    c = voila_config(role=role, root=tmp_path, ip="127.0.0.1", port=1, key=None, culling=KernelCulling())  # type: ignore[arg-type]
-    instructor = role == "instructor"
-    assert c.VoilaConfiguration.allow_template_override == ("YES" if instructor else "NO")
-    assert c.Voila.tornado_settings["ap_template_overrides"] == (["adaptive-slides"] if instructor else [])
-    assert (slides.SLIDES_TEMPLATE in c.CourseVoila.refused_templates) is not instructor
-    assert c.VoilaConfiguration.resources["reveal"]["url_prefix"] == (
-        "/voila/templates/adaptive-slides/static/reveal")
-    assert c.Voila.tornado_settings["headers"]["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+def served(url: str) -> tuple[int, str, dict[str, str]]:
+    """GET ``url`` from a live server, redirects not followed: status, body, lower-cased headers."""
+    where = urlsplit(url)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=120)
+    try:
+        connection.request("GET", where.path + (f"?{where.query}" if where.query else ""))
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        return response.status, body, {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        connection.close()
+
+
+@pytest.mark.server
+def test_only_the_instructor_server_serves_slides_with_local_reveal_and_the_security_policy(
+    trainee_server: LiveServer, instructor_server: LiveServer
+) -> None:
+    page = f"/voila/render/course/03-what-is-customer-service.ipynb?template={slides.SLIDES_TEMPLATE}"
+    status, body, headers = served(instructor_server.url(f"{page}&token={instructor_server.key}"))
+    assert status == 200
+    assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert 'class="reveal"' in body and "III. What Is Customer Service?" in body
+    reveal = f"/voila/templates/{slides.SLIDES_TEMPLATE}/static/reveal"
+    assert f"{reveal}/dist/reveal.css" in body, "reveal.js's style sheets come from the server itself"
+    assert served(instructor_server.url(f"{reveal}/dist/reveal.css"))[0] == 200
+
+    refused, _, headers = served(trainee_server.url(page))
+    assert refused in (403, 404)
+    assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    section, body, headers = served(trainee_server.url("/voila/render/course/03-what-is-customer-service.ipynb"))
+    assert section == 200 and 'class="reveal"' not in body
+    assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY

@@ -71,7 +71,7 @@ def serve(ip: str, port: int, instructor_port: int) -> None:
     code, created = _todays_class(store)
     key = config.instructor_key(settings)
     host = _lan_address() if ip == "0.0.0.0" else ip
-    # Each server in its own session: Ctrl+C reaches this process only, which
+    # Each server in its own training_class: Ctrl+C reaches this process only, which
     # then stops both servers (Jupyter servers would otherwise ask to confirm).
     children = [
         subprocess.Popen(

@@ -23,12 +23,12 @@ def export_command(class_code: str, out_dir: Path | None) -> None:
     """Export a class's attendance and every answer (all revisions) as CSV and JSON."""
     store = ResponseStore(config.settings().db_url)
     try:
-        session = store.class_by_code(class_code)
-        if session is None:
+        training_class = store.class_by_code(class_code)
+        if training_class is None:
             raise click.ClickException(f"No class has the code {class_code!r}. "
                                        "Check the code and try again.")
-        click.echo(f"Exporting class {session.code} ({session.class_date:%d %b %Y})…")
-        files = export_class(store, session, out_dir)
+        click.echo(f"Exporting class {training_class.code} ({training_class.class_date:%d %b %Y})…")
+        files = export_class(store, training_class, out_dir)
         for path in files.paths:
             click.echo(f"  wrote {path}")
     finally:

@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from adaptive_policing.content import plan
-from adaptive_policing.data.store import ClassSession
+from adaptive_policing.data.store import TrainingClass
 
 from .conftest import REPO, LiveServer
 
@@ -53,19 +53,19 @@ def walked_notebooks() -> list[str]:
     """
     paths = [f"course/{plan.START_PAGE_ID}.ipynb"]
     for course_plan in plan.load_plans(REPO / "course").values():
-        for session in course_plan.sessions:
+        for session in course_plan.items:
             paths += [ref.path for ref in (session.ref, *session.activities)]
     return paths
 
 
-def sign_in(page: Page, server: LiveServer, course: ClassSession, name: str, badge: str) -> None:
+def sign_in(page: Page, server: LiveServer, course: TrainingClass, name: str, badge: str) -> None:
     """Sign in on the start page as ``name`` with ``badge`` in ``course`` (the code typed in lower case)."""
     page.goto(server.url("/"))
     wait_for_widgets(page)
     fill_sign_in(page, course, name, badge)
 
 
-def fill_sign_in(page: Page, course: ClassSession, name: str, badge: str) -> None:
+def fill_sign_in(page: Page, course: TrainingClass, name: str, badge: str) -> None:
     """Fill in and send the sign-in form of the start page that is open in ``page``."""
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Badge or employee no.").fill(badge)

@@ -34,7 +34,7 @@ from typing import Iterator
 import psutil
 import pytest
 
-from adaptive_policing.data.store import ClassSession, ResponseStore, Trainee
+from adaptive_policing.data.store import TrainingClass, ResponseStore, Trainee
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -159,7 +159,7 @@ def store(tmp_path: Path) -> Iterator[ResponseStore]:
 
 
 @pytest.fixture
-def classroom(store: ResponseStore) -> ClassSession:
+def classroom(store: ResponseStore) -> TrainingClass:
     return store.create_class(location="Training room B", instructor="Sgt. Example")
 
 
@@ -263,7 +263,7 @@ def instructor_server(trainee_server: LiveServer) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def live_class(trainee_server: LiveServer) -> ClassSession:
+def live_class(trainee_server: LiveServer) -> TrainingClass:
     """A new class in the live server's store."""
     store = trainee_server.store()
     try:
@@ -298,7 +298,7 @@ def page(browser: object) -> Iterator[object]:
 
 
 @pytest.fixture
-def trainee(store: ResponseStore, classroom: ClassSession) -> Trainee:
+def trainee(store: ResponseStore, classroom: TrainingClass) -> Trainee:
     """A trainee signed in to ``classroom``."""
     return store.sign_in(classroom.code, "Dana Ortiz", "4821")
 
@@ -327,12 +327,16 @@ SHARED_POOL_THREADS = ("asyncio_",)
 """Idle workers of a long-lived event loop's default executor: Playwright's loop (the session's browser
 fixture) starts them on first use and keeps them for the session. A loop a test runs itself
 (``asyncio.run``) shuts its workers down before returning, so this hides no thread of the test's own."""
+LIBRARY_RUNNER_SUFFIX = " - runner"
+"""jupyter_core's ``run_sync`` keeps one event-loop thread per calling thread for the life of the process
+(named ``<thread> - runner``); nbgrader's and nbclient's synchronous calls start it on first use."""
 
 
 def threads_still_running(before: set[threading.Thread], join_seconds: float = THREAD_JOIN_SECONDS) -> list[str]:
     """The names of the threads started since ``before`` that are still alive after a short join."""
     started = [thread for thread in threading.enumerate()
-               if thread not in before and not thread.name.startswith(SHARED_POOL_THREADS)]
+               if thread not in before and not thread.name.startswith(SHARED_POOL_THREADS)
+               and not thread.name.endswith(LIBRARY_RUNNER_SUFFIX)]
     deadline = time.monotonic() + join_seconds
     for thread in started:
         thread.join(max(0.0, deadline - time.monotonic()))

@@ -10,7 +10,7 @@ import pytest
 from adaptive_policing.widgets.assessment import AssessmentApp
 from adaptive_policing.grading.submission import GRADING_DIR_ENV
 from adaptive_policing.grading.checks import check_submission
-from adaptive_policing.data.store import ClassSession, ResponseStore
+from adaptive_policing.data.store import TrainingClass, ResponseStore
 
 from .fixtures.assessment import submissions as fx
 
@@ -28,7 +28,7 @@ def _app(store: ResponseStore, trainee) -> AssessmentApp:
     return AssessmentApp(store=store, trainee=trainee, release_path=RELEASE)
 
 
-def test_controls_answer_and_progress(store: ResponseStore, classroom: ClassSession, grading_root: Path) -> None:
+def test_controls_answer_and_progress(store: ResponseStore, classroom: TrainingClass, grading_root: Path) -> None:
     trainee = store.sign_in(classroom.code, "Alex Rivera", "4821")
     app = _app(store, trainee)
     assert app.progress.max == len(app.questions) and app.progress.value == 0
@@ -49,7 +49,7 @@ def test_controls_answer_and_progress(store: ResponseStore, classroom: ClassSess
     assert "Question 4 of" in app.heading.value and "4 of" in app.progress_text.value
 
 
-def test_answers_come_back_after_closing_the_page(store: ResponseStore, classroom: ClassSession, grading_root: Path) -> None:
+def test_answers_come_back_after_closing_the_page(store: ResponseStore, classroom: TrainingClass, grading_root: Path) -> None:
     trainee = store.sign_in(classroom.code, "Alex Rivera", "4821")
     app = _app(store, trainee)
     app.controls["one_customer"].radio.value = "The chief of police"
@@ -61,14 +61,14 @@ def test_answers_come_back_after_closing_the_page(store: ResponseStore, classroo
     assert again.answers == app.answers and again.progress.value == 3
 
 
-def test_a_forged_choice_is_refused(store: ResponseStore, classroom: ClassSession, grading_root: Path) -> None:
+def test_a_forged_choice_is_refused(store: ResponseStore, classroom: TrainingClass, grading_root: Path) -> None:
     trainee = store.sign_in(classroom.code, "Alex Rivera", "4821")
     app = _app(store, trainee)
     assert not app.answer("one_customer", "'); import os; os.system('touch /tmp/pwned') #")
     assert app.status.kind == "error" and "one_customer" not in app.answers
 
 
-def test_review_then_submit_writes_an_nbgrader_submission(store: ResponseStore, classroom: ClassSession,
+def test_review_then_submit_writes_an_nbgrader_submission(store: ResponseStore, classroom: TrainingClass,
                                                           grading_root: Path) -> None:
     trainee = store.sign_in(classroom.code, "Alex <b>Rivera</b>", "4821")
     app = _app(store, trainee)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from adaptive_policing.content.limits import MAX_TEXT_CHARS
-from adaptive_policing.data.store import ClassSession
+from adaptive_policing.data.store import TrainingClass
 
 from .browser import open_section_one, shot, sign_in, tab_to, wait_for_widgets
 from .conftest import LiveServer
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
 def test_sign_in_answer_reload_and_the_answer_is_still_there(
-    page: Page, trainee_server: LiveServer, live_class: ClassSession
+    page: Page, trainee_server: LiveServer, live_class: TrainingClass
 ) -> None:
     sign_in(page, trainee_server, live_class, "Dana Ortiz", "4821")
     shot(page, "start-page")
@@ -49,7 +49,7 @@ def test_sign_in_answer_reload_and_the_answer_is_still_there(
 
 
 def test_everything_works_by_keyboard_alone(
-    page: Page, trainee_server: LiveServer, live_class: ClassSession
+    page: Page, trainee_server: LiveServer, live_class: TrainingClass
 ) -> None:
     page.goto(trainee_server.url("/"))
     wait_for_widgets(page)
@@ -78,7 +78,7 @@ def test_everything_works_by_keyboard_alone(
 
 
 def test_an_oversized_answer_shows_the_message_and_keeps_the_text(
-    page: Page, trainee_server: LiveServer, live_class: ClassSession
+    page: Page, trainee_server: LiveServer, live_class: TrainingClass
 ) -> None:
     sign_in(page, trainee_server, live_class, "Ray Adams", "3100")
     open_section_one(page)
@@ -104,7 +104,7 @@ def test_a_wrong_class_code_gets_a_clear_message(page: Page, trainee_server: Liv
 
 
 def test_the_instructor_sees_answers_arrive_without_reloading(
-    browser: object, trainee_server: LiveServer, instructor_server: LiveServer, live_class: ClassSession
+    browser: object, trainee_server: LiveServer, instructor_server: LiveServer, live_class: TrainingClass
 ) -> None:
     instructor = browser.new_context().new_page()  # type: ignore[attr-defined]
     trainee_page = browser.new_context().new_page()  # type: ignore[attr-defined]

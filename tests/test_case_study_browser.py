@@ -7,14 +7,14 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from adaptive_policing.data.store import ClassSession
+from adaptive_policing.data.store import TrainingClass
 
 from .browser import SCREENSHOTS, shot, sign_in, wait_for_widgets
 from .conftest import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-def open_page(page: Page, server: LiveServer, course: ClassSession, badge: str, notebook: str) -> None:
+def open_page(page: Page, server: LiveServer, course: TrainingClass, badge: str, notebook: str) -> None:
     """Open a course page as the trainee signed in with ``badge`` (the token rides in ``?t=``)."""
     store = server.store()
     try:
@@ -43,7 +43,7 @@ def choose_by_keyboard(page: Page, case: Locator, letter: str) -> None:
     page.keyboard.press("Enter")
 
 
-def saved_value(server: LiveServer, course: ClassSession, badge: str, prompt_id: str) -> object:
+def saved_value(server: LiveServer, course: TrainingClass, badge: str, prompt_id: str) -> object:
     """What the trainee with ``badge`` last saved under ``prompt_id``, read from the server's store."""
     store = server.store()
     try:
@@ -60,7 +60,7 @@ def choose_by_mouse(case: Locator, letter: str) -> None:
 
 
 def test_play_the_window_case_study_to_the_good_ending_and_reload(
-    page: Page, trainee_server: LiveServer, live_class: ClassSession
+    page: Page, trainee_server: LiveServer, live_class: TrainingClass
 ) -> None:
     sign_in(page, trainee_server, live_class, "Casey Study", "CS-1")
     open_page(page, trainee_server, live_class, "CS-1", "10-district-window.ipynb")
@@ -107,7 +107,7 @@ def test_play_the_window_case_study_to_the_good_ending_and_reload(
 
 
 def test_the_telephone_role_play_as_the_customer(
-    page: Page, trainee_server: LiveServer, live_class: ClassSession
+    page: Page, trainee_server: LiveServer, live_class: TrainingClass
 ) -> None:
     sign_in(page, trainee_server, live_class, "Rita Player", "RP-2")
     open_page(page, trainee_server, live_class, "RP-2", "11-telephone.ipynb")

@@ -12,7 +12,7 @@ from adaptive_policing.widgets.console.app import Console
 from adaptive_policing.views.activities import activities_html, case_paths_html, role_plays_html, worksheets_html
 from adaptive_policing.analysis.tallies import word_frequencies
 from adaptive_policing.widgets.role_play import RolePlayKit
-from adaptive_policing.data.store import ClassSession, ResponseStore, SheetOwner
+from adaptive_policing.data.store import TrainingClass, ResponseStore, SheetOwner
 
 SCRIPT = "<script>alert('x')</script>"
 ONERROR = "<img src=x onerror=alert(1)>"
@@ -21,7 +21,7 @@ ONERROR = "<img src=x onerror=alert(1)>"
 pytestmark = pytest.mark.usefixtures("isolated_session")
 
 
-def test_groups_best_practices_are_lined_up_first_and_escaped(store: ResponseStore, classroom: ClassSession) -> None:
+def test_groups_best_practices_are_lined_up_first_and_escaped(store: ResponseStore, classroom: TrainingClass) -> None:
     alpha = store.sign_in(classroom.code, "Lee Park", "101")
     bravo = store.sign_in(classroom.code, "Kim Ode", "102")
     for trainee, group, practices in ((alpha, "Alpha", "Own the wait"), (bravo, "Bravo", f"Say thank you {SCRIPT}")):
@@ -37,7 +37,7 @@ def test_groups_best_practices_are_lined_up_first_and_escaped(store: ResponseSto
     assert SCRIPT not in page and "&lt;script&gt;" in page
 
 
-def test_the_class_paths_count_starts_endings_and_choices(store: ResponseStore, classroom: ClassSession) -> None:
+def test_the_class_paths_count_starts_endings_and_choices(store: ResponseStore, classroom: TrainingClass) -> None:
     case = load_case_study("window-stolen-bike")
     good = routes_to_endings(case)["good-ending"]
     finisher = CaseStudyPlayer(case, store=store, trainee=store.sign_in(classroom.code, "Ana Cruz", "201"))
@@ -53,7 +53,7 @@ def test_the_class_paths_count_starts_endings_and_choices(store: ResponseStore, 
     assert f"{escape(first_choice)}: <strong>2</strong>" in page
 
 
-def test_role_play_ratings_become_a_chart_and_a_table(store: ResponseStore, classroom: ClassSession) -> None:
+def test_role_play_ratings_become_a_chart_and_a_table(store: ResponseStore, classroom: TrainingClass) -> None:
     assert "No role-play ratings" in role_plays_html(store, classroom.id)
     kit = RolePlayKit("phone-towed-car", store=store, trainee=store.sign_in(classroom.code, "Cy Moe", "301"))
     kit.value = {"role": "customer", "partners": ONERROR, "before": 2, "after": 8, "checklist": [], "notes": ""}
@@ -66,14 +66,14 @@ def test_role_play_ratings_become_a_chart_and_a_table(store: ResponseStore, clas
 
 
 def test_word_frequencies_count_each_answer_once_and_skip_common_words(
-        store: ResponseStore, classroom: ClassSession) -> None:
+        store: ResponseStore, classroom: TrainingClass) -> None:
     for badge, text in (("1", "Respect and listen, listen"), ("2", "Listen with respect"), ("3", "Follow up")):
         store.save_answer(store.sign_in(classroom.code, f"T {badge}", badge), "s01-why-this-class", text)
     answers = store.class_answers(classroom.id, "s01-why-this-class")
     assert word_frequencies(answers) == [("listen", 2), ("respect", 2)]
 
 
-def test_the_console_shows_one_class_s_activities_only(store: ResponseStore, classroom: ClassSession) -> None:
+def test_the_console_shows_one_class_s_activities_only(store: ResponseStore, classroom: TrainingClass) -> None:
     other = store.create_class(location="Elsewhere")
     mine = CaseStudyPlayer("window-stolen-bike", store=store, trainee=store.sign_in(classroom.code, "Ed Fox", "401"))
     assert mine.choose(0)

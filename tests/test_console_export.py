@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from adaptive_policing.cli_export import export_command
 from adaptive_policing.views.export import export_class
 from adaptive_policing.views.spreadsheet import spreadsheet_safe
-from adaptive_policing.data.store import ClassSession, ResponseStore
+from adaptive_policing.data.store import TrainingClass, ResponseStore
 
 
 @pytest.fixture
-def recorded(store: ResponseStore) -> ClassSession:
+def recorded(store: ResponseStore) -> TrainingClass:
     course = store.create_class(location="Room B", instructor="Sgt. Example")
     dana = store.sign_in(course.code, "Dana Ortiz", "4821")
     lee = store.sign_in(course.code, "Lee Park", "5150")
@@ -33,7 +33,7 @@ def recorded(store: ResponseStore) -> ClassSession:
 
 
 def test_the_export_holds_attendance_every_revision_and_activities(
-    store: ResponseStore, recorded: ClassSession, tmp_path: Path
+    store: ResponseStore, recorded: TrainingClass, tmp_path: Path
 ) -> None:
     files = export_class(store, recorded, tmp_path / "out")
     assert all(path.parent == tmp_path / "out" and path.name.startswith(recorded.code) for path in files.paths)
@@ -68,7 +68,7 @@ def test_spreadsheet_formulas_are_shown_not_run(text: str) -> None:
 
 
 def test_the_export_command_writes_the_files(
-    store: ResponseStore, recorded: ClassSession, tmp_path: Path
+    store: ResponseStore, recorded: TrainingClass, tmp_path: Path
 ) -> None:
     env = {"ADAPTIVE_POLICING_DB_URL": store.url, "ADAPTIVE_POLICING_VAR": str(tmp_path / "var")}
     result = CliRunner().invoke(export_command, ["--class", recorded.code.lower()], env=env)

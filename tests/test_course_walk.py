@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from adaptive_policing.content import plan
-from adaptive_policing.data.store import ClassSession
+from adaptive_policing.data.store import TrainingClass
 
 from .browser import accessibility_problems, fill_sign_in, sign_in, wait_for_widgets
 from .conftest import REPO, LiveServer
@@ -48,17 +48,17 @@ def check_page(page: Page, title: str) -> list[str]:
 
 @pytest.mark.parametrize("plan_id", sorted(PLANS))
 def test_next_links_lead_through_every_section_of_the_plan(
-    plan_id: str, page: Page, trainee_server: LiveServer, live_class: ClassSession
+    plan_id: str, page: Page, trainee_server: LiveServer, live_class: TrainingClass
 ) -> None:
-    sessions = PLANS[plan_id].sessions
+    items = PLANS[plan_id].items
     sign_in(page, trainee_server, live_class, "Sam Rivera", "5150")
-    page.get_by_role("link", name=sessions[0].title, exact=True).click()
+    page.get_by_role("link", name=items[0].title, exact=True).click()
     problems: list[str] = []
-    for index, session in enumerate(sessions):
-        problems += check_page(page, session.title)
-        assert page.url.split("?")[0].endswith(session.ref.path)
+    for index, item in enumerate(items):
+        problems += check_page(page, item.title)
+        assert page.url.split("?")[0].endswith(item.ref.path)
         following = page.locator('.ap-nav a[rel="next"]')
-        if index + 1 == len(sessions):
+        if index + 1 == len(items):
             expect(following).to_have_count(0)
         else:
             following.first.click()
@@ -69,7 +69,7 @@ def test_next_links_lead_through_every_section_of_the_plan(
 
 
 def test_every_activity_opens_from_the_agenda_and_leads_back_to_its_section(
-    page: Page, trainee_server: LiveServer, live_class: ClassSession
+    page: Page, trainee_server: LiveServer, live_class: TrainingClass
 ) -> None:
     page.goto(trainee_server.url("/"))
     wait_for_widgets(page)
@@ -80,8 +80,8 @@ def test_every_activity_opens_from_the_agenda_and_leads_back_to_its_section(
     bookmark = page.get_by_role("link", name="your course start page").get_attribute("href")
     start = urljoin(page.url, bookmark)
     for course_plan in PLANS.values():
-        for session in course_plan.sessions:
-            for activity in session.activities:
+        for item in course_plan.items:
+            for activity in item.activities:
                 page.goto(start)
                 wait_for_widgets(page)
                 page.get_by_role("link", name=activity.title, exact=True).click()
@@ -89,5 +89,5 @@ def test_every_activity_opens_from_the_agenda_and_leads_back_to_its_section(
                 assert "Facilitator" not in page.inner_text("#rendered_cells")
                 page.locator('.ap-nav a[rel="prev"]').first.click()
                 wait_for_widgets(page)
-                expect(page.get_by_role("heading", level=1)).to_contain_text(session.title)
+                expect(page.get_by_role("heading", level=1)).to_contain_text(item.title)
     assert problems == []

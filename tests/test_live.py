@@ -159,7 +159,7 @@ def test_closing_the_console_ends_the_refresher_thread(store: ResponseStore, ref
 def test_closing_a_slide_prompt_ends_the_refresher_thread(store: ResponseStore, refresher: Refresher) -> None:
     course = store.create_class()
     widget = SlideAnswers(PromptInfo("s01-about-you", "About you?", "text", ()), store=store,
-                          class_session=course, live=True, refresher=refresher)
+                          training_class=course, live=True, refresher=refresher)
     thread = refresher.thread
     assert thread is not None and thread.is_alive() and widget.live
     arrived = shown_event(widget, "Records unit")

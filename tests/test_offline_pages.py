@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from adaptive_policing.serve.slides import SLIDES_TEMPLATE, reveal_installed
-from adaptive_policing.data.store import ClassSession
+from adaptive_policing.data.store import TrainingClass
 
 from .browser import open_section_one, shot, sign_in, wait_for_quiet_network, wait_for_widgets
 from .conftest import LiveServer
@@ -24,12 +24,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 SECTION = "course/03-what-is-customer-service.ipynb"
 
 
-def slides_url(server: LiveServer, course: ClassSession | None = None, path: str = SECTION) -> str:
+def slides_url(server: LiveServer, course: TrainingClass | None = None, path: str = SECTION) -> str:
     query = f"template={SLIDES_TEMPLATE}" + (f"&class={course.code}" if course else "")
     return server.url(f"/voila/render/{path}?{query}")
 
 
-def open_slides(page: Page, server: LiveServer, course: ClassSession | None = None) -> None:
+def open_slides(page: Page, server: LiveServer, course: TrainingClass | None = None) -> None:
     page.goto(server.url(f"/?token={server.key}"))  # the instructor key, as the console is opened
     wait_for_widgets(page)
     page.goto(slides_url(server, course))
@@ -56,7 +56,7 @@ def test_the_reveal_styles_are_installed() -> None:
 
 
 def test_no_page_requests_anything_from_another_machine(
-    browser: object, trainee_server: LiveServer, instructor_server: LiveServer, live_class: ClassSession
+    browser: object, trainee_server: LiveServer, instructor_server: LiveServer, live_class: TrainingClass
 ) -> None:
     context = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
     requests: list[str] = []
@@ -87,7 +87,7 @@ def test_no_page_requests_anything_from_another_machine(
 
 
 def test_slides_render_and_advance_by_keyboard(
-    page: Page, instructor_server: LiveServer, live_class: ClassSession
+    page: Page, instructor_server: LiveServer, live_class: TrainingClass
 ) -> None:
     open_slides(page, instructor_server, live_class)
     slides = page.locator(".reveal .slides > section")
@@ -110,7 +110,7 @@ def test_slides_render_and_advance_by_keyboard(
 
 def test_slides_show_live_answers_of_the_class(
     browser: object, page: Page, trainee_server: LiveServer, instructor_server: LiveServer,
-    live_class: ClassSession,
+    live_class: TrainingClass,
 ) -> None:
     store = trainee_server.store()
     try:
@@ -151,7 +151,7 @@ def test_the_trainee_server_refuses_slides_and_instructor_material(
 
 
 def test_the_console_agenda_runs_the_class_clock(
-    page: Page, instructor_server: LiveServer, live_class: ClassSession
+    page: Page, instructor_server: LiveServer, live_class: TrainingClass
 ) -> None:
     page.set_viewport_size({"width": 1300, "height": 1000})
     page.goto(instructor_server.url(f"/?token={instructor_server.key}"))

@@ -19,7 +19,7 @@ plans:
   demo:
     title: Demo course
     minutes: 30
-    sessions:
+    agenda:
       - {page: 01-one, title: "I. One", minutes: 10}
       - page: 02-two
         title: "II. Two"
@@ -68,19 +68,19 @@ def test_the_course_plan_the_notebooks_and_the_navigation_agree() -> None:
     plans = plan.load_plans(REPO / "course")
     assert plans["adaptive-policing"].minutes == 120
     assert 45 <= plans["district-window"].minutes <= 60
-    activities = [a.page_id for s in plans["adaptive-policing"].sessions for a in s.activities]
+    activities = [a.page_id for s in plans["adaptive-policing"].items for a in s.activities]
     assert activities == [
         "activity-1-who-are-our-customers", "activity-2-private-and-public-service", "activity-3-changing-perception"]
 
 
 def test_walking_next_links_visits_every_section_once() -> None:
     for course in plan.load_plans(REPO / "course").values():
-        page, seen = course.sessions[0].page, []
+        page, seen = course.items[0].page, []
         while page is not None:
             seen.append(page)
             following = plan.navigation(page, REPO / "course").next
             page = following.page_id if following else None
-        assert seen == [session.page for session in course.sessions]
+        assert seen == [item.page for item in course.items]
 
 
 def _copy_of_the_course(tmp_path: Path) -> Path:
@@ -93,12 +93,12 @@ def test_the_plan_check_names_each_disagreement(tmp_path: Path) -> None:
     home = _copy_of_the_course(tmp_path)
     plan_file = home / "course" / "plan.yaml"
     raw = yaml.safe_load(plan_file.read_text())
-    sessions = raw["plans"]["adaptive-policing"]["sessions"]
-    sessions[0]["minutes"] += 5
-    sessions[3]["title"] = "IV. Something Else"
-    sessions[1]["page"] = "02-renamed"
-    sessions[2]["activities"][0]["id"] = "activity-9-missing"
-    raw["plans"]["district-window"]["sessions"].pop()
+    agenda = raw["plans"]["adaptive-policing"]["agenda"]
+    agenda[0]["minutes"] += 5
+    agenda[3]["title"] = "IV. Something Else"
+    agenda[1]["page"] = "02-renamed"
+    agenda[2]["activities"][0]["id"] = "activity-9-missing"
+    raw["plans"]["district-window"]["agenda"].pop()
     plan_file.write_text(yaml.safe_dump(raw))
     notebook = nbformat.read(home / "course" / "04-customer-service-and-policing.ipynb", as_version=4)
     for cell in notebook.cells:
@@ -107,12 +107,12 @@ def test_the_plan_check_names_each_disagreement(tmp_path: Path) -> None:
 
     problems = plan.check_plans(home)
 
-    assert "plan adaptive-policing: sessions add up to 125 minutes, the plan says 120" in problems
+    assert "plan adaptive-policing: agenda items add up to 125 minutes, the plan says 120" in problems
     assert "course/02-renamed.ipynb does not exist" in problems
     assert "exercises/activities/activity-9-missing.ipynb does not exist" in problems
     assert "course/04-customer-service-and-policing.ipynb does not call page_header('04-customer-service-and-policing')" in problems
     assert "course/02-what-is-the-problem.ipynb is in no plan" in problems
     assert "course/11-telephone.ipynb is in no plan" in problems
-    assert "plan district-window: sessions add up to 25 minutes, the plan says 55" in problems
+    assert "plan district-window: agenda items add up to 25 minutes, the plan says 55" in problems
     assert "course/04-customer-service-and-policing.ipynb: its first heading is not '# IV. Something Else'" in problems
     assert len(problems) == 8

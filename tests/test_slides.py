@@ -132,7 +132,7 @@ def test_a_choice_prompt_shows_bars_and_without_a_class_says_so(tmp_path: Path) 
     course = store.create_class()
     store.save_answer(store.sign_in(course.code, "Dana Ortiz", "4821"), "s01-prior", "No, never")
     info = slide_answers("s01-prior", "Prior training?", "choice", ["No, never", "Yes"], live=False).info
-    widget = SlideAnswers(info, store=store, class_session=course)
+    widget = SlideAnswers(info, store=store, training_class=course)
     assert "ap-bars" in widget.value
     assert "No, never: 1 of 1 (100%)" in re.sub(r"<[^>]+>", "", widget.value)
     assert "Yes: 0 of 1" in re.sub(r"<[^>]+>", "", widget.value)

@@ -16,7 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 import pytest
 
-from adaptive_policing.data.store import ClassSession, ResponseStore, Trainee
+from adaptive_policing.data.store import TrainingClass, ResponseStore, Trainee
 from adaptive_policing.grading.submission import GRADING_DIR_ENV
 from adaptive_policing.views.render import render
 from adaptive_policing.widgets import viewer
@@ -132,7 +132,7 @@ def test_the_widget_modules_build_no_html_by_hand() -> None:
 
 
 @pytest.fixture
-def hostile(store: ResponseStore, classroom: ClassSession) -> Trainee:
+def hostile(store: ResponseStore, classroom: TrainingClass) -> Trainee:
     """A trainee whose name is a script."""
     return store.sign_in(classroom.code, XSS, "6666")
 
@@ -169,7 +169,7 @@ def test_the_page_header_opened_without_signing_in_says_so(monkeypatch: pytest.M
     assert "?t=" not in banner.value
 
 
-def test_signing_in_welcomes_by_name_as_text_with_the_agenda(store: ResponseStore, classroom: ClassSession) -> None:
+def test_signing_in_welcomes_by_name_as_text_with_the_agenda(store: ResponseStore, classroom: TrainingClass) -> None:
     form = SignInForm(store=store)
     form.name.value, form.badge.value, form.class_code.value = XSS, "4821", classroom.code
     form.button.click()
@@ -181,7 +181,7 @@ def test_signing_in_welcomes_by_name_as_text_with_the_agenda(store: ResponseStor
     assert form.welcome.value.count(f"?t={trainee.token}") > 5  # the bookmark and every agenda link
 
 
-def test_a_group_name_and_worksheet_fields_are_shown_as_text(store: ResponseStore, classroom: ClassSession,
+def test_a_group_name_and_worksheet_fields_are_shown_as_text(store: ResponseStore, classroom: TrainingClass,
                                                              trainee: Trainee, hostile: Trainee) -> None:
     mine = Worksheet("a2", XSS, ["Goals"], group=True, store=store, trainee=trainee)
     assert mine.join(XSS)
@@ -207,7 +207,7 @@ def test_role_play_partners_and_notes_stay_data(store: ResponseStore, trainee: T
     assert "<script" not in shown and "<img" not in shown
 
 
-def test_a_free_text_assessment_answer_is_reviewed_as_text(store: ResponseStore, classroom: ClassSession,
+def test_a_free_text_assessment_answer_is_reviewed_as_text(store: ResponseStore, classroom: TrainingClass,
                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(GRADING_DIR_ENV, str(tmp_path / "grading"))
     trainee = store.sign_in(classroom.code, "Alex Rivera", "4821")
@@ -275,7 +275,7 @@ def test_the_cycle_saves_marks_unsaved_and_restores(store: ResponseStore, traine
     assert again.status.kind == "saved"
 
 
-def test_the_cycle_refuses_a_closed_prompt_and_keeps_the_text(store: ResponseStore, classroom: ClassSession,
+def test_the_cycle_refuses_a_closed_prompt_and_keeps_the_text(store: ResponseStore, classroom: TrainingClass,
                                                               trainee: Trainee) -> None:
     store.set_prompt_open(classroom.id, "note", False)
     note = Note("note", store=store, trainee=trainee)

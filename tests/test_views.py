@@ -28,7 +28,7 @@ from adaptive_policing.content.prompts import PromptInfo
 from adaptive_policing.content.questions import Question
 from adaptive_policing.content.role_plays import CHECKLIST
 from adaptive_policing.content.scenarios import load_case_study
-from adaptive_policing.data.store import ClassSession, SavedAnswer, Trainee
+from adaptive_policing.data.store import TrainingClass, SavedAnswer, Trainee
 from adaptive_policing.grading.reports import ItemStat
 from adaptive_policing.views import render as render_module
 from adaptive_policing.views.activities import DecisionView, WorksheetField, WorksheetView
@@ -83,7 +83,7 @@ def _contexts() -> dict[str, dict[str, Any]]:
         },
         "case_paths_all.html.j2": {"sections": [PAYLOAD]},
         "class_board.html.j2": {
-            "session": ClassSession(1, "ABC234", PAYLOAD, PAYLOAD, date(2026, 5, 4), PAYLOAD, PAYLOAD, NOW),
+            "training_class": TrainingClass(1, "ABC234", PAYLOAD, PAYLOAD, date(2026, 5, 4), PAYLOAD, PAYLOAD, NOW),
         },
         "export_links.html.j2": {"downloads": [Download(Path("/tmp") / PAYLOAD, "text/csv", "YQ==")]},
         "guide.html.j2": {"section": GuideSection("01-introductions", PAYLOAD, PAYLOAD), "body": PAYLOAD},
@@ -202,7 +202,7 @@ def test_the_wall_is_anonymous_unless_names_are_shown() -> None:
 def test_the_console_fragments_escape_what_they_show(tmp_path: Path) -> None:
     exported = tmp_path / "class.csv"
     exported.write_text("a,b\n", encoding="utf-8")
-    session = ClassSession(1, "ABC234", "t", "adaptive-policing", date(2026, 5, 4), PAYLOAD, PAYLOAD, NOW)
+    session = TrainingClass(1, "ABC234", "t", "adaptive-policing", date(2026, 5, 4), PAYLOAD, PAYLOAD, NOW)
     rows = [AttendanceRow(_trainee(), PAYLOAD, NOW, None)]
     agenda = agenda_html([AgendaRow(PAYLOAD, "course/01-x.ipynb", 5, 0, ())], AgendaStatus(index=0, started_at=NOW),
                          [f"/slides?{PAYLOAD}"])

@@ -2,7 +2,7 @@
 
 ``course/plan.yaml`` is the one list the start page's agenda, the previous and
 next links on every page and the facilitator's agenda are generated from. A
-plan names its sessions (each a notebook in ``course/``) with their minutes and
+plan's agenda names its items (each a notebook in ``course/``) with their minutes and
 the activities (worksheets in ``exercises/activities/``) run during them.
 :func:`check_plans` lists every way the plan and the notebooks disagree.
 """
@@ -35,7 +35,7 @@ class PageRef:
 
 
 @dataclass(frozen=True)
-class Session:
+class AgendaItem:
     page: str
     title: str
     minutes: int
@@ -51,7 +51,7 @@ class CoursePlan:
     id: str
     title: str
     minutes: int
-    sessions: tuple[Session, ...]
+    items: tuple[AgendaItem, ...]
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,8 @@ def activity_ref(activity_id: str, title: str) -> PageRef:
     return PageRef(activity_id, title, f"exercises/activities/{activity_id}.ipynb")
 
 
-def _session(raw: dict[str, Any]) -> Session:
-    return Session(
+def _agenda_item(raw: dict[str, Any]) -> AgendaItem:
+    return AgendaItem(
         page=str(raw["page"]),
         title=str(raw["title"]),
         minutes=int(raw["minutes"]),
@@ -92,7 +92,7 @@ def _load(path: Path, _mtime: float) -> dict[str, CoursePlan]:
             id=plan_id,
             title=str(body["title"]),
             minutes=int(body["minutes"]),
-            sessions=tuple(_session(s) for s in body.get("sessions") or ()),
+            items=tuple(_agenda_item(entry) for entry in body.get("agenda") or ()),
         )
         for plan_id, body in (raw.get("plans") or {}).items()
     }
@@ -105,10 +105,10 @@ def load_plans(course_dir: Path | None = None) -> dict[str, CoursePlan]:
 
 
 def find_page(page_id: str, course_dir: Path | None = None) -> tuple[CoursePlan, int] | None:
-    """The plan holding ``page_id`` (a section or one of its activities) and its session's position."""
+    """The plan holding ``page_id`` (a section or one of its activities) and its item's position."""
     for plan in load_plans(course_dir).values():
-        for index, session in enumerate(plan.sessions):
-            if session.page == page_id or any(a.page_id == page_id for a in session.activities):
+        for index, item in enumerate(plan.items):
+            if item.page == page_id or any(a.page_id == page_id for a in item.activities):
                 return plan, index
     return None
 
@@ -123,29 +123,29 @@ def navigation(page_id: str, course_dir: Path | None = None) -> Navigation:
     if found is None:
         return Navigation(None, None, None)
     plan, index = found
-    session = plan.sessions[index]
-    if session.page == page_id:
-        previous = plan.sessions[index - 1].ref if index > 0 else None
+    item = plan.items[index]
+    if item.page == page_id:
+        previous = plan.items[index - 1].ref if index > 0 else None
     else:
-        previous = session.ref
-    following = plan.sessions[index + 1].ref if index + 1 < len(plan.sessions) else None
+        previous = item.ref
+    following = plan.items[index + 1].ref if index + 1 < len(plan.items) else None
     return Navigation(plan, previous, following)
 
 
 def agenda(plan_id: str, course_dir: Path | None = None) -> list[AgendaRow]:
-    """The plan's sessions with their start minute and their exercises."""
+    """The plan's items with their start minute and their exercises."""
     rows, start = [], 0
-    for session in load_plans(course_dir)[plan_id].sessions:
+    for item in load_plans(course_dir)[plan_id].items:
         rows.append(
             AgendaRow(
-                title=session.title,
-                path=session.ref.path,
-                minutes=session.minutes,
+                title=item.title,
+                path=item.ref.path,
+                minutes=item.minutes,
                 start_minute=start,
-                activities=session.activities,
+                activities=item.activities,
             )
         )
-        start += session.minutes
+        start += item.minutes
     return rows
 
 
@@ -180,11 +180,11 @@ def check_plans(home: Path | None = None) -> list[str]:
     problems: list[str] = []
     placed: dict[str, str] = {}
     for plan in load_plans(home / "course").values():
-        total = sum(session.minutes for session in plan.sessions)
+        total = sum(item.minutes for item in plan.items)
         if total != plan.minutes:
-            problems.append(f"plan {plan.id}: sessions add up to {total} minutes, the plan says {plan.minutes}")
-        for session in plan.sessions:
-            for ref in (session.ref, *session.activities):
+            problems.append(f"plan {plan.id}: agenda items add up to {total} minutes, the plan says {plan.minutes}")
+        for item in plan.items:
+            for ref in (item.ref, *item.activities):
                 if ref.page_id in placed:
                     problems.append(f"{ref.page_id} is in {placed[ref.page_id]} and in {plan.id}")
                 placed[ref.page_id] = plan.id

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from .engine import StorePart
-from .records import ClassSession, Group, StoreError, Trainee, WrongClassCode
+from .records import TrainingClass, Group, StoreError, Trainee, WrongClassCode
 from .rows import labelled, record
 from .schema import class_sessions, group_members, groups, page_visits, trainees, utcnow
 
@@ -40,7 +40,7 @@ class Classes(StorePart):
         class_date: date | None = None,
         location: str = "",
         instructor: str = "",
-    ) -> ClassSession:
+    ) -> TrainingClass:
         """Open a new class and give it a fresh, short code for the board."""
         for _ in range(20):
             code = "".join(secrets.choice(CLASS_CODE_ALPHABET) for _ in range(CLASS_CODE_LENGTH))
@@ -64,16 +64,16 @@ class Classes(StorePart):
             return found
         raise RuntimeError("could not find an unused class code")
 
-    def class_by_code(self, code: str) -> ClassSession | None:
-        return self._first(ClassSession, class_sessions.select().where(
+    def class_by_code(self, code: str) -> TrainingClass | None:
+        return self._first(TrainingClass, class_sessions.select().where(
             class_sessions.c.code == normalize_class_code(code)))
 
-    def class_by_id(self, class_id: int) -> ClassSession | None:
-        return self._first(ClassSession, class_sessions.select().where(class_sessions.c.id == class_id))
+    def class_by_id(self, class_id: int) -> TrainingClass | None:
+        return self._first(TrainingClass, class_sessions.select().where(class_sessions.c.id == class_id))
 
-    def classes(self) -> list[ClassSession]:
+    def classes(self) -> list[TrainingClass]:
         """Every class, newest first."""
-        return self._all(ClassSession, class_sessions.select().order_by(class_sessions.c.id.desc()))
+        return self._all(TrainingClass, class_sessions.select().order_by(class_sessions.c.id.desc()))
 
     # trainees ---------------------------------------------------------------
 
@@ -89,12 +89,12 @@ class Classes(StorePart):
             raise StoreError(
                 "Please type your employee or badge number: letters, digits and dashes only."
             )
-        session = self.class_by_code(class_code)
-        if session is None:
+        training_class = self.class_by_code(class_code)
+        if training_class is None:
             raise WrongClassCode(
                 "That class code was not found. Check the code on the board and try again."
             )
-        existing = trainees.select().where(trainees.c.class_id == session.id, trainees.c.badge == badge)
+        existing = trainees.select().where(trainees.c.class_id == training_class.id, trainees.c.badge == badge)
         for _ in range(3):
             found = self._first(Trainee, existing)
             if found is not None:
@@ -103,7 +103,7 @@ class Classes(StorePart):
                 with self.engine.begin() as db:
                     db.execute(
                         trainees.insert().values(
-                            class_id=session.id,
+                            class_id=training_class.id,
                             name=name,
                             badge=badge,
                             token=secrets.token_urlsafe(24),

@@ -24,7 +24,7 @@ class AnswerTooLong(StoreError):
 
 
 @dataclass(frozen=True)
-class ClassSession:
+class TrainingClass:
     id: int
     code: str
     title: str

@@ -31,7 +31,7 @@ from .migrate import migrate
 from .progress import Progress
 from .records import (
     AnswerTooLong,
-    ClassSession,
+    TrainingClass,
     Group,
     ProgressEvent,
     SavedAnswer,
@@ -56,7 +56,7 @@ from .schema import (
 from .worksheets import Worksheets
 
 __all__ = [
-    "CLASS_CODE_ALPHABET", "CLASS_CODE_LENGTH", "MAX_TEXT_CHARS", "AnswerTooLong", "ClassSession", "Group",
+    "CLASS_CODE_ALPHABET", "CLASS_CODE_LENGTH", "MAX_TEXT_CHARS", "AnswerTooLong", "TrainingClass", "Group",
     "ProgressEvent", "ResponseStore", "SavedAnswer", "SheetOwner", "StoreError", "Trainee", "WorksheetRevision",
     "WorksheetSave", "WrongClassCode", "check_length", "create_engine", "normalize_class_code", "open_store",
 ]

@@ -33,7 +33,7 @@ from ..content.questions import ASSIGNMENT, SECTIONS, Question, questions_in
 from .submission import student_id
 from .course import GradingPaths
 from ..views.spreadsheet import write_csv
-from ..data.store import ClassSession, ResponseStore, Trainee
+from ..data.store import TrainingClass, ResponseStore, Trainee
 
 COURSE_NUMBER = "2320"
 POST_COURSE = "10206"
@@ -117,15 +117,15 @@ def graded_scores(paths: GradingPaths, status: dict[str, dict[str, Any]] | None 
     }
 
 
-def trainees_by_student(store: ResponseStore | None) -> dict[str, tuple[ClassSession, Trainee]]:
+def trainees_by_student(store: ResponseStore | None) -> dict[str, tuple[TrainingClass, Trainee]]:
     """nbgrader student id -> (class, trainee), for every trainee in the store."""
-    found: dict[str, tuple[ClassSession, Trainee]] = {}
+    found: dict[str, tuple[TrainingClass, Trainee]] = {}
     if store is None:
         return found
-    for session in store.classes():
-        for trainee in store.trainees_in(session.id):
+    for training_class in store.classes():
+        for trainee in store.trainees_in(training_class.id):
             try:
-                found[student_id(session.code, trainee.badge)] = (session, trainee)
+                found[student_id(training_class.code, trainee.badge)] = (training_class, trainee)
             except ValueError:
                 continue
     return found
@@ -175,9 +175,9 @@ def export_roster(
               "passed", "notes"]
     rows: list[list[object]] = []
     listed: set[str] = set()
-    for sid, (session, trainee) in sorted(people.items(), key=lambda kv: (str(kv[1][0].class_date), kv[1][0].code, kv[1][1].name)):
+    for sid, (training_class, trainee) in sorted(people.items(), key=lambda kv: (str(kv[1][0].class_date), kv[1][0].code, kv[1][1].name)):
         listed.add(sid)
-        rows.append(_roster_row(sid, session.code, str(session.class_date), trainee.name, trainee.badge, "yes",
+        rows.append(_roster_row(sid, training_class.code, str(training_class.class_date), trainee.name, trainee.badge, "yes",
                                 scores.get(sid), status.get(sid), pass_percent))
     for sid in sorted(set(scores) | set(status)):
         if sid in listed:

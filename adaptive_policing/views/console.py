@@ -17,7 +17,7 @@ from markupsafe import Markup
 from .render import render, stylesheet
 
 if TYPE_CHECKING:
-    from ..data.store import ClassSession
+    from ..data.store import TrainingClass
 
 DOWNLOAD_TYPES = {".json": "application/json"}
 """Media types of exported files by suffix; anything else is CSV."""
@@ -45,9 +45,9 @@ def join_html(parts: Iterable[Markup]) -> Markup:
     return render("join.html.j2", parts=list(parts))
 
 
-def class_board_html(session: ClassSession) -> Markup:
+def class_board_html(training_class: TrainingClass) -> Markup:
     """The class code in large type for the board, with the class's date, place, instructor and plan."""
-    return render("class_board.html.j2", session=session)
+    return render("class_board.html.j2", training_class=training_class)
 
 
 def agenda_status_html(text: str) -> Markup:

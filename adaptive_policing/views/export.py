@@ -23,7 +23,7 @@ from typing import Any
 
 from .. import config
 from .spreadsheet import write_csv
-from ..data.store import ClassSession, ResponseStore
+from ..data.store import TrainingClass, ResponseStore
 from .attendance import class_attendance
 
 @dataclass(frozen=True)
@@ -44,11 +44,11 @@ def activity_kind(prompt_id: str) -> str:
     return prompt_id.split(":", 1)[0] if ":" in prompt_id else "prompt"
 
 
-def class_record(store: ResponseStore, session: ClassSession) -> dict[str, Any]:
+def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[str, Any]:
     """Everything saved in one class, as JSON-able data."""
     revision_numbers: dict[tuple[int, str], int] = {}
     responses = []
-    for trainee, answer in store.iter_answers(session.id):
+    for trainee, answer in store.iter_answers(training_class.id):
         key = (trainee.id, answer.prompt_id)
         revision_numbers[key] = revision_numbers.get(key, 0) + 1
         responses.append({
@@ -64,14 +64,14 @@ def class_record(store: ResponseStore, session: ClassSession) -> dict[str, Any]:
         })
     return {
         "class": {
-            "id": session.id,
-            "code": session.code,
-            "title": session.title,
-            "course_plan": session.course_plan,
-            "date": session.class_date.isoformat(),
-            "location": session.location,
-            "instructor": session.instructor,
-            "created_at": session.created_at.isoformat(),
+            "id": training_class.id,
+            "code": training_class.code,
+            "title": training_class.title,
+            "course_plan": training_class.course_plan,
+            "date": training_class.class_date.isoformat(),
+            "location": training_class.location,
+            "instructor": training_class.instructor,
+            "created_at": training_class.created_at.isoformat(),
         },
         "exported_at": datetime.now(timezone.utc).isoformat(),
         "attendance": [
@@ -84,26 +84,26 @@ def class_record(store: ResponseStore, session: ClassSession) -> dict[str, Any]:
                 "last_seen_at": row.last_seen.isoformat() if row.last_seen else None,
                 "left_at": row.left_at.isoformat() if row.left_at else None,
             }
-            for row in class_attendance(store, session.id)
+            for row in class_attendance(store, training_class.id)
         ],
         "visits": [
             {"trainee_id": trainee.id, "page": page, "visited_at": at.isoformat()}
-            for trainee, page, at in store.visits(session.id)
+            for trainee, page, at in store.visits(training_class.id)
         ],
         "responses": responses,
         "prompt_states": [
             {"prompt_id": prompt_id, "open": is_open}
-            for prompt_id, is_open in store.prompt_states_in(session.id).items()
+            for prompt_id, is_open in store.prompt_states_in(training_class.id).items()
         ],
     }
 
 
-def export_class(store: ResponseStore, session: ClassSession, out_dir: Path | None = None) -> ExportFiles:
+def export_class(store: ResponseStore, training_class: TrainingClass, out_dir: Path | None = None) -> ExportFiles:
     """Write the class's record as JSON and two CSV files; returns their paths."""
     folder = out_dir or config.settings().var_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    record = class_record(store, session)
-    stem = f"{session.code}-{session.class_date.isoformat()}"
+    record = class_record(store, training_class)
+    stem = f"{training_class.code}-{training_class.class_date.isoformat()}"
     files = ExportFiles(folder / f"{stem}.json", folder / f"{stem}-attendance.csv",
                         folder / f"{stem}-responses.csv")
     files.json_path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -323,9 +323,9 @@ class AssessmentApp(widgets.VBox):
             return False
         trainee = self.participant.trainee
         store = self.participant.store
-        session = store.class_by_id(trainee.class_id)
+        training_class = store.class_by_id(trainee.class_id)
         try:
-            sid = student_id(session.code if session else "class", trainee.badge)
+            sid = student_id(training_class.code if training_class else "class", trainee.badge)
             filled = fill_notebook(self.release, self.answers)
             folder = write_submission(filled, sid, root=grading_dir(), assignment=self.assignment)
             saved = store.save_answer(

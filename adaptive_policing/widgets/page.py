@@ -43,8 +43,8 @@ def _plan_agenda(plan_id: str, trainee: Trainee) -> dict[str, Any]:
 def _agenda_plans(trainee: Trainee, store: ResponseStore) -> list[dict[str, Any]]:
     from ..content import plan
 
-    class_session = store.class_by_id(trainee.class_id)
-    own = class_session.course_plan if class_session else ""
+    training_class = store.class_by_id(trainee.class_id)
+    own = training_class.course_plan if training_class else ""
     plan_ids = sorted(plan.load_plans(), key=lambda plan_id: plan_id != own)
     return [_plan_agenda(plan_id, trainee) for plan_id in plan_ids]
 
@@ -91,8 +91,8 @@ class SignInForm(widgets.VBox):
 
     def _welcome(self, trainee: Trainee) -> None:
         store = self.participant.store
-        class_session = store.class_by_id(trainee.class_id)
-        code = class_session.code if class_session else ""
+        training_class = store.class_by_id(trainee.class_id)
+        code = training_class.code if training_class else ""
         self.welcome.value = render(
             "trainee/welcome.html.j2",
             name=trainee.name,

@@ -54,7 +54,7 @@ from typing import Any, Callable
 import ipywidgets as widgets
 
 from ... import config
-from ...data.store import ClassSession, ResponseStore, StoreError, open_store
+from ...data.store import TrainingClass, ResponseStore, StoreError, open_store
 from ..common import StatusLine
 from ..live import Refresher, Subscription, refresher as kernel_refresher
 from ..viewer import slides_link
@@ -123,7 +123,7 @@ def _set(widget: widgets.Widget, name: str, value: Any) -> None:
 
 
 class Console(widgets.VBox):
-    """Class sessions, attendance, live results and export, for one instructor."""
+    """Classes, attendance, live results and export, for one instructor."""
 
     def __init__(
         self,
@@ -141,7 +141,7 @@ class Console(widgets.VBox):
         self._lock = threading.RLock()
         self._subscriptions: list[Subscription] = []
 
-        # class sessions
+        # classes
         self.class_date = widgets.DatePicker(description="Date", value=date.today())
         self.location = widgets.Text(description="Location", placeholder="e.g. Training room B")
         self.instructor = widgets.Text(description="Instructor", placeholder="e.g. Sgt. R. Alvarez")
@@ -250,14 +250,14 @@ class Console(widgets.VBox):
             _set(self.picker, "value", chosen if chosen in ids else (ids[0] if ids else None))
 
     @property
-    def current_class(self) -> ClassSession | None:
+    def current_class(self) -> TrainingClass | None:
         """The class the console shows."""
         return self.store.class_by_id(self.picker.value) if self.picker.value is not None else None
 
-    def create_class(self) -> ClassSession | None:
+    def create_class(self) -> TrainingClass | None:
         """Create a class from the form, select it and show its code."""
         try:
-            session = self.store.create_class(
+            training_class = self.store.create_class(
                 course_plan=self.plan.value or DEFAULT_PLAN,
                 class_date=self.class_date.value or date.today(),
                 location=self.location.value,
@@ -266,10 +266,10 @@ class Console(widgets.VBox):
         except (StoreError, ValueError) as problem:
             self.create_status.show(str(problem), "error")
             return None
-        self._reload_classes(select=session.id)
-        self.create_status.show(f"Class {session.code} created. Write the code on the board.", "saved")
+        self._reload_classes(select=training_class.id)
+        self.create_status.show(f"Class {training_class.code} created. Write the code on the board.", "saved")
         self.refresh()
-        return session
+        return training_class
 
     def _class_changed(self, _change: dict[str, Any]) -> None:
         self._agenda_read_at = 0.0
@@ -286,26 +286,26 @@ class Console(widgets.VBox):
 
     def toggle_open(self) -> None:
         """Close the chosen question if open, reopen it if closed."""
-        session = self.current_class
-        if session is None or self.question.value is None:
+        training_class = self.current_class
+        if training_class is None or self.question.value is None:
             return
-        is_open = self.store.prompt_is_open(session.id, self.question.value)
-        self.store.set_prompt_open(session.id, self.question.value, not is_open)
+        is_open = self.store.prompt_is_open(training_class.id, self.question.value)
+        self.store.set_prompt_open(training_class.id, self.question.value, not is_open)
         self.refresh()
 
     # agenda and timer ---------------------------------------------------------
 
-    def _agenda_state(self, session: ClassSession) -> tuple[list[Any], AgendaStatus]:
-        rows = plan_agenda(session.course_plan)
-        return rows, agenda_status(rows, self.store.class_progress(session.id), self.clock())
+    def _agenda_state(self, training_class: TrainingClass) -> tuple[list[Any], AgendaStatus]:
+        rows = plan_agenda(training_class.course_plan)
+        return rows, agenda_status(rows, self.store.class_progress(training_class.id), self.clock())
 
     def _move_to(self, step: int | None) -> None:
         """Start the class (``None``) or move ``step`` sections on (1) or back (-1)."""
-        session = self.current_class
-        if session is None:
+        training_class = self.current_class
+        if training_class is None:
             return
         with self._lock:
-            rows, status = self._agenda_state(session)
+            rows, status = self._agenda_state(training_class)
             if not rows:
                 return
             if step is None:
@@ -321,7 +321,7 @@ class Console(widgets.VBox):
                 if target < 0:
                     return
             page = FINISHED if target is None or target >= len(rows) else page_id_of(rows[target])
-            self.store.record_progress(session.id, page)
+            self.store.record_progress(training_class.id, page)
             self._agenda_read_at = 0.0
         self.refresh()
 
@@ -340,15 +340,15 @@ class Console(widgets.VBox):
     def _guide(self) -> dict[str, GuideSection]:
         return read_guide(config.settings().solutions_dir / GUIDE_FILE)
 
-    def _refresh_agenda(self, session: ClassSession) -> None:
-        rows, status = self._agenda_state(session)
+    def _refresh_agenda(self, training_class: TrainingClass) -> None:
+        rows, status = self._agenda_state(training_class)
         _set(self.agenda_status, "value", agenda_status_html(status_text(rows, status)))
         _set(self.start_button, "disabled", status.running or status.finished or not rows)
         _set(self.next_button, "disabled", not status.running)
         _set(self.back_button, "disabled", not (status.finished or (status.running and status.index)))
-        links = [slides_link(row.path, session.code) for row in rows]
+        links = [slides_link(row.path, training_class.code) for row in rows]
         _set(self.agenda_list, "value", agenda_html(rows, status, links) if rows else
-             note_html(f"The course plan {session.course_plan} could not be read."))
+             note_html(f"The course plan {training_class.course_plan} could not be read."))
         if status.running:
             current = page_id_of(rows[status.index])  # type: ignore[index]
             guide = guide_html(self._guide().get(current))
@@ -364,19 +364,19 @@ class Console(widgets.VBox):
 
     def export(self) -> None:
         """Export the chosen class and offer the files for download."""
-        session = self.current_class
-        if session is None:
+        training_class = self.current_class
+        if training_class is None:
             self.export_links.value = note_html("Create or pick a class first.")
             return
-        self.export_links.value = export_links_html(export_class(self.store, session).paths)
+        self.export_links.value = export_links_html(export_class(self.store, training_class).paths)
 
     # refreshing --------------------------------------------------------------
 
     def refresh(self) -> None:
         """Re-read the store and update only the widgets whose content changed."""
         with self._lock:
-            session = self.current_class
-            if session is None:
+            training_class = self.current_class
+            if training_class is None:
                 _set(self.code_board, "value", note_html("No class yet: create one in the New class tab."))
                 for widget in (self.attendance, self.results, self.activities, self.assessment, self.agenda_list,
                                self.guide):
@@ -385,25 +385,25 @@ class Console(widgets.VBox):
                 for button in (self.start_button, self.next_button, self.back_button):
                     _set(button, "disabled", True)
                 return
-            _set(self.code_board, "value", class_board_html(session))
-            self._refresh_attendance(session)
-            latest = latest_by_prompt(self.store.iter_answers(session.id))
-            states = self.store.prompt_states_in(session.id)
+            _set(self.code_board, "value", class_board_html(training_class))
+            self._refresh_attendance(training_class)
+            latest = latest_by_prompt(self.store.iter_answers(training_class.id))
+            states = self.store.prompt_states_in(training_class.id)
             self._refresh_controls(latest, states)
             _set(self.results, "value", self._results_html(latest, states))
             _set(self.activities, "value",
-                 activities_html(self.store, session.id, latest, self.store.worksheet_ids(session.id)))
+                 activities_html(self.store, training_class.id, latest, self.store.worksheet_ids(training_class.id)))
             if self._agenda_read_at == 0.0 or time.monotonic() - self._agenda_read_at >= AGENDA_REFRESH_SECONDS:
-                self._refresh_clock(session)
+                self._refresh_clock(training_class)
 
-    def _refresh_attendance(self, session: ClassSession) -> None:
-        _set(self.attendance, "value", attendance_html(class_attendance(self.store, session.id, self.clock())))
+    def _refresh_attendance(self, training_class: TrainingClass) -> None:
+        _set(self.attendance, "value", attendance_html(class_attendance(self.store, training_class.id, self.clock())))
 
-    def _refresh_clock(self, session: ClassSession) -> None:
+    def _refresh_clock(self, training_class: TrainingClass) -> None:
         """Re-read what changes with time alone: the agenda's timer and the gradebook."""
         self._agenda_read_at = time.monotonic()
-        self._refresh_agenda(session)
-        _set(self.assessment, "value", assessment_html(session.code))
+        self._refresh_agenda(training_class)
+        _set(self.assessment, "value", assessment_html(training_class.code))
 
     def _refresh_controls(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> None:
         options = self._question_options(answered_prompt_ids(latest, self.catalog))
@@ -446,10 +446,10 @@ class Console(widgets.VBox):
     def _on_tick(self) -> None:
         """Nothing was recorded for a while: re-read only what the clock changes."""
         with self._lock:
-            session = self.current_class
-            if session is not None:
-                self._refresh_attendance(session)
-                self._refresh_clock(session)
+            training_class = self.current_class
+            if training_class is not None:
+                self._refresh_attendance(training_class)
+                self._refresh_clock(training_class)
 
     @property
     def live(self) -> bool:

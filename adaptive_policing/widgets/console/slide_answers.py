@@ -21,12 +21,12 @@ import ipywidgets as widgets
 from .. import viewer
 from ..live import Refresher, Subscription, refresher as kernel_refresher
 from ..viewer import CLASS_PARAM
-from ...data.store import ClassSession, ResponseStore, open_store
+from ...data.store import TrainingClass, ResponseStore, open_store
 from ...content.prompts import SCALE_LABELS, PromptInfo
 from ...views.results import slide_answers_html
 
 
-def page_class(store: ResponseStore) -> ClassSession | None:
+def page_class(store: ResponseStore) -> TrainingClass | None:
     """The class this instructor page shows: ``?class=<code>``, else the newest class."""
     code = viewer.page_param(CLASS_PARAM)
     if code:
@@ -39,7 +39,7 @@ class SlideAnswers(widgets.HTML):
     """One prompt's live answers for one class, in place of the prompt."""
 
     def __init__(self, info: PromptInfo, *, store: ResponseStore | None = None,
-                 class_session: ClassSession | None = None, live: bool = False,
+                 training_class: TrainingClass | None = None, live: bool = False,
                  refresher: Refresher | None = None) -> None:
         """``live``: follow the store, with ``refresher`` (default: the kernel's one)."""
         super().__init__()
@@ -47,20 +47,20 @@ class SlideAnswers(widgets.HTML):
         self.add_class("ap-results")
         self.info = info
         self.store = store or open_store()
-        self.class_session = class_session if class_session is not None else page_class(self.store)
+        self.training_class = training_class if training_class is not None else page_class(self.store)
         self._subscription: Subscription | None = None
-        if live and self.class_session is not None:  # before the first read, so no save after it is missed
+        if live and self.training_class is not None:  # before the first read, so no save after it is missed
             self._subscription = (refresher or kernel_refresher()).subscribe(
-                self.store, self.refresh, class_id=self.class_session.id)
+                self.store, self.refresh, class_id=self.training_class.id)
         self.refresh()
 
     def refresh(self) -> None:
         """Re-read the class's answers; the page is only updated when they changed."""
-        if self.class_session is None:
+        if self.training_class is None:
             html = slide_answers_html(self.info, None)
         else:
-            answers = self.store.class_answers(self.class_session.id, self.info.prompt_id)
-            is_open = self.store.prompt_is_open(self.class_session.id, self.info.prompt_id)
+            answers = self.store.class_answers(self.training_class.id, self.info.prompt_id)
+            is_open = self.store.prompt_is_open(self.training_class.id, self.info.prompt_id)
             html = slide_answers_html(self.info, answers, is_open=is_open)
         if html != self.value:
             self.value = html

@@ -9,6 +9,8 @@ A new database is built only by the migrations, with its append-only triggers.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -236,3 +238,23 @@ def test_the_alembic_config_works_by_url_as_from_a_shell(db_url: str) -> None:
     assert alembic_revision(engine) == migrations.head_revision()
     assert trigger_tables(engine) == set(schema.APPEND_ONLY_TABLES)
     engine.dispose()
+
+
+def test_the_newest_script_by_name_is_alembics_head() -> None:
+    assert migrations.newest_numbered_script() == migrations.head_revision()
+
+
+def test_a_page_that_opens_an_up_to_date_store_does_not_load_alembic(tmp_path: Path) -> None:
+    """Every page opens the store; only a database that needs a migration loads Alembic."""
+    url = f"sqlite:///{tmp_path / 'responses.sqlite3'}"
+    ResponseStore(url).close()  # built by the migrations
+    probe = (
+        "import sys\n"
+        "from adaptive_policing import page_header, prompt, worksheet, case_study, role_play\n"
+        "from adaptive_policing.data.store import ResponseStore\n"
+        f"ResponseStore({url!r}).close()\n"
+        "heavy = ['alembic', 'jsonschema', 'matplotlib', 'nbgrader', 'sqlalchemy.dialects.postgresql', 'nbconvert']\n"
+        "print(' '.join(name for name in heavy if name in sys.modules))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == []

@@ -1,7 +1,7 @@
 """``adaptive-policing export --class CODE``: write a class's record under ``var/exports/``.
 
-The lead registers it on the main command line with
-``cli.add_command(export_command)`` (see ``adaptive_policing/cli.py``).
+It is one of the commands of ``adaptive-policing`` (``adaptive_policing/cli.py``
+adds it with ``cli.add_command``).
 """
 
 from __future__ import annotations

@@ -128,7 +128,17 @@ def test_a_taken_port_is_named_and_nothing_starts(tmp_path: Path) -> None:
     said = " ".join((result.stdout + result.stderr).split())
     assert result.returncode != 0
     assert f"Port {port} is already in use by process {os.getpid()}" in said
-    assert "pytest" in said  # the holder's command line
+    assert " ".join(" ".join(psutil.Process().cmdline()).split()) in said  # the holder's command line
     assert "Nothing was started" in said
     assert _port_is_free(instructor_port)
     assert not (tmp_path / "logs").exists()
+
+
+def test_the_servers_and_kernels_die_with_the_command_even_when_it_is_killed(serving: Serving) -> None:
+    assert len(_kernels(serving.tree)) >= KERNELS
+
+    serving.command.kill()  # SIGKILL: the command cannot stop anything itself
+    _gone, alive = psutil.wait_procs(serving.tree, timeout=STOP_SECONDS)
+
+    assert not alive, [(p.pid, p.cmdline()) for p in alive]
+    assert _port_is_free(serving.port) and _port_is_free(serving.instructor_port)

@@ -39,8 +39,9 @@ install: $(INSTALLED) $(REVEAL)
 system-deps:
 	@tools/install-system-deps.sh
 
+# The servers' own messages go to var/logs/, so the last thing on screen is the banner.
 serve: install
-	$(BIN)/adaptive-policing serve
+	@$(BIN)/adaptive-policing serve
 
 test: install system-deps
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest

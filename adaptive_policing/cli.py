@@ -6,7 +6,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,9 @@ from .content.worksheets import generate_exercises, stale_exercises
 from .grading.cli import grade, report
 from .grading.course import GradingPaths, generate_release, release_is_current
 from .data.store import ResponseStore
+from .serve.supervisor import (
+    PortTaken, ServerSpec, check_ports_free, start_servers, stop_servers, wait_until_listening,
+)
 
 console = Console()
 
@@ -56,8 +58,15 @@ def _todays_class(store: ResponseStore) -> tuple[str, bool]:
     return store.create_class().code, True
 
 
-def _stop_on_term(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
+class _Stop(Exception):
+    """Raised by a stop signal (Ctrl+C, SIGTERM, a closed terminal) to leave the wait."""
+
+
+def _raise_stop(_signum: int, _frame: object) -> None:
+    raise _Stop
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @cli.command()
@@ -65,47 +74,61 @@ def _stop_on_term(_signum: int, _frame: object) -> None:
 @click.option("--port", default=8866, show_default=True, help="Trainee server port.")
 @click.option("--instructor-port", default=8867, show_default=True, help="Instructor server port.")
 def serve(ip: str, port: int, instructor_port: int) -> None:
-    """Serve the course: the trainee server and the key-protected instructor server."""
+    """Serve the course: the trainee server and the key-protected instructor server.
+
+    Ctrl+C, SIGTERM or closing the terminal stops both servers and every kernel.
+    """
+    try:
+        check_ports_free(ip, (port, instructor_port))
+    except PortTaken as taken:
+        raise click.ClickException(str(taken)) from taken
     settings = config.settings()
     store = ResponseStore(settings.db_url)
     code, created = _todays_class(store)
+    store.close()
     key = config.instructor_key(settings)
     host = _lan_address() if ip == "0.0.0.0" else ip
-    # Each server in its own training_class: Ctrl+C reaches this process only, which
-    # then stops both servers (Jupyter servers would otherwise ask to confirm).
-    children = [
-        subprocess.Popen(
-            [sys.executable, "-m", "adaptive_policing.serve.server", role, "--ip", ip, "--port", str(p)],
-            start_new_session=True,
-        )
-        for role, p in (("trainee", port), ("instructor", instructor_port))
-    ]
-    table = Table(title="Adaptive Policing is being served", show_header=False)
-    table.add_row("Trainees open", f"http://{host}:{port}/")
-    table.add_row("Class code", f"{code}" + (" (new class for today)" if created else ""))
-    table.add_row("Instructor console", f"http://{host}:{instructor_port}/?token={key}")
-    table.add_row("Responses", settings.db_url)
-    console.print(table)
-    console.print("Press Ctrl+C to stop both servers.")
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _stop_on_term)
+    logs = settings.var_dir / "logs"
+    specs = [ServerSpec("trainee", port, logs / "trainee-server.log"),
+             ServerSpec("instructor", instructor_port, logs / "instructor-server.log")]
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, _raise_stop)
+    children: list[subprocess.Popen[bytes]] = []
     try:
+        children = start_servers(ip, specs)
+        with console.status("Starting the trainee and instructor servers…"):
+            ready = wait_until_listening(ip, [spec.port for spec in specs], children)
+        if not ready:
+            raise click.ClickException(_failure(specs))
+        table = Table(title="Adaptive Policing is being served", show_header=False)
+        table.add_row("Trainees open", f"http://{host}:{port}/")
+        table.add_row("Class code", f"[bold]{code}[/bold]" + (" (new class for today)" if created else ""))
+        table.add_row("Instructor console", f"http://{host}:{instructor_port}/?token={key}")
+        table.add_row("Responses", settings.db_url)
+        table.add_row("Server logs", str(logs))
+        console.print(table)
+        console.print("Press Ctrl+C to stop both servers.")
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
-    except KeyboardInterrupt:
+        raise click.ClickException(_failure(specs))
+    except _Stop:
         pass
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
-    failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
-    if failed:
-        raise SystemExit("A server stopped unexpectedly; see the messages above.")
+        # A second Ctrl+C must not cut the shutdown short.
+        for stop_signal in STOP_SIGNALS:
+            signal.signal(stop_signal, signal.SIG_IGN)
+        stop_servers(children)
+
+
+def _failure(specs: list[ServerSpec]) -> str:
+    """Say that a server stopped, with the end of its log."""
+    lines = ["A server stopped unexpectedly."]
+    for spec in specs:
+        log = spec.log
+        if log.exists():
+            tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
+            lines += [f"--- last lines of {log} ---", *tail]
+    return "\n".join(lines)
 
 
 @cli.group("class")

@@ -6,6 +6,7 @@ runs on its own: ``python -m adaptive_policing.grading.cli grade``.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
 import click
@@ -22,6 +23,22 @@ if TYPE_CHECKING:
     from .pipeline import GradeRun
 
 console = Console()
+
+#: Warnings nbgrader's gradebook raises through SQLAlchemy once per submission, harmless
+#: and meaningless to an instructor ("Object of type <Grade> not in session, add
+#: operation along 'Notebook.grades' won't proceed").
+KNOWN_HARMLESS_WARNINGS = (r"Object of type .* not in session, .* operation along .* (won't|will not) proceed",)
+
+
+def quiet_known_warnings() -> None:
+    """Hide :data:`KNOWN_HARMLESS_WARNINGS` in this process, and nothing else.
+
+    The grading workers' own output, and so their kernels' ("Kernel is running
+    over TCP without encryption"), already goes to ``/dev/null``
+    (:func:`adaptive_policing.grading.pool.run_in_processes`).
+    """
+    for message in KNOWN_HARMLESS_WARNINGS:
+        warnings.filterwarnings("ignore", message=message)
 
 STATUS_WORDS = {
     "graded": "[green]graded[/green]",
@@ -43,6 +60,7 @@ def grade(workers: int, notebook_timeout: int, pass_percent: float, regrade: boo
     """Autograde new submissions, then write feedback, exports and charts to grading/reports/."""
     from .pipeline import grade as run_grade
 
+    quiet_known_warnings()
     paths = GradingPaths.default()
     store = ResponseStore(config.settings().db_url)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -91,6 +109,7 @@ def report(pass_percent: float) -> None:
     from .pipeline import write_reports
     from ..content.questions import ASSIGNMENT
 
+    quiet_known_warnings()
     paths = GradingPaths.default()
     store = ResponseStore(config.settings().db_url)
     with console.status("Writing feedback and reports…"):

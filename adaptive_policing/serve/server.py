@@ -195,6 +195,7 @@ def runtime_config(
     c = Config()
     c.Voila.ip = ip
     c.Voila.port = port
+    c.Voila.port_retries = 0  # a taken port is an error, never a silent move to another port
     c.Voila.root_dir = str(root)
     c.Voila.token = key or None
     c.Voila.tornado_settings = {
@@ -239,6 +240,9 @@ def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None 
     """Build the serving tree and run one server until it is stopped (blocking)."""
     settings = config.settings()
     prepare_environment(settings, role)
+    # Each kernel exits when this server is gone, even if it was killed outright
+    # (ipykernel polls for a change of parent; on its own it only notices being adopted by init).
+    os.environ["JPY_PARENT_PID"] = str(os.getpid())
     root = build_serving_tree(settings, role)
     key = config.instructor_key(settings) if role == "instructor" else None
     app = CourseVoila(

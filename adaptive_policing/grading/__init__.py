@@ -1,12 +1,13 @@
 """Grading the Assessment of Learning with nbgrader.
 
 * :mod:`.course` — the nbgrader course root (``grading/``), its configuration and the release;
+* :mod:`.submission` — a trainee's answers written as an nbgrader submission;
 * :mod:`.checks` — what a submission may contain before it is run;
 * :mod:`.execute` — nbgrader's Execute with a time limit per notebook;
 * :mod:`.autograde` — one unit of work: autograde one submission and write its feedback;
 * :mod:`.pool` — units of work in worker processes, each with a time limit;
 * :mod:`.pipeline` — ``adaptive-policing grade``: checks, autograde, feedback, exports, charts;
 * :mod:`.feedback` — feedback HTML without hidden tests or tracebacks;
-* :mod:`.reports` — scores, the POST roster and the item analysis;
+* :mod:`.reports` — scores, the POST roster and the item analysis (charts: :mod:`adaptive_policing.views.charts`);
 * :mod:`.cli` — the ``release``, ``grade`` and ``report`` commands.
 """

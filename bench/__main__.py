@@ -1,4 +1,8 @@
-"""Run every ``bench/bench_*.py`` in turn: ``python -m bench [name ...]``."""
+"""Run every ``bench/bench_*.py`` in turn: ``python -m bench [name ...] [--option ...]``.
+
+Arguments starting with ``-`` are options left in ``sys.argv`` for the benchmarks to read
+(e.g. ``--long`` for :mod:`bench.bench_classroom`).
+"""
 
 from __future__ import annotations
 
@@ -17,4 +21,4 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main([argument for argument in sys.argv[1:] if not argument.startswith("-")])

@@ -17,11 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.common import kernels, total_resident_mb  # noqa: E402
 from tests.conftest import LiveServer, start_server, stop_process_tree  # noqa: E402
 
 VISITS = 100
@@ -39,28 +38,6 @@ class CullingRun:
     seconds: float
 
 
-def kernels(server: LiveServer) -> list[psutil.Process]:
-    """The server's live kernel processes."""
-    found = []
-    for child in psutil.Process(server.process.pid).children(recursive=True):
-        try:
-            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
-                found.append(child)
-        except psutil.Error:  # exited while we looked
-            continue
-    return found
-
-
-def resident_mb(processes: list[psutil.Process]) -> float:
-    total = 0
-    for process in processes:
-        try:
-            total += process.memory_info().rss
-        except psutil.Error:
-            continue
-    return total / 2**20
-
-
 def visit_many(server: LiveServer) -> CullingRun:
     start_page = server.url("/voila/render/course/00-start.ipynb")
 
@@ -68,17 +45,17 @@ def visit_many(server: LiveServer) -> CullingRun:
         with urllib.request.urlopen(start_page, timeout=120) as response:
             if b"Sign in" not in response.read():
                 raise RuntimeError("the start page did not render")
-        return len(kernels(server))
+        return len(kernels(server.process.pid))
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
         peak = max(pool.map(visit, range(VISITS)))
     seconds = time.monotonic() - started
     deadline = time.monotonic() + SETTLE_SECONDS
-    while kernels(server) and time.monotonic() < deadline:  # poll: culling ends the wait early
+    while kernels(server.process.pid) and time.monotonic() < deadline:  # poll: culling ends the wait early
         time.sleep(0.5)
-    left = kernels(server)
-    return CullingRun(peak, len(left), resident_mb(left), seconds)
+    left = kernels(server.process.pid)
+    return CullingRun(peak, len(left), total_resident_mb(left), seconds)
 
 
 def run(folder: Path, name: str, cull_idle: int, cull_interval: int) -> CullingRun:

@@ -9,33 +9,20 @@ several loads in headless Chromium) and the resident memory of each kernel.
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-import psutil
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_process_tree  # noqa: E402
+from bench.common import bare_voila, kernel_memory_mb  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_process_tree  # noqa: E402
 
 LOADS = 5
-
-
-def kernel_memory_mb(server_pid: int) -> list[float]:
-    sizes = []
-    for child in psutil.Process(server_pid).children(recursive=True):
-        try:
-            if "ipykernel" in " ".join(child.cmdline()):
-                sizes.append(child.memory_info().rss / 2**20)
-        except psutil.Error:
-            continue
-    return sizes
 
 
 def time_to_interactive(url: str, ready_selector: str, server_pid: int) -> tuple[list[float], list[float]]:
@@ -56,19 +43,8 @@ def time_to_interactive(url: str, ready_selector: str, server_pid: int) -> tuple
 
 
 def bare_voila_baseline(folder: Path) -> tuple[list[float], list[float]]:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell("import ipywidgets\nipywidgets.Text(description='Name')")]
-    nbformat.write(notebook, folder / "bare.ipynb")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", str(folder / "bare.ipynb")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(4)
-        return time_to_interactive(f"http://127.0.0.1:{port}/", ".widget-text input", process.pid)
-    finally:
-        stop_process_tree(process)
+    with bare_voila(folder) as bare:
+        return time_to_interactive(bare.url, ".widget-text input", bare.process.pid)
 
 
 def main() -> None:

@@ -126,6 +126,26 @@ class Worksheets(StorePart):
                 out += [(row["owner_name"], record(WorksheetRevision, row)) for row in db.execute(query).mappings()]
         return out
 
+    def class_worksheet_history(self, class_id: int) -> list[tuple[str, str, str, WorksheetRevision]]:
+        """Every save of every worksheet in a class, oldest first, including saves kept aside.
+
+        Each is (sheet id, owner kind ``"group"`` or ``"trainee"``, owner's name, revision).
+        """
+        group_owner, trainee_owner, author = groups.alias("group_owner"), trainees.alias("trainee_owner"), trainees.alias("author")
+        query = (
+            sa.select(_revisions, author.c.name.label("author_name"),
+                      sa.func.coalesce(group_owner.c.name, trainee_owner.c.name).label("owner_name"))
+            .join(author, author.c.id == _revisions.c.author_id)
+            .outerjoin(group_owner, sa.and_(_revisions.c.owner_kind == "group", group_owner.c.id == _revisions.c.owner_id))
+            .outerjoin(trainee_owner, sa.and_(_revisions.c.owner_kind == "trainee",
+                                              trainee_owner.c.id == _revisions.c.owner_id))
+            .where(author.c.class_id == class_id)
+            .order_by(_revisions.c.id)
+        )
+        with self.engine.begin() as db:
+            return [(row["sheet_id"], row["owner_kind"], row["owner_name"] or "", record(WorksheetRevision, row))
+                    for row in db.execute(query).mappings()]
+
     def worksheet_ids(self, class_id: int) -> list[str]:
         """The worksheets anyone in a class has saved, in the order they were first saved."""
         query = (

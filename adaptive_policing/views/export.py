@@ -1,30 +1,45 @@
-"""A class's record as files: attendance, every answer with all its revisions, as CSV and JSON.
+"""A class's record as files: attendance, every answer and worksheet with all their revisions, as CSV and JSON.
 
-``export_class`` writes three files under ``var/exports/`` (or a folder given):
+``export_class`` writes four files under ``var/exports/`` (or a folder given):
 
 * ``<code>-<date>.json`` — the class, the attendance, every page visit, every
-  revision of every answer (discussion prompts, case-study paths ``case:*``,
-  role-play ratings ``roleplay:*``, anything else saved) with its value exactly
-  as stored, and the instructor's open/close changes;
-* ``<code>-<date>-attendance.csv`` and ``<code>-<date>-responses.csv`` — the
-  same attendance and revisions for a spreadsheet. Values are JSON text in the
-  CSV; a cell that a spreadsheet would read as a formula (starting with ``=``,
-  ``+``, ``-``, ``@``, tab or carriage return) is prefixed with ``'`` so it is
-  shown, never run. The JSON file keeps every value verbatim.
+  revision of every answer (discussion prompts, case-study plays ``case:*``,
+  role plays ``roleplay:*``, the assessment, anything else saved) with its
+  value exactly as stored, every worksheet revision (sheet, group or trainee,
+  author, fields, time; saves kept aside after a clash included), each
+  observer's latest checklist, the class's case-study paths, the role-play
+  ratings and which prompts the instructor opened or closed;
+* ``<code>-<date>-attendance.csv``, ``<code>-<date>-responses.csv`` and
+  ``<code>-<date>-worksheets.csv`` — the attendance, the answer revisions (one
+  row each, the answer as plain text with choices joined by "; ", and whether
+  it is the trainee's latest) and the worksheet revisions (one row each, a
+  column per field) for a spreadsheet. Every CSV cell goes through
+  :func:`adaptive_policing.views.spreadsheet.write_csv`, so a cell a
+  spreadsheet would read as a formula is shown, never run. The JSON file keeps
+  every value verbatim.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .. import config
-from .spreadsheet import write_csv
+from ..analysis.tallies import format_answer, latest_by_prompt
+from ..content.role_plays import PROMPT_PREFIX as ROLE_PLAY_PREFIX
+from ..content.scenarios import PROMPT_PREFIX as CASE_PREFIX
+from ..content.scenarios import CaseStudyError, load_case_study
 from ..data.store import TrainingClass, ResponseStore
+from .activities import class_case_paths, class_role_play_ratings
 from .attendance import class_attendance
+from .spreadsheet import write_csv
+
+WORKSHEET_COLUMNS = ["revision_id", "sheet_id", "owner_kind", "owner", "revision", "kept_aside",
+                     "author_id", "author", "saved_at"]
+"""The worksheet CSV's first columns; one column per worksheet field follows."""
 
 @dataclass(frozen=True)
 class ExportFiles:
@@ -33,10 +48,11 @@ class ExportFiles:
     json_path: Path
     attendance_csv: Path
     responses_csv: Path
+    worksheets_csv: Path
 
     @property
-    def paths(self) -> tuple[Path, Path, Path]:
-        return (self.json_path, self.attendance_csv, self.responses_csv)
+    def paths(self) -> tuple[Path, Path, Path, Path]:
+        return (self.json_path, self.attendance_csv, self.responses_csv, self.worksheets_csv)
 
 
 def activity_kind(prompt_id: str) -> str:
@@ -46,9 +62,12 @@ def activity_kind(prompt_id: str) -> str:
 
 def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[str, Any]:
     """Everything saved in one class, as JSON-able data."""
+    answers = list(store.iter_answers(training_class.id))
+    latest = latest_by_prompt(answers)
+    latest_ids = {answer.id for rows in latest.values() for _trainee, answer in rows}
     revision_numbers: dict[tuple[int, str], int] = {}
     responses = []
-    for trainee, answer in store.iter_answers(training_class.id):
+    for trainee, answer in answers:
         key = (trainee.id, answer.prompt_id)
         revision_numbers[key] = revision_numbers.get(key, 0) + 1
         responses.append({
@@ -59,6 +78,7 @@ def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[st
             "kind": activity_kind(answer.prompt_id),
             "prompt_id": answer.prompt_id,
             "revision": revision_numbers[key],
+            "latest": answer.id in latest_ids,
             "value": answer.value,
             "saved_at": answer.created_at.isoformat(),
         })
@@ -91,6 +111,27 @@ def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[st
             for trainee, page, at in store.visits(training_class.id)
         ],
         "responses": responses,
+        "worksheet_revisions": [
+            {
+                "revision_id": revision.id,
+                "sheet_id": sheet_id,
+                "owner_kind": owner_kind,
+                "owner": owner,
+                "revision": revision.seq,
+                "kept_aside": revision.seq is None,
+                "author_id": revision.author_id,
+                "author": revision.author_name,
+                "fields": revision.fields,
+                "saved_at": revision.created_at.isoformat(),
+            }
+            for sheet_id, owner_kind, owner, revision in store.class_worksheet_history(training_class.id)
+        ],
+        "observer_checklists": _observer_checklists(latest),
+        "case_paths": _case_paths(store, training_class.id, latest),
+        "role_play_ratings": [
+            {**asdict(pair), "change": pair.change}
+            for pair in class_role_play_ratings(store, training_class.id)
+        ],
         "prompt_states": [
             {"prompt_id": prompt_id, "open": is_open}
             for prompt_id, is_open in store.prompt_states_in(training_class.id).items()
@@ -98,14 +139,56 @@ def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[st
     }
 
 
+def _observer_checklists(latest: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Each observer's latest role-play save: the steps they ticked and their notes."""
+    return [
+        {
+            "trainee_id": trainee.id,
+            "name": trainee.name,
+            "case_id": prompt_id.removeprefix(ROLE_PLAY_PREFIX),
+            "partners": answer.value.get("partners", ""),
+            "ticked": list(answer.value.get("checklist") or []),
+            "notes": answer.value.get("notes", ""),
+            "saved_at": answer.created_at.isoformat(),
+        }
+        for prompt_id, rows in latest.items() if prompt_id.startswith(ROLE_PLAY_PREFIX)
+        for trainee, answer in rows
+        if isinstance(answer.value, dict) and answer.value.get("role") == "observer"
+    ]
+
+
+def _case_paths(store: ResponseStore, class_id: int, latest: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """The class summary of every case study played (scenarios since removed are left out)."""
+    summaries = []
+    for prompt_id in latest:
+        if not prompt_id.startswith(CASE_PREFIX):
+            continue
+        try:
+            case = load_case_study(prompt_id.removeprefix(CASE_PREFIX))
+        except CaseStudyError:
+            continue
+        summaries.append(asdict(class_case_paths(store, class_id, case)))
+    return summaries
+
+
+def _answer_text(value: Any) -> str:
+    """An answer as a person reads it: text as typed, choices joined with "; "."""
+    return "" if value is None else format_answer(value)
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: ``yes``/``no`` for a flag, anything else as it is."""
+    return ("yes" if value else "no") if isinstance(value, bool) else value
+
+
 def export_class(store: ResponseStore, training_class: TrainingClass, out_dir: Path | None = None) -> ExportFiles:
-    """Write the class's record as JSON and two CSV files; returns their paths."""
+    """Write the class's record as JSON and three CSV files; returns their paths."""
     folder = out_dir or config.settings().var_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     record = class_record(store, training_class)
     stem = f"{training_class.code}-{training_class.class_date.isoformat()}"
     files = ExportFiles(folder / f"{stem}.json", folder / f"{stem}-attendance.csv",
-                        folder / f"{stem}-responses.csv")
+                        folder / f"{stem}-responses.csv", folder / f"{stem}-worksheets.csv")
     files.json_path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     write_csv(
         files.attendance_csv,
@@ -115,8 +198,16 @@ def export_class(store: ResponseStore, training_class: TrainingClass, out_dir: P
     )
     write_csv(
         files.responses_csv,
-        ["response_id", "trainee_id", "name", "badge", "kind", "prompt_id", "revision", "saved_at", "value_json"],
+        ["response_id", "trainee_id", "name", "badge", "kind", "prompt_id", "revision", "latest", "saved_at", "answer"],
         [[r["response_id"], r["trainee_id"], r["name"], r["badge"], r["kind"], r["prompt_id"], r["revision"],
-          r["saved_at"], json.dumps(r["value"], ensure_ascii=False)] for r in record["responses"]],
+          _cell(r["latest"]), r["saved_at"], _answer_text(r["value"])] for r in record["responses"]],
+    )
+    sheets = record["worksheet_revisions"]
+    field_names = list(dict.fromkeys(name for sheet in sheets for name in sheet["fields"]))
+    write_csv(
+        files.worksheets_csv,
+        WORKSHEET_COLUMNS + field_names,
+        [[_cell(sheet[column]) for column in WORKSHEET_COLUMNS] + [sheet["fields"].get(name, "") for name in field_names]
+         for sheet in sheets],
     )
     return files

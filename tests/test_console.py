@@ -19,6 +19,7 @@ from adaptive_policing.analysis.tallies import latest_by_prompt, tally
 from adaptive_policing.views.attendance import attendance_html, class_attendance
 from adaptive_policing.content.prompts import PromptInfo, prompts_in_source
 from adaptive_policing.views.results import bars_html
+from adaptive_policing.data.records import SheetOwner
 from adaptive_policing.data.store import ResponseStore
 from adaptive_policing.content.prompts import SCALE_LABELS
 from adaptive_policing.widgets.prompt import DiscussionPrompt
@@ -118,6 +119,25 @@ def test_a_trainee_inactive_for_fifteen_minutes_is_shown_as_left(store: Response
     assert later["Dana Ortiz"].left_at is not None and later["Dana Ortiz"].left_at <= last_active
     table = attendance_html(list(later.values()))
     assert "0 here now." in table and table.count("Left at") == 2
+
+
+def test_last_seen_counts_worksheet_saves_and_answers_not_only_page_visits(store: ResponseStore) -> None:
+    course = store.create_class()
+    dana = store.sign_in(course.code, "Dana Ortiz", "4821")
+    lee = store.sign_in(course.code, "Lee Park", "5150")
+    store.record_visit(dana, "06-activity-2")
+    store.record_visit(lee, "09-assessment")
+    team = store.join_group(dana, "Team Blue")
+    saved = store.save_worksheet("a2-comparison", SheetOwner("group", team.id), dana, {"Notes": "ours"}, None).revision
+    submitted = store.save_answer(lee, "assessment-submitted:assessment", {"submitted": True}).created_at
+
+    rows = {row.trainee.name: row for row in class_attendance(store, course.id, now=saved.created_at + AWAY_AFTER)}
+    assert rows["Dana Ortiz"].last_page == "06-activity-2"
+    assert rows["Dana Ortiz"].last_seen == saved.created_at  # the worksheet save, after the page visit
+    assert rows["Lee Park"].last_seen == submitted
+    later = saved.created_at + AWAY_AFTER + timedelta(seconds=1)
+    gone = {row.trainee.name: row for row in class_attendance(store, course.id, now=later)}
+    assert gone["Dana Ortiz"].left_at == saved.created_at
 
 
 def test_bars_count_choices_ticks_and_scale_points(store: ResponseStore) -> None:

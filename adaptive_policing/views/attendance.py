@@ -13,8 +13,11 @@ from .render import render
 
 
 def class_attendance(store: ResponseStore, class_id: int, now: datetime | None = None) -> list[AttendanceRow]:
-    """Every trainee of a class in sign-in order, with their last page and whether they have left."""
-    return attendance(store.trainees_in(class_id), store.visits(class_id), store.iter_answers(class_id), now)
+    """Every trainee of a class in sign-in order: last page, latest visit or save of any kind, whether they have left."""
+    return attendance(
+        store.trainees_in(class_id), store.visits(class_id), store.iter_answers(class_id), now,
+        worksheet_saves=(revision for *_owner, revision in store.class_worksheet_history(class_id)),
+    )
 
 
 def attendance_html(rows: list[AttendanceRow]) -> Markup:

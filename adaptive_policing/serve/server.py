@@ -211,15 +211,6 @@ def runtime_config(
     return c
 
 
-def voila_config(
-    *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling
-) -> Config:
-    """The whole Voilà configuration one server runs with: :func:`file_config` and :func:`runtime_config`."""
-    c = file_config()
-    c.merge(runtime_config(role=role, root=root, ip=ip, port=port, key=key, culling=culling))
-    return c
-
-
 def prepare_environment(settings: config.Settings, role: Role | None = None) -> None:
     """Environment that this server and the kernels it starts inherit."""
     if role is not None:

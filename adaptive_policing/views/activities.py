@@ -121,14 +121,21 @@ def _case_section(store: ResponseStore, class_id: int, case: CaseStudy) -> Marku
     )
 
 
+def played_case_studies(case_ids: Iterable[str]) -> list[CaseStudy]:
+    """The case studies of these ids that still exist (a play may outlive its scenario file)."""
+    cases = []
+    for case_id in case_ids:
+        try:
+            cases.append(load_case_study(case_id))
+        except CaseStudyError:
+            continue  # a play saved for a scenario that has since been removed
+    return cases
+
+
 def case_paths_html(store: ResponseStore, class_id: int, case_ids: Iterable[str]) -> Markup:
     """For each case study played in the class: endings, choices per decision, final perception."""
     sections = []
-    for case_id in case_ids:
-        try:
-            case = load_case_study(case_id)
-        except CaseStudyError:
-            continue  # a play saved for a scenario that has since been removed
+    for case in played_case_studies(case_ids):
         section = _case_section(store, class_id, case)
         if section is not None:
             sections.append(section)

@@ -28,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import config
+from ..analysis.case_paths import class_paths
 from ..analysis.tallies import format_answer, latest_by_prompt
 from ..content.role_plays import PROMPT_PREFIX as ROLE_PLAY_PREFIX
 from ..content.scenarios import PROMPT_PREFIX as CASE_PREFIX
-from ..content.scenarios import CaseStudyError, load_case_study
 from ..data.store import TrainingClass, ResponseStore
-from .activities import class_case_paths, class_role_play_ratings
+from .activities import class_role_play_ratings, played_case_studies
 from .attendance import class_attendance
 from .spreadsheet import write_csv
 
@@ -127,7 +127,7 @@ def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[st
             for sheet_id, owner_kind, owner, revision in store.class_worksheet_history(training_class.id)
         ],
         "observer_checklists": _observer_checklists(latest),
-        "case_paths": _case_paths(store, training_class.id, latest),
+        "case_paths": _case_paths(latest),
         "role_play_ratings": [
             {**asdict(pair), "change": pair.change}
             for pair in class_role_play_ratings(store, training_class.id)
@@ -157,18 +157,13 @@ def _observer_checklists(latest: dict[str, list[Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _case_paths(store: ResponseStore, class_id: int, latest: dict[str, list[Any]]) -> list[dict[str, Any]]:
+def _case_paths(latest: dict[str, list[Any]]) -> list[dict[str, Any]]:
     """The class summary of every case study played (scenarios since removed are left out)."""
-    summaries = []
-    for prompt_id in latest:
-        if not prompt_id.startswith(CASE_PREFIX):
-            continue
-        try:
-            case = load_case_study(prompt_id.removeprefix(CASE_PREFIX))
-        except CaseStudyError:
-            continue
-        summaries.append(asdict(class_case_paths(store, class_id, case)))
-    return summaries
+    played = [prompt_id.removeprefix(CASE_PREFIX) for prompt_id in latest if prompt_id.startswith(CASE_PREFIX)]
+    return [
+        asdict(class_paths(case, (answer.value for _trainee, answer in latest[case.prompt_id])))
+        for case in played_case_studies(played)
+    ]
 
 
 def _answer_text(value: Any) -> str:

@@ -18,18 +18,13 @@ from markupsafe import Markup
 
 from ..analysis.tallies import format_answer, share_percent, tally, word_frequencies
 from ..content.prompts import PromptInfo
-from .render import render, stylesheet
+from .render import render
 
 if TYPE_CHECKING:
     from ..analysis.tallies import Answer
 
 BAR_KINDS = ("choice", "multi", "scale")
 """Prompt kinds whose results are bars; every other kind is a wall of answers."""
-
-
-def results_style() -> Markup:
-    """The ``<style>`` block the live results need (``views/static/results.css``)."""
-    return stylesheet("results.css")
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ def _contexts() -> dict[str, dict[str, Any]]:
         "attendance.html.j2": {
             "rows": [AttendanceRow(_trainee(), PAYLOAD, NOW, NOW), AttendanceRow(_trainee(), None, None)], "here": 1,
         },
+        "busy.html.j2": {"seconds": 15},
         "bars.html.j2": {"bars": [Bar(PAYLOAD, 1, 100)], "total": 1},
         "case_paths.html.j2": {
             "case": case,
@@ -107,7 +108,7 @@ def _contexts() -> dict[str, dict[str, Any]]:
 
 
 CONTEXTS = _contexts()
-SAFE_TEMPLATES = {"assessment_not_graded.html.j2", "style.html.j2"}
+SAFE_TEMPLATES = {"assessment_not_graded.html.j2", "busy.html.j2", "style.html.j2"}
 INSTRUCTOR_TEMPLATES = [name for name in template_names() if not name.startswith("trainee/")]
 """The console's, slides' and role cards' templates; the trainee widgets' are checked in test_trainee_views."""
 """Templates that show no text from a trainee or a course file (nothing to escape)."""

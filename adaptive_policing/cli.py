@@ -94,7 +94,7 @@ def serve(ip: str, port: int, instructor_port: int, max_kernels: int | None) -> 
     host = _lan_address() if ip == "0.0.0.0" else ip
     logs = settings.var_dir / "logs"
     budget = max_kernels or default_max_kernels()
-    specs = [ServerSpec("trainee", port, logs / "trainee-server.log", ("--max-kernels", str(budget))),
+    specs = [ServerSpec("trainee", port, logs / "trainee-server.log", ("--max-kernels", str(budget), "--prewarm")),
              ServerSpec("instructor", instructor_port, logs / "instructor-server.log")]
     for stop_signal in STOP_SIGNALS:
         signal.signal(stop_signal, _raise_stop)

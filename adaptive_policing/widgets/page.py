@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import ipywidgets as widgets
@@ -125,7 +124,7 @@ def page_header(page_id: str) -> widgets.HTML:
         "trainee/page_header.html.j2",
         trainee_name=trainee.name if trainee is not None else None,
         # Served by Voilà but opened without signing in: say answers will not be saved.
-        show_sign_in_warning="VOILA_REQUEST_URL" in os.environ,
+        show_sign_in_warning=viewer.served_by_voila(),
         start_href=viewer.page_link(START_PAGE, None),
         links=links,
     ))

@@ -1,0 +1,202 @@
+"""The run-of-show: the page-time estimator, the plan's tags, and the course fitting its minutes."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from adaptive_policing.content import plan, run_of_show
+from adaptive_policing.content.run_of_show import Cell, PageTags, Step, estimate_page
+
+REPO = Path(__file__).resolve().parent.parent
+
+WORDS_400 = " ".join(["word"] * 400)
+
+
+def _code(source: str) -> Cell:
+    return Cell("code", source)
+
+
+def _tags(prompts: dict[str, str] | None = None, timed: dict | None = None, activities: dict | None = None) -> PageTags:
+    return PageTags(prompts or {}, timed or {}, activities or {})
+
+
+# --- the estimator, a pure function --------------------------------------------------------
+
+
+def test_reading_is_200_words_a_minute_and_if_time_or_take_home_cells_are_left_out() -> None:
+    cells = [Cell("markdown", WORDS_400), Cell("markdown", WORDS_400, frozenset({"if-time"})),
+             Cell("markdown", WORDS_400, frozenset({"take-home"})), Cell("markdown", WORDS_400, frozenset({"facilitator"}))]
+    estimate = estimate_page("p", 10, cells, _tags())
+    assert estimate.reading_minutes == 2.0
+    assert estimate.core_minutes == 2.0
+
+
+def test_a_typed_answer_takes_a_minute_and_a_half_and_a_choice_half_a_minute() -> None:
+    cells = [_code('prompt("typed", "Why?")\nprompt("pick", "Which?", kind="choice", options=["a", "b"])'),
+             _code('prompt("many", "Which?", kind="multi", options=["a"])\nprompt("rate", "Agree?", kind="scale")')]
+    estimate = estimate_page("p", 10, cells, _tags({"typed": "core", "pick": "core", "many": "core", "rate": "core"}))
+    assert [(item.item_id, item.minutes) for item in estimate.items] == [
+        ("typed", 1.5), ("pick", 0.5), ("many", 0.5), ("rate", 0.5)]
+    assert estimate.core_minutes == 3.0
+
+
+def test_only_core_items_count_towards_the_page_minutes() -> None:
+    cells = [_code('prompt("a", "A?")\nprompt("b", "B?")\nprompt("c", "C?")\ncase_study("bike")')]
+    tags = _tags({"a": "core", "b": "if-time", "c": "take-home"}, {("case_study", "bike"): ("if-time", 6.0)})
+    estimate = estimate_page("p", 2, cells, tags)
+    assert estimate.core_minutes == 1.5
+    assert estimate.minutes("if-time") == 7.5
+    assert estimate.minutes("take-home") == 1.5
+    assert estimate.fits
+
+
+def test_case_studies_role_plays_and_the_assessment_take_the_minutes_the_plan_gives() -> None:
+    cells = [_code('case_study("bike")\nrole_play("bike")\nassessment()')]
+    tags = _tags(timed={("case_study", "bike"): ("core", 6.0), ("role_play", "bike"): ("core", 12.0),
+                        ("assessment", ""): ("core", 7.0)})
+    estimate = estimate_page("p", 24, cells, tags)
+    assert [(item.kind, item.minutes) for item in estimate.items] == [
+        ("case study", 6.0), ("role play", 12.0), ("assessment", 7.0)]
+    assert estimate.core_minutes == 25.0
+    assert not estimate.fits
+
+
+def test_activity_steps_count_by_their_tier_and_every_activity_widget_must_be_in_a_step() -> None:
+    steps = (Step("Pairs", "core", 3.0, ("a-list",)), Step("Wall", "core", 2.0, ()),
+             Step("Reflect", "take-home", 1.5, ("a-reflect",)))
+    activity_calls = {"act": run_of_show.calls_in([_code('prompt("a-list", "?")\nprompt("a-reflect", "?")\n'
+                                                         'prompt("a-forgotten", "?")')])}
+    estimate = estimate_page("p", 10, [], _tags(activities={"act": steps}), activity_calls)
+    assert estimate.core_minutes == 5.0
+    assert estimate.minutes("take-home") == 1.5
+    assert estimate.untagged == ("act: prompt a-forgotten",)
+
+
+def test_untagged_prompts_and_case_studies_are_reported_by_id_wherever_they_sit() -> None:
+    cells = [Cell("markdown", "Intro"), _code('prompt("known", "?")'), Cell("markdown", "More"),
+             _code('prompt("new-one", "?")\ncase_study("new-case")\nworksheet("sheet", "T", ["f"])')]
+    estimate = estimate_page("p", 10, cells, _tags({"known": "core"}))
+    assert estimate.untagged == ("prompt new-one", "case study new-case",
+                                 "worksheet sheet (worksheets belong in an activity step)")
+
+
+def test_the_code_is_parsed_never_run_and_a_broken_cell_is_skipped() -> None:
+    cells = [_code('import os; os.remove("/nonexistent"); prompt("x", "?")'), _code("prompt(\"y\", ")]
+    assert [call.item_id for call in run_of_show.calls_in(cells)] == ["x"]
+
+
+def test_a_wrong_tier_in_the_plan_is_refused() -> None:
+    with pytest.raises(ValueError, match="not one of core, if-time, take-home"):
+        run_of_show.page_tags({"page": "p", "prompts": {"optional": ["x"]}})
+
+
+# --- the course ------------------------------------------------------------------------------
+
+
+def test_every_page_fits_its_minutes_and_every_item_is_tagged() -> None:
+    assert run_of_show.check_run_of_show(REPO) == []
+
+
+def test_the_core_course_is_120_minutes_and_the_window_module_a_separate_55_minute_block() -> None:
+    plans = plan.load_plans(REPO / "course")
+    assert plans["adaptive-policing"].minutes == sum(item.minutes for item in plans["adaptive-policing"].items) == 120
+    assert plans["district-window"].minutes == sum(item.minutes for item in plans["district-window"].items) == 55
+
+
+def _copy_of_the_course(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "course", tmp_path / "course")
+    shutil.copytree(REPO / "exercises" / "activities", tmp_path / "exercises" / "activities")
+    return tmp_path
+
+
+def test_the_check_names_an_untagged_prompt_and_a_page_that_runs_over(tmp_path: Path) -> None:
+    home = _copy_of_the_course(tmp_path)
+    plan_file = home / "course" / "plan.yaml"
+    raw = yaml.safe_load(plan_file.read_text())
+    agenda = raw["plans"]["adaptive-policing"]["agenda"]
+    agenda[1]["prompts"]["core"].remove("s02-trust-scale")
+    agenda[5]["minutes"] = 5
+    agenda[2]["activities"][0]["steps"][0]["uses"] = []
+    plan_file.write_text(yaml.safe_dump(raw))
+
+    problems = run_of_show.check_run_of_show(home)
+
+    assert "02-what-is-the-problem: prompt s02-trust-scale is not tagged core, if-time or take-home in plan.yaml" in problems
+    assert ("03-what-is-customer-service: activity-1-who-are-our-customers: prompt a1-pair-list"
+            " is not tagged core, if-time or take-home in plan.yaml") in problems
+    assert any(p.startswith("06-complaint-resolution: core content takes") and p.endswith("the plan gives 5")
+               for p in problems)
+    assert len(problems) == 3
+
+
+def test_tagging_a_markdown_cell_if_time_takes_its_words_out_of_the_core(tmp_path: Path) -> None:
+    home = _copy_of_the_course(tmp_path)
+    path = home / "course" / "03-what-is-customer-service.ipynb"
+    before = run_of_show.course_estimates(home)["adaptive-policing"]["03-what-is-customer-service"]
+    notebook = nbformat.read(path, as_version=4)
+    longest = max((c for c in notebook.cells if c.cell_type == "markdown"), key=lambda c: len(c.source.split()))
+    longest.metadata["tags"] = ["if-time"]
+    nbformat.write(notebook, path)
+
+    after = run_of_show.course_estimates(home)["adaptive-policing"]["03-what-is-customer-service"]
+
+    assert after.reading_minutes == pytest.approx(before.reading_minutes - len(longest.source.split()) / 200, abs=0.01)
+
+
+def test_the_facilitator_guide_gives_each_page_the_plans_minutes() -> None:
+    guide = (REPO / "solutions" / "facilitator-guide.md").read_text(encoding="utf-8")
+    stated = {m["page"]: int(m["minutes"]) for m in re.finditer(r"^## (?P<page>[\w-]+): .*\((?P<minutes>\d+) min\)$",
+                                                                 guide, re.MULTILINE)}
+    planned = {item.page: item.minutes for course in plan.load_plans(REPO / "course").values() for item in course.items}
+    assert stated == planned
+
+
+def test_each_page_states_the_plans_minutes_under_its_title() -> None:
+    for course in plan.load_plans(REPO / "course").values():
+        for item in course.items:
+            first = nbformat.read(REPO / item.ref.path, as_version=4).cells[0].source
+            assert f"About {item.minutes} minutes" in first, item.page
+
+
+# --- Activities 1 and 2 ------------------------------------------------------------------------
+
+
+def test_activity_1_is_run_before_section_iii_teaches_who_our_customers_are() -> None:
+    course = REPO / "course"
+    assert plan.navigation("02-what-is-the-problem", course).next.page_id == "activity-1-who-are-our-customers"
+    around = plan.navigation("activity-1-who-are-our-customers", course)
+    assert (around.previous.page_id, around.next.page_id) == ("02-what-is-the-problem", "03-what-is-customer-service")
+    assert plan.navigation("03-what-is-customer-service", course).previous.page_id == "activity-1-who-are-our-customers"
+
+
+def test_activity_1_has_one_typed_line_per_pair_and_no_sorting_quiz() -> None:
+    cells = run_of_show.read_cells(REPO / "exercises" / "activities" / "activity-1-who-are-our-customers.ipynb")
+    calls = run_of_show.calls_in(cells)
+    assert [(c.item_id, c.kind) for c in calls] == [("a1-pair-list", "text"), ("a1-no-product", "text"),
+                                                    ("a1-one-change", "text")]
+    assert "partner" in calls[0].label
+
+
+def _worksheet_fields(path: Path, sheet_id: str) -> list[str]:
+    for cell in run_of_show.read_cells(path):
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "worksheet" and \
+                    ast.literal_eval(node.args[0]) == sheet_id:
+                return list(ast.literal_eval(node.args[2]))
+    raise AssertionError(f"{sheet_id} not found in {path}")
+
+
+def test_activity_2_worksheet_has_at_most_four_fields_and_ends_with_the_best_practices() -> None:
+    fields = _worksheet_fields(REPO / "exercises" / "activities" / "activity-2-private-and-public-service.ipynb",
+                               "a2-comparison")
+    assert len(fields) <= 4
+    assert "best practices" in fields[-1]

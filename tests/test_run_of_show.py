@@ -200,3 +200,53 @@ def test_activity_2_worksheet_has_at_most_four_fields_and_ends_with_the_best_pra
                                "a2-comparison")
     assert len(fields) <= 4
     assert "best practices" in fields[-1]
+
+
+# --- the console's agenda ----------------------------------------------------------------------
+
+
+def test_the_agenda_shows_each_sections_core_and_if_time_items_with_their_minutes() -> None:
+    from adaptive_policing.analysis.agenda import AgendaStatus
+    from adaptive_policing.content.run_of_show import RunItem
+    from adaptive_policing.views.agenda import agenda_html
+
+    rows = [plan.AgendaRow("I. One", "course/01-one.ipynb", 10, 0, ()),
+            plan.AgendaRow("II. Two", "course/02-two.ipynb", 15, 10,
+                           (plan.activity_ref("activity-x", "Activity <X>", before=True),))]
+    estimates = {
+        "02-two": run_of_show.PageEstimate("02-two", 15, 2.0, (
+            RunItem("prompt", "p-core", "Who <b>are</b> our customers?", "core", 1.5),
+            RunItem("activity step", "activity-x", "Pairs list customers", "core", 3.0),
+            RunItem("prompt", "p-spare", "A spare question", "if-time", 0.5),
+            RunItem("prompt", "p-home", "A take-home question", "take-home", 1.5))),
+    }
+    html = agenda_html(rows, AgendaStatus(index=1), ["", ""], estimates,
+                       {"exercises/activities/activity-x.ipynb": "/slides/x"})
+    two = html[html.index("II. Two"):]
+    assert "Core 6.5 of 15 min · if time 0.5 min" in two
+    assert two.index("Who &lt;b&gt;are&lt;/b&gt; our customers?") < two.index("If time") < two.index("A spare question")
+    assert "Pairs list customers <small>(activity step, 3 min)</small>" in two
+    assert "A take-home question" not in html
+    assert "<details class=\"ap-run-of-show\" open>" in two
+    assert "<strong>First:</strong> Activity &lt;X&gt;" in two and 'href="/slides/x"' in two
+    assert "ap-run-of-show" not in html[:html.index("II. Two")]
+
+
+@pytest.mark.usefixtures("isolated_session")
+def test_the_console_agenda_lists_the_course_run_of_show(store) -> None:
+    from adaptive_policing.widgets.console.app import Console
+
+    console = Console(store=store, start_polling=False)
+    try:
+        course = console.create_class()
+        assert course is not None
+        value = console.agenda_list.value
+        assert "of 21 min" in value
+        assert "In pairs, list the customers you serve" in value
+        assert "<strong>First:</strong> Learning Activity 1" in value
+        assert "exercises/activities/activity-1-who-are-our-customers.ipynb?template=adaptive-slides" in value
+        for estimate in run_of_show.course_estimates(REPO)[course.course_plan].values():
+            for item in estimate.tier_items("take-home"):
+                assert item.label not in value
+    finally:
+        console.stop()

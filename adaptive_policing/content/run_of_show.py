@@ -266,7 +266,7 @@ def estimate_page(page: str, planned: int, cells: Sequence[Cell], tags: PageTags
             if timed is None:
                 untagged.append(name)
                 continue
-            items.append(RunItem(TIMED_CALLS[call.function], call.item_id, name, *timed))
+            items.append(RunItem(TIMED_CALLS[call.function], call.item_id, call.item_id or "the questions", *timed))
         else:
             untagged.append(f"worksheet {call.item_id} (worksheets belong in an activity step)")
     reading = reading_words(cells) / WORDS_PER_MINUTE

@@ -112,6 +112,16 @@ def plan_agenda(plan_id: str) -> list[Any]:
         return []
 
 
+def plan_run_of_show(plan_id: str) -> dict[str, Any]:
+    """The run-of-show of a plan's pages, by page id (none when it cannot be read, e.g. while being edited)."""
+    try:
+        from ...content.run_of_show import course_estimates
+
+        return dict(course_estimates().get(plan_id, {}))
+    except Exception:
+        return {}
+
+
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -347,7 +357,9 @@ class Console(widgets.VBox):
         _set(self.next_button, "disabled", not status.running)
         _set(self.back_button, "disabled", not (status.finished or (status.running and status.index)))
         links = [slides_link(row.path, training_class.code) for row in rows]
-        _set(self.agenda_list, "value", agenda_html(rows, status, links) if rows else
+        activity_links = {a.path: slides_link(a.path, training_class.code) for row in rows for a in row.activities}
+        estimates = plan_run_of_show(training_class.course_plan)
+        _set(self.agenda_list, "value", agenda_html(rows, status, links, estimates, activity_links) if rows else
              note_html(f"The course plan {training_class.course_plan} could not be read."))
         if status.running:
             current = page_id_of(rows[status.index])  # type: ignore[index]

@@ -250,3 +250,18 @@ def test_the_console_agenda_lists_the_course_run_of_show(store) -> None:
                 assert item.label not in value
     finally:
         console.stop()
+
+
+# --- the start page --------------------------------------------------------------------------
+
+
+def test_the_start_page_states_both_blocks_with_the_plans_minutes_and_who_sees_the_answers() -> None:
+    plans = plan.load_plans(REPO / "course")
+    text = nbformat.read(REPO / "course" / "00-start.ipynb", as_version=4).cells[0].source
+    words = " ".join(text.split())
+    assert f"{plans['adaptive-policing'].minutes} minutes" in words
+    assert f"separate {plans['district-window'].minutes}-minute block" in words
+    assert "with the **District Window and Telephone** module" not in words
+    for point in ("without names", "name and badge number", "records-retention policy", "deletes nothing by itself",
+                  "leave out names, case numbers and anything that identifies a person or incident"):
+        assert point in words.replace("**Leave out**", "leave out"), point

@@ -265,3 +265,13 @@ def test_the_start_page_states_both_blocks_with_the_plans_minutes_and_who_sees_t
     for point in ("without names", "name and badge number", "records-retention policy", "deletes nothing by itself",
                   "leave out names, case numbers and anything that identifies a person or incident"):
         assert point in words.replace("**Leave out**", "leave out"), point
+
+
+def test_the_start_pages_agenda_says_activity_1_comes_first(store, trainee) -> None:
+    from adaptive_policing.widgets.page import agenda_html as trainee_agenda
+
+    html = " ".join(trainee_agenda(trainee, store).split())
+    third = html[html.index("III. What Is Customer Service?"):html.index("IV. Customer Service and Policing")]
+    assert "First: <a" in third and "Learning Activity 1: Who Are Our Customers?" in third
+    fifth = html[html.index("V. Techniques and Strategies"):]
+    assert "First: " not in fifth[:fifth.index("VI.")]

@@ -87,6 +87,16 @@ def test_untagged_prompts_and_case_studies_are_reported_by_id_wherever_they_sit(
                                  "worksheet sheet (worksheets belong in an activity step)")
 
 
+def test_tags_for_items_the_page_no_longer_has_are_reported() -> None:
+    steps = (Step("Pairs", "core", 3.0, ("a-list", "a-gone")),)
+    tags = _tags({"here": "core", "renamed-away": "if-time"}, {("case_study", "old-case"): ("core", 4.0)},
+                 {"act": steps})
+    estimate = estimate_page("p", 10, [_code('prompt("here", "?")')], tags,
+                             {"act": run_of_show.calls_in([_code('prompt("a-list", "?")')])})
+    assert estimate.stale == ("act: a-gone", "prompt renamed-away", "case study old-case")
+    assert estimate.untagged == ()
+
+
 def test_the_code_is_parsed_never_run_and_a_broken_cell_is_skipped() -> None:
     cells = [_code('import os; os.remove("/nonexistent"); prompt("x", "?")'), _code("prompt(\"y\", ")]
     assert [call.item_id for call in run_of_show.calls_in(cells)] == ["x"]
@@ -134,6 +144,20 @@ def test_the_check_names_an_untagged_prompt_and_a_page_that_runs_over(tmp_path: 
     assert any(p.startswith("06-complaint-resolution: core content takes") and p.endswith("the plan gives 5")
                for p in problems)
     assert len(problems) == 3
+
+
+def test_a_prompt_renamed_on_its_page_is_named_as_untagged_and_its_old_tag_as_stale(tmp_path: Path) -> None:
+    home = _copy_of_the_course(tmp_path)
+    path = home / "course" / "04-customer-service-and-policing.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        cell.source = cell.source.replace('"s04-serve-peers"', '"s04-serve-peers-new"')
+    nbformat.write(notebook, path)
+
+    assert run_of_show.check_run_of_show(home) == [
+        "04-customer-service-and-policing: prompt s04-serve-peers-new is not tagged core, if-time or take-home in plan.yaml",
+        "04-customer-service-and-policing: plan.yaml tags prompt s04-serve-peers, which is not on the page or its activities",
+    ]
 
 
 def test_tagging_a_markdown_cell_if_time_takes_its_words_out_of_the_core(tmp_path: Path) -> None:

@@ -90,6 +90,8 @@ class PageEstimate:
     items: tuple[RunItem, ...]
     untagged: tuple[str, ...] = ()
     """Calls of the page (``"prompt s03-x"``) the plan does not tag."""
+    stale: tuple[str, ...] = ()
+    """Tags of the plan (``"prompt s03-old"``) for items the page or its activities no longer have."""
 
     def minutes(self, tier: str) -> float:
         """The minutes of the page's items of ``tier`` (reading counts as core)."""
@@ -244,16 +246,26 @@ def estimate_page(page: str, planned: int, cells: Sequence[Cell], tags: PageTags
     """
     items: list[RunItem] = []
     untagged: list[str] = []
+    stale: list[str] = []
     for activity_id, steps in tags.activities.items():
         for step in steps:
             items.append(RunItem("activity step", activity_id, step.title, step.tier, step.minutes))
         used = {u for step in steps for u in step.uses}
-        for call in (activity_calls or {}).get(activity_id, ()):
+        calls = (activity_calls or {}).get(activity_id, ())
+        for call in calls:
             if call.function != "assessment" and call.item_id not in used:
                 untagged.append(f"{activity_id}: {call.function.replace('_', ' ')} {call.item_id}")
+        if activity_calls is not None:
+            present = {call.item_id for call in calls}
+            stale.extend(f"{activity_id}: {u}" for step in steps for u in step.uses if u not in present)
         if not steps:
             untagged.append(f"{activity_id}: no steps")
-    for call in calls_in(cells):
+    page_calls = calls_in(cells)
+    present = {(call.function, call.item_id) for call in page_calls}
+    stale.extend(f"prompt {prompt_id}" for prompt_id in tags.prompts if ("prompt", prompt_id) not in present)
+    stale.extend(f"{TIMED_CALLS[function]} {item_id}".strip() for function, item_id in tags.timed
+                 if (function, item_id) not in present)
+    for call in page_calls:
         if call.function == "prompt":
             tier = tags.prompts.get(call.item_id)
             if tier is None:
@@ -270,7 +282,7 @@ def estimate_page(page: str, planned: int, cells: Sequence[Cell], tags: PageTags
         else:
             untagged.append(f"worksheet {call.item_id} (worksheets belong in an activity step)")
     reading = reading_words(cells) / WORDS_PER_MINUTE
-    return PageEstimate(page, planned, round(reading, 2), tuple(items), tuple(untagged))
+    return PageEstimate(page, planned, round(reading, 2), tuple(items), tuple(untagged), tuple(stale))
 
 
 # --- the whole course -----------------------------------------------------------------------
@@ -316,12 +328,14 @@ def course_estimates(home: Path | None = None) -> dict[str, dict[str, PageEstima
 
 
 def check_run_of_show(home: Path | None = None) -> list[str]:
-    """Every untagged item and every page whose core content exceeds its minutes, in plain words."""
+    """Every untagged item, every tag for an item that is gone, and every page whose core exceeds its minutes."""
     problems: list[str] = []
     for pages in course_estimates(home).values():
         for estimate in pages.values():
             problems.extend(f"{estimate.page}: {name} is not tagged core, if-time or take-home in plan.yaml"
                             for name in estimate.untagged)
+            problems.extend(f"{estimate.page}: plan.yaml tags {name}, which is not on the page or its activities"
+                            for name in estimate.stale)
             if not estimate.fits:
                 problems.append(f"{estimate.page}: core content takes {estimate.core_minutes:.1f} minutes,"
                                 f" the plan gives {estimate.planned}")

@@ -10,7 +10,8 @@
   in the class", with *Start class*, *Back* and *Next section* (one click moves
   on; after the last section the class is finished). The *Agenda & guide* tab
   lists the plan's sections (``plan.agenda``) with the current one marked "Now"
-  in words, not colour only, and beside it the facilitator guide's part for that
+  in words, not colour only, each with its activities and its run-of-show (core
+  and if-time items, :mod:`adaptive_policing.content.run_of_show`), and beside it the facilitator guide's part for that
   section (``solutions/facilitator-guide.md``, rendered from markdown with raw
   HTML escaped). Every move is a row in the store (``ResponseStore.record_progress``),
   so a restarted server or a second console window shows the same section and

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -13,6 +12,8 @@ import yaml
 
 from adaptive_policing.content import plan, run_of_show
 from adaptive_policing.content.run_of_show import Cell, PageTags, Step, estimate_page
+
+from .test_plan_navigation import _copy_of_the_course
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -118,12 +119,6 @@ def test_the_core_course_is_120_minutes_and_the_window_module_a_separate_55_minu
     plans = plan.load_plans(REPO / "course")
     assert plans["adaptive-policing"].minutes == sum(item.minutes for item in plans["adaptive-policing"].items) == 120
     assert plans["district-window"].minutes == sum(item.minutes for item in plans["district-window"].items) == 55
-
-
-def _copy_of_the_course(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "course", tmp_path / "course")
-    shutil.copytree(REPO / "exercises" / "activities", tmp_path / "exercises" / "activities")
-    return tmp_path
 
 
 def test_the_check_names_an_untagged_prompt_and_a_page_that_runs_over(tmp_path: Path) -> None:

@@ -103,6 +103,16 @@ def test_the_code_is_parsed_never_run_and_a_broken_cell_is_skipped() -> None:
     assert [call.item_id for call in run_of_show.calls_in(cells)] == ["x"]
 
 
+def test_notebooks_are_read_as_nbformat_reads_them_with_their_tags(tmp_path: Path) -> None:
+    for path in [*sorted((REPO / "course").glob("*.ipynb")), *sorted((REPO / "exercises" / "activities").glob("*.ipynb"))]:
+        notebook = nbformat.read(path, as_version=4)
+        assert run_of_show.read_cells(path) == [
+            Cell(c.cell_type, c.source, frozenset(c.metadata.get("tags", ()))) for c in notebook.cells], path.name
+    lines = tmp_path / "lines.ipynb"  # nbformat 4 also allows the source as a list of lines
+    lines.write_text('{"cells": [{"cell_type": "markdown", "metadata": {"tags": ["if-time"]}, "source": ["a b\\n", "c"]}]}')
+    assert run_of_show.read_cells(lines) == [Cell("markdown", "a b\nc", frozenset({"if-time"}))]
+
+
 def test_a_wrong_tier_in_the_plan_is_refused() -> None:
     with pytest.raises(ValueError, match="not one of core, if-time, take-home"):
         run_of_show.page_tags({"page": "p", "prompts": {"optional": ["x"]}})

@@ -21,6 +21,7 @@ page whose core content does not fit its minutes. Notebook code is parsed with
 from __future__ import annotations
 
 import ast
+import json
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -182,11 +183,18 @@ def reading_words(cells: Iterable[Cell]) -> int:
 
 
 def read_cells(path: Path) -> list[Cell]:
-    """A notebook's cells with their metadata tags."""
-    import nbformat  # only the run-of-show reads notebooks; pages showing the agenda do not
+    """A notebook's cells with their metadata tags.
 
-    notebook = nbformat.read(path, as_version=4)
-    return [Cell(c.cell_type, c.source, frozenset(c.get("metadata", {}).get("tags", ()))) for c in notebook.cells]
+    Read as plain JSON (nbformat 4 keeps ``source`` as a string or a list of
+    lines): importing nbformat costs seconds in a kernel, the console reads this.
+    """
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        Cell(str(c.get("cell_type", "")),
+             "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", "")),
+             frozenset((c.get("metadata") or {}).get("tags") or ()))
+        for c in notebook.get("cells") or ()
+    ]
 
 
 # --- the plan's tags ----------------------------------------------------------------------

@@ -10,7 +10,8 @@
   in the class", with *Start class*, *Back* and *Next section* (one click moves
   on; after the last section the class is finished). The *Agenda & guide* tab
   lists the plan's sections (``plan.agenda``) with the current one marked "Now"
-  in words, not colour only, and beside it the facilitator guide's part for that
+  in words, not colour only, each with its activities and its run-of-show (core
+  and if-time items, :mod:`adaptive_policing.content.run_of_show`), and beside it the facilitator guide's part for that
   section (``solutions/facilitator-guide.md``, rendered from markdown with raw
   HTML escaped). Every move is a row in the store (``ResponseStore.record_progress``),
   so a restarted server or a second console window shows the same section and
@@ -110,6 +111,16 @@ def plan_agenda(plan_id: str) -> list[Any]:
         return agenda(plan_id)
     except Exception:
         return []
+
+
+def plan_run_of_show(plan_id: str) -> dict[str, Any]:
+    """The run-of-show of a plan's pages, by page id (none when it cannot be read, e.g. while being edited)."""
+    try:
+        from ...content.run_of_show import course_estimates
+
+        return dict(course_estimates().get(plan_id, {}))
+    except Exception:
+        return {}
 
 
 def _utcnow() -> datetime:
@@ -347,7 +358,9 @@ class Console(widgets.VBox):
         _set(self.next_button, "disabled", not status.running)
         _set(self.back_button, "disabled", not (status.finished or (status.running and status.index)))
         links = [slides_link(row.path, training_class.code) for row in rows]
-        _set(self.agenda_list, "value", agenda_html(rows, status, links) if rows else
+        activity_links = {a.path: slides_link(a.path, training_class.code) for row in rows for a in row.activities}
+        estimates = plan_run_of_show(training_class.course_plan)
+        _set(self.agenda_list, "value", agenda_html(rows, status, links, estimates, activity_links) if rows else
              note_html(f"The course plan {training_class.course_plan} could not be read."))
         if status.running:
             current = page_id_of(rows[status.index])  # type: ignore[index]

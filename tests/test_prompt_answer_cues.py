@@ -111,3 +111,12 @@ def test_free_text_prompts_about_real_incidents_carry_the_privacy_line() -> None
     missing = [info.prompt_id for info in inviting if PRIVACY not in info.question.lower()]
     # A customer's own shopping trip is not a police incident.
     assert missing == ["s03-customer-experience"], missing
+
+
+@pytest.mark.usefixtures("isolated_session")
+def test_a_page_prompt_accepts_its_key_and_preselects_nothing() -> None:
+    from adaptive_policing.widgets.prompt import prompt
+
+    widget = prompt("p-keyed", "Which one?", kind="choice", options=["first", "second"], keyed=[1])
+    assert widget.options == ("first", "second")
+    assert widget.choice.value is None

@@ -245,7 +245,11 @@ def test_every_case_study_plays_to_each_of_its_endings(store, trainee, case_id, 
     for node_id, index in zip(node_ids, route):
         made = case.nodes[node_id].choices[index]  # type: ignore[union-attr]
         assert yaml_text_in(made.debrief, html) and yaml_text_in(made.principle, html)
-        assert ("✓ Honours" if made.honours else "✗ Breaks") in html
+        mark = "✓ Honours" if made.honours else "≈ Defensible, with a trade-off" if made.defensible else "✗ Breaks"
+        assert mark in html
+    assert (end.setback and f"What good service could not change:</strong> {escape(end.setback)}" in html) or (
+        not end.setback and "could not change" not in html)
+
     assert player.again_button.layout.display is None and player.choose_button.layout.display == "none"
 
 

@@ -167,7 +167,37 @@ def test_a_schema_error_is_named(tmp_path: Path) -> None:
     assert "'title' is a required property" in broken(tmp_path, lambda d: d.pop("title"))
 
 
+def test_a_choice_cannot_be_both_keyed_and_also_defensible(tmp_path: Path) -> None:
+    message = broken(tmp_path, lambda d: d["nodes"]["two"]["choices"][0].update(defensible=True))
+    assert "node 'two', choice 1 is marked both as honouring the principle and as 'defensible'" in message
+    assert "is not of type 'boolean'" in broken(
+        tmp_path, lambda d: d["nodes"]["two"]["choices"][1].update(defensible="yes"))
+
+
+def test_the_debrief_marks_a_trade_off_and_shows_what_service_could_not_change(store, trainee, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = scenario()
+    data["nodes"]["two"]["choices"][1].update(defensible=True)
+    data["nodes"]["meh"]["setback"] = "The <bike> is never found."
+    case = load_case_study("tiny", write(tmp_path, data))
+    two = case.nodes["two"]
+    assert isinstance(two, Node) and two.keyed == [0] and two.sound == [0, 1]
+    assert two.choices[1].defensible and not two.choices[0].defensible
+    assert isinstance(case.nodes["meh"], Ending) and case.nodes["meh"].setback == "The <bike> is never found."
+    assert isinstance(case.nodes["bad"], Ending) and case.nodes["bad"].setback == ""
+    player = CaseStudyPlayer(case, store=store, trainee=trainee)
+    for index in (0, 1):
+        player.choose(index)
+    html = player.ending.value
+    assert "≈ Defensible, with a trade-off:" in html and html.count("✓ Honours:") == 1 and "✗ Breaks" not in html
+    assert "What good service could not change:</strong> The &lt;bike&gt; is never found." in html
+    player.restart()
+    player.choose(1)
+    assert "could not change" not in player.ending.value and "✗ Breaks:" in player.ending.value
+
+
+
 def test_too_few_endings_and_decisions_are_named(tmp_path: Path) -> None:
+
     def shrink(d: dict[str, Any]) -> None:
         d["nodes"]["two"]["choices"] = [choice("good"), choice("meh")]
         del d["nodes"]["three"], d["nodes"]["bad"]

@@ -195,9 +195,7 @@ def test_the_debrief_marks_a_trade_off_and_shows_what_service_could_not_change(s
     assert "could not change" not in player.ending.value and "✗ Breaks:" in player.ending.value
 
 
-
 def test_too_few_endings_and_decisions_are_named(tmp_path: Path) -> None:
-
     def shrink(d: dict[str, Any]) -> None:
         d["nodes"]["two"]["choices"] = [choice("good"), choice("meh")]
         del d["nodes"]["three"], d["nodes"]["bad"]

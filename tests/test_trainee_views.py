@@ -82,9 +82,10 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "case_meter": {"label": XSS, "level": 3, "maximum": 10, "moved": XSS, "share": 30},
     "case_situation": {"number": 1, "text": XSS},
     "case_consequence": {"choice": XSS, "effect": XSS},
-    "case_ending": {"outcome": XSS, "outcome_words": XSS, "text": XSS, "debrief": XSS, "steps": [
-        {"number": 1, "honours": False, "principle": XSS, "text": XSS, "debrief": XSS},
+    "case_ending": {"outcome": XSS, "outcome_words": XSS, "text": XSS, "debrief": XSS, "setback": XSS, "steps": [
+        {"number": 1, "honours": False, "defensible": True, "principle": XSS, "text": XSS, "debrief": XSS},
     ]},
+
     "assessment_order_item": {"number": 1, "item": XSS},
     "assessment_progress": {"where": XSS, "done": 1, "total": 2},
     "assessment_question": {"number": 1, "total": 2, "section": XSS, "points": "1", "plural": False,

@@ -6,10 +6,12 @@ a grader is left out until it is graded, see
 
 * **percent correct** (answers with full points) and the mean share of points;
 * **discrimination**: the point-biserial correlation between the item's score
-  and the trainee's score on all the *other* items (the corrected item-total
-  correlation, so an item does not correlate with itself), over trainees whose
-  whole assessment is graded. For a partial-credit item the item's share of
-  points is used, which makes it the Pearson correlation;
+  and the trainee's score on the *other* items (the corrected item-total
+  correlation, so an item does not correlate with itself), over the trainees
+  whose answer to the item is graded; the other items are those graded for all
+  of them, so a written answer waiting for a grader counts for no one. For a
+  partial-credit item the item's share of points is used, which makes it the
+  Pearson correlation;
 * **choices**: for single-choice, true/false and multiple-choice questions, how
   often each option was chosen (which options are keyed, if the key is given);
 * **flags**: nearly everyone misses, nearly everyone gets it right, negative
@@ -111,7 +113,6 @@ def item_statistics(
     """
     choices = choices or {}
     keys = keys or {}
-    complete = {who: g for who, g in grades.items() if g and not any(item.pending for item in g.values())}
     stats = []
     for q in questions:
         tally = _Tally()
@@ -129,7 +130,7 @@ def item_statistics(
             right += got.score >= got.max_score
         graded = len(tally.fractions)
         mean = sum(tally.fractions) / graded if graded else 0.0
-        discrimination = _discrimination(q.id, complete, min_graded) if graded >= min_graded else None
+        discrimination = _discrimination(q.id, grades, min_graded) if graded >= min_graded else None
         counted = _count_choices(q, choices, keys.get(q.id, frozenset())) if q.kind in CHOICE_KINDS else ()
         stat = ItemStatistics(q, graded, right, mean, tally.pending, discrimination, counted)
         flags, note = _flags(stat, min_graded, seen=sum(who in choices for who in grades))
@@ -137,16 +138,20 @@ def item_statistics(
     return stats
 
 
-def _discrimination(qid: str, complete: Mapping[str, Mapping[str, ItemGrade]], min_graded: int) -> float | None:
-    item, rest = [], []
-    for per_item in complete.values():
-        got = per_item.get(qid)
-        if got is None or got.fraction is None:
-            continue
-        item.append(got.fraction)
-        rest.append(sum(g.score for other, g in per_item.items() if other != qid))
-    if len(item) < min_graded:
+def _discrimination(qid: str, grades: Mapping[str, Mapping[str, ItemGrade]], min_graded: int) -> float | None:
+    """Corrected item-total correlation over the trainees whose answer to ``qid`` is graded.
+
+    The rest score sums the other items graded for *all* of those trainees, so a
+    written answer still waiting for a grader counts for no one (never as 0).
+    """
+    included = [per_item for per_item in grades.values()
+                if per_item.get(qid) is not None and per_item[qid].fraction is not None]
+    if len(included) < min_graded:
         return None
+    common = set.intersection(*({item for item, g in per_item.items() if not g.pending} for per_item in included))
+    common.discard(qid)
+    item = [per_item[qid].fraction or 0.0 for per_item in included]
+    rest = [sum(per_item[other].score for other in common) for per_item in included]
     return point_biserial(item, rest)
 
 

@@ -59,8 +59,13 @@ def course_minutes() -> int:
         return COURSE_MINUTES
 
 
-def class_completion(store: ResponseStore, training_class: TrainingClass, minutes: int) -> dict[int, Completion]:
-    """Every trainee of one class (by trainee id): attendance, activities and completion."""
+def class_completion(store: ResponseStore, training_class: TrainingClass, minutes: int,
+                     submitted: frozenset[str] = frozenset()) -> dict[int, Completion]:
+    """Every trainee of one class (by trainee id): attendance, activities and completion.
+
+    ``submitted`` holds the student ids with a submission in nbgrader's course root (a submission counts as
+    activity even if the store does not know of it).
+    """
     trainees = store.trainees_in(training_class.id)
     answers = list(store.iter_answers(training_class.id))
     sheets = store.class_worksheet_history(training_class.id)
@@ -78,9 +83,17 @@ def class_completion(store: ResponseStore, training_class: TrainingClass, minute
                  or (kind == "group" and group is not None and owner == group.name)}
         done = prompts.get(trainee.id, set())
         evidence = Evidence(frozenset(done), frozenset(saved),
-                            any(p.startswith(SUBMITTED_PROMPT_PREFIX) for p in done))
+                            any(p.startswith(SUBMITTED_PROMPT_PREFIX) for p in done)
+                            or _student(training_class, trainee) in submitted)
         out[trainee.id] = completion(evidence, minutes_present(trainee.created_at, row.last_seen), minutes)
     return out
+
+
+def _student(training_class: TrainingClass, trainee: Trainee) -> str:
+    try:
+        return student_id(training_class.code, trainee.badge)
+    except ValueError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -157,13 +170,10 @@ def export_roster(
     rows: list[list[object]] = []
     listed: set[str] = set()
     for training_class in classes:
-        done = class_completion(store, training_class, minutes) if store else {}
+        done = class_completion(store, training_class, minutes, frozenset(scores) | frozenset(status)) if store else {}
         trainees: list[Trainee] = sorted(store.trainees_in(training_class.id), key=lambda t: t.name) if store else []
         for trainee in trainees:
-            try:
-                sid = student_id(training_class.code, trainee.badge)
-            except ValueError:
-                sid = ""
+            sid = _student(training_class, trainee)
             listed.add(sid)
             rows.append(_row(training_class.code, str(training_class.class_date), trainee.name, trainee.badge,
                              done.get(trainee.id), submission(sid), pass_percent, []))

@@ -32,7 +32,7 @@ from ...views.charts import (
     score_distribution_png,
 )
 from ...grading.course import GradingPaths
-from ...grading.reports import StudentScore, graded_scores, item_analysis
+from ...grading.reports import STATUS_FILE, StudentScore, graded_scores, item_analysis
 from ...views.images import png_img
 from ...views.render import render
 
@@ -69,6 +69,24 @@ def assessment_html(class_code: str, paths: GradingPaths | None = None,
     paths = paths or GradingPaths.default()
     if pass_percent == "configured":
         pass_percent = config.settings().pass_percent
+    return _assessment_html(class_code, paths, pass_percent, _grading_marker(paths))
+
+
+def _grading_marker(paths: GradingPaths) -> tuple[int, ...]:
+    """Changes whenever grading (or a grader in formgrader) writes: the gradebook's and the run record's times."""
+    found = []
+    for file in (paths.root / "gradebook.db", paths.reports / STATUS_FILE):
+        try:
+            found.append(file.stat().st_mtime_ns)
+        except OSError:
+            found.append(0)
+    return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def _assessment_html(class_code: str, paths: GradingPaths, pass_percent: float | None,
+                     _marker: tuple[int, ...]) -> Markup:
+    """The tab's HTML, computed again only when the gradebook or the last run's record changed."""
     scores = class_scores(class_code, paths)
     if not scores:
         return NOT_GRADED

@@ -64,3 +64,12 @@ def test_the_pass_mark_comes_from_the_environment(monkeypatch: pytest.MonkeyPatc
 def test_the_score_chart_works_with_the_pass_mark_switched_off() -> None:
     assert score_distribution_png([50.0, 80.0], None).startswith(b"\x89PNG")
     assert score_distribution_alt([50.0, 80.0], None) == "2 graded; scores from 50% to 80%."
+
+
+def test_the_command_line_refuses_a_wrong_pass_mark_before_doing_anything() -> None:
+    from click.testing import CliRunner
+
+    from adaptive_policing.grading.cli import report
+
+    done = CliRunner().invoke(report, ["--pass-percent", "seventy"])
+    assert done.exit_code == 2 and "from 0 to 100 or 'off'" in done.output

@@ -110,6 +110,7 @@ def test_submit_first_lists_the_unanswered_questions(store: ResponseStore, class
     assert f"{missing} of {len(app.questions)} questions are not answered" in app.heading.value
     assert all(f"Question {q.number}:" in app.heading.value for q in app.unanswered())
     assert [b.description for b in app.nav.children] == ["Go back to my answers", "Yes, submit now"]
+    assert all(b.layout.width == "auto" for b in app.nav.children)  # labels in full, never clipped
     app.back_button.click()
     assert app.mode == "review" and not grading_root.exists()
     app.submit_button.click()

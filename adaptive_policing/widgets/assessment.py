@@ -189,8 +189,10 @@ class AssessmentApp(widgets.VBox):
         self.next_button.on_click(lambda _b: self.go_to(self.index + 1))
         self.review_button.on_click(lambda _b: self.show_review())
         self.submit_button.on_click(lambda _b: self.confirm_submit())
-        self.final_button = widgets.Button(description="Yes, submit now", icon="paper-plane", button_style="success")
-        self.back_button = widgets.Button(description="Go back to my answers", icon="arrow-left")
+        self.final_button = widgets.Button(description="Yes, submit now", icon="paper-plane", button_style="success",
+                                           layout=widgets.Layout(width="auto"))
+        self.back_button = widgets.Button(description="Go back to my answers", icon="arrow-left",
+                                          layout=widgets.Layout(width="auto"))
         self.final_button.on_click(lambda _b: self.submit())
         self.back_button.on_click(lambda _b: self.show_review())
         self._submitting = False

@@ -91,6 +91,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "assessment_question": {"number": 1, "total": 2, "section": XSS, "points": "1", "plural": False,
                             "hand_graded": True, "prompt": XSS},
     "assessment_review": _REVIEW,
+    "assessment_confirm": {"unanswered": [(3, XSS)], "total": 26},
     "assessment_submitted": {"saved_at": XSS, **_REVIEW},
 }
 

@@ -29,7 +29,8 @@ from adaptive_policing.content.questions import Question
 from adaptive_policing.content.role_plays import CHECKLIST
 from adaptive_policing.content.scenarios import load_case_study
 from adaptive_policing.data.store import TrainingClass, SavedAnswer, Trainee
-from adaptive_policing.grading.reports import ItemStat
+from adaptive_policing.analysis.grading_status import ClassSummary
+from adaptive_policing.analysis.item_statistics import ItemStatistics
 from adaptive_policing.views import render as render_module
 from adaptive_policing.views.activities import DecisionView, WorksheetField, WorksheetView
 from adaptive_policing.views.agenda import AgendaItem, agenda_html, guide_html
@@ -66,8 +67,11 @@ def _contexts() -> dict[str, dict[str, Any]]:
         "agenda.html.j2": {"items": [AgendaItem(row, "now", PAYLOAD), AgendaItem(row, "next", "")]},
         "agenda_status.html.j2": {"text": PAYLOAD},
         "assessment.html.j2": {
-            "graded": 3, "passed": 2, "waiting": 1, "pass_percent": 70.0, "charts": (PAYLOAD, PAYLOAD),
-            "flagged": [ItemStat(question, answered=3, fully_right=0, mean_fraction=0.1)],
+            "summary": ClassSummary(graded=3, pending=1, met=2, percents=(50.0, 80.0, 90.0)), "pass_percent": 70.0,
+            "charts": (PAYLOAD, PAYLOAD), "min_graded": 5,
+            "flagged": [ItemStatistics(question, graded=6, fully_right=0, mean_fraction=0.1, discrimination=-0.2,
+                                       choices=((PAYLOAD, 0, False),), flags=(PAYLOAD,))],
+            "too_few": [ItemStatistics(question, graded=3, fully_right=0, mean_fraction=0.1, note=PAYLOAD)],
         },
         "assessment_not_graded.html.j2": {},
         "attendance.html.j2": {

@@ -28,6 +28,8 @@ class CardItem:
     text: str
     example: bool = False
     """Not taught on a course page: printed as an example."""
+    source: str = ""
+    """The page id that teaches this item, when it is not the list's page."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class CardList:
     key: str
     title: str
     source: str
-    """The page id that teaches the list."""
+    """The page id that teaches the list (each item's ``source`` says where it is taught)."""
     items: tuple[CardItem, ...]
 
 
@@ -60,7 +62,8 @@ def pocket_card(course_dir: Path | str | None = None) -> PocketCard:
     data = yaml.safe_load((folder / FILE_NAME).read_text(encoding="utf-8"))
     lists = tuple(
         CardList(key, _text(data[key]["title"]), str(data[key]["source"]),
-                 tuple(CardItem(_text(item["name"]), _text(item["text"]), bool(item.get("example")))
+                 tuple(CardItem(_text(item["name"]), _text(item["text"]), bool(item.get("example")),
+                                str(item.get("source") or data[key]["source"]))
                        for item in data[key]["items"]))
         for key in LISTS
     )

@@ -83,8 +83,11 @@ class RubricSheetWidget(SavedAnswerWidget):
 
     def _show_score(self) -> None:
         ratings = self.ratings
-        self.score.value = render("trainee/rubric_score.html.j2", points=self.process.points(ratings),
-                                  max_points=self.process.max_points, rated=len(ratings), steps=len(self.process.steps))
+        self.score.value = render(
+            "trainee/note.html.j2",
+            text=f"Score so far: {self.process.points(ratings)} of {self.process.max_points} points "
+                 f"({len(ratings)} of {len(self.process.steps)} steps rated).",
+        )
 
     @property
     def ratings(self) -> dict[str, str]:

@@ -90,8 +90,9 @@ class ComplaintProcess:
         return [step for step in self.steps if step.id not in clean]
 
 
-def _text(value: Any) -> str:
-    return " ".join(str(value).split())
+def one_line(value: Any) -> str:
+    """A YAML text (folded or not, None as empty) as one line with single spaces."""
+    return " ".join(str(value if value is not None else "").split())
 
 
 @lru_cache(maxsize=4)
@@ -99,8 +100,8 @@ def _load(path: Path) -> ComplaintProcess:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     ratings = tuple(Rating(str(r["id"]), str(r["label"]), int(r["points"])) for r in data["ratings"])
     steps = tuple(
-        Step(str(s["id"]), str(s["part"]), str(s["name"]), _text(s["what"]), _text(s["done"]),
-             _text(s["partly"]), _text(s["not_done"]))
+        Step(str(s["id"]), str(s["part"]), str(s["name"]), one_line(s["what"]), one_line(s["done"]),
+             one_line(s["partly"]), one_line(s["not_done"]))
         for s in data["steps"]
     )
     if len({step.id for step in steps}) != len(steps):

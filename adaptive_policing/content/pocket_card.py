@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from ..config import settings
-from .complaint_process import ComplaintProcess, complaint_process
+from .complaint_process import ComplaintProcess, complaint_process, one_line
 
 FILE_NAME = "pocket-card.yaml"
 LISTS = ("anatomy", "last", "three_rs", "alternative_yes")
@@ -52,19 +51,16 @@ class PocketCard:
         return next(card_list for card_list in self.lists if card_list.key == key)
 
 
-def _text(value: Any) -> str:
-    return " ".join(str(value).split())
-
 
 def pocket_card(course_dir: Path | str | None = None) -> PocketCard:
     """The pocket card of the course in ``course_dir`` (default: the configured course)."""
     folder = Path(course_dir or settings().course_dir)
     data = yaml.safe_load((folder / FILE_NAME).read_text(encoding="utf-8"))
     lists = tuple(
-        CardList(key, _text(data[key]["title"]), str(data[key]["source"]),
-                 tuple(CardItem(_text(item["name"]), _text(item["text"]), bool(item.get("example")),
+        CardList(key, one_line(data[key]["title"]), str(data[key]["source"]),
+                 tuple(CardItem(one_line(item["name"]), one_line(item["text"]), bool(item.get("example")),
                                 str(item.get("source") or data[key]["source"]))
                        for item in data[key]["items"]))
         for key in LISTS
     )
-    return PocketCard(_text(data["title"]), lists, complaint_process(folder), _text(data["legal_note"]))
+    return PocketCard(one_line(data["title"]), lists, complaint_process(folder), one_line(data["legal_note"]))

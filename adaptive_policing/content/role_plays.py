@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 import yaml
 
 from ..config import settings
+from .complaint_process import one_line
 from .scenarios import CaseStudy, CaseStudyError, load_case_study
 
 PROMPT_PREFIX = "roleplay:"
@@ -111,9 +112,6 @@ def role_play_ids(course_dir: Path | str | None = None) -> list[str]:
     return sorted(p.stem for p in role_plays_dir(course_dir).glob("*.yaml") if p.name != ROUNDS_FILE)
 
 
-def _text(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
 
 def load_role_play(scenario_id: str, course_dir: Path | str | None = None) -> RolePlayScenario:
     """A role-play scenario from ``course/role-plays/<id>.yaml``; every role needs its card."""
@@ -121,13 +119,13 @@ def load_role_play(scenario_id: str, course_dir: Path | str | None = None) -> Ro
     if not path.is_file() or path.name == ROUNDS_FILE:
         raise CaseStudyError(f"There is no role play called {scenario_id!r} in {path.parent}.")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    roles = {role: _text((data.get("roles") or {}).get(role)) for role in ROLES}
+    roles = {role: one_line((data.get("roles") or {}).get(role)) for role in ROLES}
     missing = [role for role, text in roles.items() if not text]
     if data.get("id") != scenario_id or missing:
         raise CaseStudyError(f"{path.name}: the id must be {scenario_id!r} and every role needs a card "
                              f"(missing: {', '.join(missing) or 'none'}).")
-    return RolePlayScenario(scenario_id, _text(data["title"]), str(data["setting"]), _text(data["summary"]),
-                            roles, _text(data.get("legal_notes")))
+    return RolePlayScenario(scenario_id, one_line(data["title"]), str(data["setting"]), one_line(data["summary"]),
+                            roles, one_line(data.get("legal_notes")))
 
 
 def load_scenario(scenario_id: str, course_dir: Path | str | None = None) -> RolePlayScenario | CaseStudy:

@@ -16,6 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 import pytest
 
+from adaptive_policing.content.complaint_process import Step, complaint_process
 from adaptive_policing.data.store import TrainingClass, ResponseStore, Trainee
 from adaptive_policing.grading.submission import GRADING_DIR_ENV
 from adaptive_policing.views.render import render
@@ -78,6 +79,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "role_play_header": {"title": XSS},
     "role_play_card": {"role_name": XSS, "text": XSS},
     "role_play_observer": {"heading": XSS},
+    "rubric_header": {"title": XSS, "round": 2, "summary": XSS},
+    "rubric_step": {"step": Step(XSS, XSS, XSS, XSS, XSS, XSS, XSS), "ratings": complaint_process().ratings},
     "case_header": {"title": XSS, "summary": XSS},
     "case_meter": {"label": XSS, "level": 3, "maximum": 10, "moved": XSS, "share": 30},
     "case_situation": {"number": 1, "text": XSS},

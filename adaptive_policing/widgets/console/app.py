@@ -58,6 +58,7 @@ from ... import config
 from ...data.store import TrainingClass, ResponseStore, StoreError, open_store
 from ..common import StatusLine
 from ..live import Refresher, Subscription, refresher as kernel_refresher
+from ..rubric import RubricConfirmPanel
 from ..viewer import slides_link
 from ...views.activities import activities_html
 from ...analysis.agenda import (
@@ -215,6 +216,7 @@ class Console(widgets.VBox):
         # worksheets, case studies, role plays, the assessment and export
         self.activities = widgets.HTML()
         self.activities.add_class("ap-activities")
+        self.rubric_panel = RubricConfirmPanel(self.store, on_confirmed=self.refresh)
         self.assessment = widgets.HTML()
         self.assessment.add_class("ap-assessment")
         self.export_button = widgets.Button(description="Export this class", icon="download")
@@ -222,7 +224,8 @@ class Console(widgets.VBox):
         self.export_links = widgets.HTML(note_html(EXPORT_HINT))
 
         self.tabs = widgets.Tab(children=[
-            new_class, agenda_box, self.attendance, results_box, self.activities, self.assessment,
+            new_class, agenda_box, self.attendance, results_box, widgets.VBox([self.activities, self.rubric_panel]),
+            self.assessment,
             widgets.VBox([self.export_button, self.export_links]),
         ])
         titles = ["New class", "Agenda & guide", "Attendance", "Live results", "Activities", "Assessment", "Export"]
@@ -395,6 +398,7 @@ class Console(widgets.VBox):
                                self.guide):
                     _set(widget, "value", note_html("Nothing yet."))
                 _set(self.agenda_status, "value", note_html("Create or pick a class to see its agenda."))
+                self.rubric_panel.show(None)
                 for button in (self.start_button, self.next_button, self.back_button):
                     _set(button, "disabled", True)
                 return
@@ -406,6 +410,7 @@ class Console(widgets.VBox):
             _set(self.results, "value", self._results_html(latest, states))
             _set(self.activities, "value",
                  activities_html(self.store, training_class.id, latest, self.store.worksheet_ids(training_class.id)))
+            self.rubric_panel.show(training_class.id)
             if self._agenda_read_at == 0.0 or time.monotonic() - self._agenda_read_at >= AGENDA_REFRESH_SECONDS:
                 self._refresh_clock(training_class)
 

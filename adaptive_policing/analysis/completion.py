@@ -13,9 +13,9 @@ apart (:mod:`.grading_status`); they never decide completion.
 Each activity's completion is one rule on plain evidence (prompt ids answered,
 worksheet ids saved by the trainee or their group), in
 :func:`activity_completed`. Activity 3 counts as completed by its observer
-rating: :data:`ACTIVITY_3_RATING` names the record that holds it (today the
-observer checklist worksheet; point it at the Activity 3 rubric when that
-arrives, and nothing else changes).
+rating: the rubric the trainee saved as the observer of a round (an answer
+whose id starts with ``rubric:``), or, for classes run before the rubric, the
+observer checklist worksheet (:data:`ACTIVITY_3_RATING`).
 
 A trainee who signed in and then saved nothing, submitted nothing and stayed
 less than the course minutes is **no activity** (a sign-in by mistake), never
@@ -28,8 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from ..content.complaint_process import PROMPT_PREFIX as RUBRIC_PREFIX
+
 ACTIVITY_3_RATING = "a3-observer-checklist"
-"""The worksheet holding Activity 3's observer rating, which counts as the activity's completion."""
+"""The worksheet that held Activity 3's observer rating before the rubric (classes run earlier)."""
 
 ATTENDANCE_SHARE = 0.9
 """Share of the course minutes a trainee must be present for (late sign-in and an early last save allowed for)."""
@@ -41,7 +43,7 @@ class RequiredActivity:
 
     Completed by any saved answer to a prompt whose id starts with
     ``prompt_prefix``, or by the worksheet ``worksheet`` saved by the trainee
-    or their group (whichever of the two is set).
+    or their group (either of the two that is set).
     """
 
     id: str
@@ -53,7 +55,8 @@ class RequiredActivity:
 REQUIRED_ACTIVITIES: tuple[RequiredActivity, ...] = (
     RequiredActivity("activity-1-who-are-our-customers", "Activity 1", prompt_prefix="a1-"),
     RequiredActivity("activity-2-private-and-public-service", "Activity 2", worksheet="a2-comparison"),
-    RequiredActivity("activity-3-changing-perception", "Activity 3", worksheet=ACTIVITY_3_RATING),
+    RequiredActivity("activity-3-changing-perception", "Activity 3", prompt_prefix=RUBRIC_PREFIX,
+                     worksheet=ACTIVITY_3_RATING),
 )
 
 

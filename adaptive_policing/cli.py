@@ -16,6 +16,7 @@ from rich.table import Table
 
 from . import config
 from .cli_export import export_command
+from .cli_handouts import handouts_command
 from .content.worksheets import generate_exercises, stale_exercises
 from .grading.cli import grade, report
 from .grading.course import GradingPaths, generate_release, release_is_current
@@ -168,6 +169,7 @@ def class_list() -> None:
 
 
 cli.add_command(export_command)
+cli.add_command(handouts_command)
 
 
 @cli.command("role-cards")

@@ -77,18 +77,32 @@ def head_revision() -> str:
 
 
 _NUMBERED_SCRIPT = re.compile(r"^(\d{4})_\w+\.py$")
+_REVISION_LINE = re.compile(r'^revision = "([^"]+)"$', re.MULTILINE)
 
 
 @functools.cache
-def newest_numbered_script() -> str:
-    """The newest revision by the scripts' names (``0004_class_progress.py`` is ``"0004"``).
+def numbered_revisions() -> dict[int, str]:
+    """Each script's number and its revision id, read from the scripts' text without loading Alembic.
 
-    Revision ids are the scripts' numbers, so this equals :func:`head_revision`
-    (a test checks it) without loading Alembic: opening a store that is up to
-    date, as every page does, stays cheap.
+    ``0004_class_progress.py`` is ``4: "0004"``; a script may also name its revision after
+    its topic (``0005_identity.py`` is ``5: "0005_identity"``).
     """
-    numbers = [m.group(1) for path in (MIGRATIONS_DIR / "versions").iterdir() if (m := _NUMBERED_SCRIPT.match(path.name))]
-    return max(numbers)
+    found = {}
+    for path in (MIGRATIONS_DIR / "versions").iterdir():
+        if m := _NUMBERED_SCRIPT.match(path.name):
+            line = _REVISION_LINE.search(path.read_text(encoding="utf-8"))
+            found[int(m.group(1))] = line.group(1) if line else m.group(1)
+    return found
+
+
+def newest_numbered_script() -> str:
+    """The revision id of the newest script by the scripts' names.
+
+    This equals :func:`head_revision` (a test checks it) without loading Alembic:
+    opening a store that is up to date, as every page does, stays cheap.
+    """
+    revisions = numbered_revisions()
+    return revisions[max(revisions)]
 
 
 def _recorded_revision(connection: sa.Connection) -> str | None:
@@ -100,7 +114,7 @@ def _recorded_revision(connection: sa.Connection) -> str | None:
 
 def revision_for(version: int | str) -> str:
     """The Alembic revision of a schema version: ``3`` is ``"0003"``; ``"head"`` stays itself."""
-    return f"{version:04d}" if isinstance(version, int) else version
+    return numbered_revisions().get(version, f"{version:04d}") if isinstance(version, int) else version
 
 
 def current_revision(connection: sa.Connection) -> str | None:
@@ -115,7 +129,12 @@ def current_version(connection: sa.Connection) -> int:
     revision = current_revision(connection)
     if revision is None:
         return _legacy_version(connection) or 0
-    return int(revision)
+    return version_of(revision)
+
+
+def version_of(revision: str) -> int:
+    """The schema version number of a revision id: ``"0005_identity"`` is 5."""
+    return int(revision[:4])
 
 
 def _legacy_version(connection: sa.Connection) -> int | None:
@@ -153,7 +172,7 @@ def migrate(engine: sa.Engine, target: int | str = "head") -> int:
     with engine.connect() as connection:
         with connection.execution_options(**{READ_ONLY: True}).begin():
             if _recorded_revision(connection) == wanted:  # the usual case: nothing to do, no write lock
-                return int(wanted)
+                return version_of(wanted)
     from alembic import command
 
     with engine.begin() as connection:
@@ -167,5 +186,5 @@ def migrate(engine: sa.Engine, target: int | str = "head") -> int:
 def __getattr__(name: str) -> int:
     # LATEST_VERSION is read from versions/ on first use, not at import.
     if name == "LATEST_VERSION":
-        return int(head_revision())
+        return version_of(head_revision())
     raise AttributeError(name)

@@ -15,6 +15,9 @@ that the command line sets and that Voilà kernels inherit:
 ``ADAPTIVE_POLICING_ROLE``
     Set by each server for the kernels it starts: ``trainee`` or ``instructor``
     (see :func:`adaptive_policing.widgets.viewer.is_instructor_view`).
+``ADAPTIVE_POLICING_JOIN_URLS``
+    Set by ``serve``: the trainee server's addresses (one per network address, or
+    ``--public-url``), which the console shows with a QR code.
 ``ADAPTIVE_POLICING_INSTRUCTOR_KEY``
     The instructor key. Defaults to a random key created once and kept in the
     runtime folder, so it survives a server restart.
@@ -32,6 +35,9 @@ VAR_ENV = "ADAPTIVE_POLICING_VAR"
 DB_URL_ENV = "ADAPTIVE_POLICING_DB_URL"
 INSTRUCTOR_KEY_ENV = "ADAPTIVE_POLICING_INSTRUCTOR_KEY"
 ROLE_ENV = "ADAPTIVE_POLICING_ROLE"
+JOIN_URLS_ENV = "ADAPTIVE_POLICING_JOIN_URLS"
+"""The trainee server's addresses ``serve`` announced (space-separated), for the console's QR code."""
+DEFAULT_TRAINEE_PORT = 8866
 SLIDES_TEMPLATE = "adaptive-slides"
 """The Voilà template that shows a course page as projector slides (instructor server only)."""
 

@@ -28,7 +28,7 @@ from adaptive_policing.content.prompts import PromptInfo
 from adaptive_policing.content.questions import Question
 from adaptive_policing.content.role_plays import CHECKLIST
 from adaptive_policing.content.scenarios import load_case_study
-from adaptive_policing.data.store import TrainingClass, SavedAnswer, Trainee
+from adaptive_policing.data.store import TrainingClass, SavedAnswer, SignInRequest, Trainee
 from adaptive_policing.grading.reports import ItemStat
 from adaptive_policing.views import render as render_module
 from adaptive_policing.views.activities import DecisionView, WorksheetField, WorksheetView
@@ -39,6 +39,7 @@ from adaptive_policing.views.images import png_img
 from adaptive_policing.views.render import environment, render, stylesheet, template_names
 from adaptive_policing.views.results import Bar, Card, bars_html, prompt_html, slide_answers_html, wall_html
 from adaptive_policing.views.role_cards import RoleCard
+from adaptive_policing.views.join import JoinAddress, QRDrawing
 
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 ESCAPED = str(escape(PAYLOAD))
@@ -89,6 +90,8 @@ def _contexts() -> dict[str, dict[str, Any]]:
         "guide.html.j2": {"section": GuideSection("01-introductions", PAYLOAD, PAYLOAD), "body": PAYLOAD},
         "heading.html.j2": {"text": PAYLOAD, "level": 2},
         "join.html.j2": {"parts": [Markup("<p>kept</p>"), PAYLOAD]},
+        "join_code.html.j2": {"code": PAYLOAD, "joins": [JoinAddress(PAYLOAD, QRDrawing(29, PAYLOAD))], "closed_reason": PAYLOAD},
+        "sign_in_request.html.j2": {"request": SignInRequest(1, 1, 1, PAYLOAD, "Alice Original", PAYLOAD, NOW)},
         "note.html.j2": {"text": PAYLOAD, "css_class": PAYLOAD},
         "png_img.html.j2": {"data": "iVBORw0KGgo=", "alt": PAYLOAD},
         "prompt_results.html.j2": {"info": info, "answered": 1, "is_open": False, "body": PAYLOAD},

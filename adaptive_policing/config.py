@@ -38,6 +38,9 @@ ROLE_ENV = "ADAPTIVE_POLICING_ROLE"
 JOIN_URLS_ENV = "ADAPTIVE_POLICING_JOIN_URLS"
 """The trainee server's addresses ``serve`` announced (space-separated), for the console's QR code."""
 DEFAULT_TRAINEE_PORT = 8866
+CLIENT_HEADER = "X-Adaptive-Policing-Client"
+"""The request header the trainee server sets to the client's address (a client's own value is
+replaced); Voilà hands it to the page's kernel as ``HTTP_X_ADAPTIVE_POLICING_CLIENT``."""
 SLIDES_TEMPLATE = "adaptive-slides"
 """The Voilà template that shows a course page as projector slides (instructor server only)."""
 

@@ -42,9 +42,16 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from .. import config
-from ..config import SLIDES_TEMPLATE
+from ..config import CLIENT_HEADER, SLIDES_TEMPLATE
 
 Role = Literal["trainee", "instructor"]
+
+#: Request headers each server hands to a page's kernel (as ``HTTP_<NAME>``): the trainee
+#: server the browser's cookie (its sign-in token, see widgets/viewer.py) and the client's address.
+KERNEL_HEADERS: dict[Role, tuple[str, ...]] = {
+    "trainee": ("Cookie", CLIENT_HEADER),
+    "instructor": (),
+}
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
@@ -143,9 +150,15 @@ class CourseRenderHandler(TornadoVoilaHandler):
 
     (Voilà itself would silently fall back to the default template, or switch to
     any installed template, e.g. its reveal template that loads from a CDN.)
+    It also puts the client's address in the :data:`CLIENT_HEADER` request header,
+    which the trainee server hands to the page's kernel (Voilà passes no client
+    address of its own; the sign-in rate limits count per address).
     """
 
     async def prepare(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        # The page's kernel learns the client's address from this header (see http_header_envs);
+        # whatever a client sent under that name is replaced.
+        self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""
         await super().prepare(*args, **kwargs)  # the instructor key is checked first
         template = self.get_argument("template", None)
         if template is not None and template not in self.settings.get("ap_template_overrides", ()):
@@ -206,6 +219,7 @@ def runtime_config(
     c.CourseVoila.refused_templates = [SLIDES_TEMPLATE] if not TEMPLATE_OVERRIDES[role] else []
     # ``?template=`` is honoured only on the instructor server (for the slides).
     c.VoilaConfiguration.allow_template_override = "YES" if TEMPLATE_OVERRIDES[role] else "NO"
+    c.VoilaConfiguration.http_header_envs = list(KERNEL_HEADERS[role])
     c.MappingKernelManager.cull_idle_timeout = culling.idle_seconds
     c.MappingKernelManager.cull_interval = culling.interval_seconds
     return c

@@ -274,3 +274,19 @@ def test_the_console_closes_and_reopens_the_class_and_revokes_devices(store, cla
     assert store.trainee_by_token(alice.token) is None
     kinds = [e.kind for e in store.sign_in_events_in(classroom.id)]
     assert kinds[-3:] == ["class_closed", "class_reopened", "devices_revoked"]
+
+
+def test_every_sign_in_approval_and_refusal_is_in_the_export(store, classroom, clock, alice, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from adaptive_policing.views.export import export_class
+
+    door = desk(store, clock)
+    door.sign_in(classroom.code, "=HYPERLINK(\"x\")", "90210", pin="9999")
+    decide(store, door.ask_instructor(classroom.code, "Alice Original", "90210"), True)  # type: ignore[arg-type]
+    files = export_class(store, classroom, tmp_path)
+    import json
+
+    events = json.loads(files.json_path.read_text(encoding="utf-8"))["sign_in_events"]
+    assert [e["kind"] for e in events] == ["signed_in", "wrong_pin", "approval_requested", "approved"]
+    assert events[1]["client"] == "10.0.0.2" and events[1]["name_typed"] == '=HYPERLINK("x")'
+    csv_text = files.sign_ins_csv.read_text(encoding="utf-8")
+    assert "approval_requested" in csv_text and "'=HYPERLINK" in csv_text  # never a formula

@@ -92,18 +92,44 @@ def settings() -> Settings:
     return Settings(home=home, var_dir=var_dir, db_url=db_url)
 
 
+def instructor_key_file(settings_: Settings | None = None) -> Path | None:
+    """The file the instructor key is kept in, or None when the environment sets the key."""
+    if os.environ.get(INSTRUCTOR_KEY_ENV):
+        return None
+    return (settings_ or settings()).var_dir / "instructor.key"
+
+
+def _write_key(where: Path, key: str, *, replace: bool) -> None:
+    """Write ``key`` to ``where``, readable by the instructor's account only (atomically when replacing)."""
+    where.parent.mkdir(parents=True, exist_ok=True)
+    target = where.with_name(where.name + ".new") if replace else where
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_EXCL)
+    fd = os.open(target, flags, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    if replace:
+        os.replace(target, where)
+
+
 def instructor_key(settings_: Settings | None = None) -> str:
     """The instructor key: from the environment, else kept in ``var/instructor.key``."""
     from_env = os.environ.get(INSTRUCTOR_KEY_ENV)
     if from_env:
         return from_env
-    where = (settings_ or settings()).var_dir / "instructor.key"
+    where = instructor_key_file(settings_)
+    assert where is not None
     if where.exists():
         return where.read_text().strip()
-    where.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(18)
-    # Readable by the instructor's account only.
-    fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
+    _write_key(where, key, replace=False)
+    return key
+
+
+def rotate_instructor_key(settings_: Settings | None = None) -> str:
+    """Replace the kept instructor key with a new one (a running instructor server takes it up)."""
+    where = instructor_key_file(settings_)
+    if where is None:
+        raise RuntimeError(f"The instructor key is set by ${INSTRUCTOR_KEY_ENV}; change that variable instead.")
+    key = secrets.token_urlsafe(18)
+    _write_key(where, key, replace=True)
     return key

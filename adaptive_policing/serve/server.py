@@ -96,6 +96,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+KEY_CHECK_SECONDS = 1.0
+"""How often the instructor server re-reads its key file (``instructor-key --rotate``)."""
+
+
 @dataclass(frozen=True)
 class KernelCulling:
     """When Voilà shuts down the kernel of a page nobody is using."""
@@ -170,6 +174,35 @@ class CourseVoila(Voila):
 
     landing_page = Unicode("course/00-start.ipynb", config=True, help="Notebook that / redirects to.")
     refused_templates = List(Unicode(), config=True, help="Templates whose files this server never serves.")
+    certfile = Unicode("", config=True, help="TLS certificate (PEM): serve over HTTPS with keyfile.")
+    keyfile = Unicode("", config=True, help="TLS private key (PEM) of certfile.")
+    key_file = Unicode("", config=True, help="The instructor key's file, re-read so a rotated key applies at once.")
+
+    def listen(self) -> None:
+        """Listen as Voilà does, over HTTPS when a certificate is configured."""
+        if self.certfile:
+            import functools
+            import ssl
+
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.certfile, self.keyfile or None)
+            self.app.listen = functools.partial(self.app.listen, ssl_options=context)  # type: ignore[method-assign]
+        if self.key_file:
+            from tornado.ioloop import PeriodicCallback
+
+            PeriodicCallback(self._follow_key_file, KEY_CHECK_SECONDS * 1000).start()
+        super().listen()
+
+    def _follow_key_file(self) -> None:
+        """Take up a rotated instructor key: the old key and the sessions it opened stop working."""
+        try:
+            key = Path(self.key_file).read_text(encoding="utf-8").strip()
+        except OSError:
+            return
+        if key and key != self.identity_provider.token:
+            self.identity_provider.token = key
+            self.app.settings["cookie_secret"] = os.urandom(32)  # login cookies signed before are refused
+            self.log.info("The instructor key was rotated; earlier console links no longer work.")
 
     @default("config_file_paths")
     def _config_file_paths_default(self) -> list[str]:
@@ -202,10 +235,20 @@ def file_config() -> Config:
 
 
 def runtime_config(
-    *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling
+    *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling,
+    tls: tuple[str, str] | None = None, key_file: Path | None = None,
 ) -> Config:
-    """The settings of one server that depend on its role, address, key and command line."""
+    """The settings of one server that depend on its role, address, key and command line.
+
+    ``tls`` is (certificate, private key) to serve over HTTPS; ``key_file`` is the
+    instructor key's file when the key comes from one (it is re-read, so a rotated key
+    applies to the running server).
+    """
     c = Config()
+    if tls:
+        c.CourseVoila.certfile, c.CourseVoila.keyfile = tls
+    if key_file is not None:
+        c.CourseVoila.key_file = str(key_file)
     c.Voila.ip = ip
     c.Voila.port = port
     c.Voila.port_retries = 0  # a taken port is an error, never a silent move to another port
@@ -241,7 +284,8 @@ def prepare_environment(settings: config.Settings, role: Role | None = None) -> 
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None = None) -> None:
+def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None = None,
+               tls: tuple[str, str] | None = None) -> None:
     """Build the serving tree and run one server until it is stopped (blocking)."""
     settings = config.settings()
     prepare_environment(settings, role)
@@ -250,9 +294,11 @@ def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None 
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
     root = build_serving_tree(settings, role)
     key = config.instructor_key(settings) if role == "instructor" else None
+    key_file = config.instructor_key_file(settings) if role == "instructor" else None
     app = CourseVoila(
         config=runtime_config(
-            role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling()
+            role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling(), tls=tls,
+            key_file=key_file,
         )
     )
     app.initialize([])  # Voilà reads CONFIG_FILE here
@@ -260,7 +306,8 @@ def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m adaptive_policing.serve.server ROLE --ip IP --port PORT [--cull-idle S --cull-interval S]``."""
+    """``python -m adaptive_policing.serve.server ROLE --ip IP --port PORT [--cull-idle S --cull-interval S]
+    [--certfile PEM --keyfile PEM]``."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="adaptive_policing.serve.server")
@@ -269,12 +316,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--cull-idle", type=int, default=KernelCulling.idle_seconds)
     parser.add_argument("--cull-interval", type=int, default=KernelCulling.interval_seconds)
+    parser.add_argument("--certfile", default="", help="TLS certificate (PEM): serve over HTTPS")
+    parser.add_argument("--keyfile", default="", help="TLS private key (PEM) of --certfile")
     args = parser.parse_args(argv)
     run_server(
         args.role,
         ip=args.ip,
         port=args.port,
         culling=KernelCulling(args.cull_idle, args.cull_interval),
+        tls=(args.certfile, args.keyfile) if args.certfile else None,
     )
 
 

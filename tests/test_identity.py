@@ -290,3 +290,16 @@ def test_every_sign_in_approval_and_refusal_is_in_the_export(store, classroom, c
     assert events[1]["client"] == "10.0.0.2" and events[1]["name_typed"] == '=HYPERLINK("x")'
     csv_text = files.sign_ins_csv.read_text(encoding="utf-8")
     assert "approval_requested" in csv_text and "'=HYPERLINK" in csv_text  # never a formula
+
+
+def test_the_start_page_as_a_projector_slide_shows_the_join_qr_code(page_env, store, classroom, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from adaptive_policing import config
+    from adaptive_policing.widgets.page import start_page
+
+    monkeypatch.setattr("adaptive_policing.data.store.open_store", lambda: store)
+    monkeypatch.setenv(config.ROLE_ENV, "instructor")
+    monkeypatch.setenv(config.JOIN_URLS_ENV, "http://10.20.0.5:8866/")
+    monkeypatch.setenv("QUERY_STRING", f"template=adaptive-slides&class={classroom.code}")
+    slide = start_page()
+    assert f"http://10.20.0.5:8866/?code={classroom.code}" in slide.value  # type: ignore[attr-defined]
+    assert "<svg" in slide.value and "Your name" not in slide.value  # type: ignore[attr-defined]

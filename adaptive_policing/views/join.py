@@ -136,11 +136,11 @@ class JoinAddress:
     qr: QRDrawing
 
 
-def join_code_html(class_code: str, bases: Sequence[str], *, closed_reason: str = "") -> Markup:
-    """The class's join addresses (with the code filled in), each with its QR code."""
+def join_code_html(class_code: str, bases: Sequence[str], *, closed_reason: str = "", slide_href: str = "") -> Markup:
+    """The class's join addresses (with the code filled in), each with its QR code (and a link to the join slide)."""
     joins = [JoinAddress(join_url(base, class_code), qr_drawing(join_url(base, class_code))) for base in bases]
-    return render("join_code.html.j2", code=class_code, joins=joins,
-                  closed_reason=closed_reason)
+    return render("join_code.html.j2", code=class_code, joins=joins, closed_reason=closed_reason,
+                  slide_href=slide_href)
 
 
 def sign_in_request_html(request: SignInRequest) -> Markup:

@@ -26,6 +26,10 @@ from ...data.store import ResponseStore, SignInRequest, TrainingClass
 from ...views.console import heading_html, note_html
 from ...views.join import announced_base_urls, join_code_html, sign_in_request_html
 from ..common import StatusLine
+from ..viewer import slides_link
+
+JOIN_SLIDE = "course/00-start.ipynb"
+"""The start page: shown as slides on the instructor server, it is the join slide (QR code and address)."""
 
 
 def join_panel(class_code: str | None, store: ResponseStore | None = None) -> widgets.HTML:
@@ -78,7 +82,8 @@ class SignInsPanel(widgets.VBox):
             self.requests.children = ()
             return
         closed = sign_in.SignInDesk(self.store).closed_reason(training_class)
-        html = join_code_html(training_class.code, announced_base_urls(), closed_reason=closed or "")
+        html = join_code_html(training_class.code, announced_base_urls(), closed_reason=closed or "",
+                              slide_href=slides_link(JOIN_SLIDE, training_class.code))
         if self.join.value != html:
             self.join.value = html
         self._show_requests(self.store.pending_requests(training_class.id))

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from jupyter_server.log import log_request
 from jupyter_server.utils import url_path_join
 from tornado.web import HTTPError, RedirectHandler, RequestHandler
 from traitlets import List, Unicode, default
@@ -256,6 +257,9 @@ def runtime_config(
     c.Voila.token = key or None
     c.Voila.tornado_settings = {
         "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY},
+        # Requests are logged with the instructor key (``token``) and trainee tokens (``t``) scrubbed.
+        "log_function": log_request,
+        "extra_log_scrub_param_keys": ["t"],
         "ap_template_overrides": list(TEMPLATE_OVERRIDES[role]),
     }
     c.CourseVoila.landing_page = LANDING_PAGES[role]

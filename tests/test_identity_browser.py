@@ -28,7 +28,7 @@ from .conftest import LiveServer, start_server, stop_process_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("identity-servers")]
 
-WINDOW_SECONDS = 8
+WINDOW_SECONDS = 30
 KEY = "identity-test-key"
 
 
@@ -66,6 +66,7 @@ def two_browsers(browser: object) -> Iterator[tuple[Page, Page]]:
     pages = [context.new_page() for context in contexts]
     for opened in pages:
         opened.set_default_timeout(30_000)
+        opened.set_default_navigation_timeout(120_000)  # a cold server on a busy 2-core machine
     yield pages[0], pages[1]
     for context in contexts:
         context.close()
@@ -154,6 +155,7 @@ def test_the_instructor_refuses_then_approves_on_the_console(
     context = browser.new_context(viewport={"width": 1300, "height": 1000})  # type: ignore[attr-defined]
     console = context.new_page()
     console.set_default_timeout(30_000)
+    console.set_default_navigation_timeout(120_000)
     try:
         console.goto(instructor_server.url(f"/?token={KEY}"), timeout=120_000)  # the console is a big page
         wait_for_widgets(console)
@@ -206,13 +208,8 @@ def test_five_wrong_pins_closed_class_revocation_and_the_wait_after_wrong_codes(
 
     # wrong class codes: past the limit the page says when to try again, and recovers after the window
     blocked = owner.get_by_text("Too many wrong attempts. Please try again at")
-    for n in range(30):
+    for n in range(12):  # more than the 10 allowed per address within the window, sent one after another
         fill(owner, f"ZZZZ{n:02d}", "Guess Er", "3101")
-        try:
-            expect(blocked).to_be_visible(timeout=700)
-            break
-        except AssertionError:
-            continue
     expect(blocked).to_be_visible()
     shot(owner, "identity-rate-limited")
     store = trainee_server.store()
@@ -223,7 +220,7 @@ def test_five_wrong_pins_closed_class_revocation_and_the_wait_after_wrong_codes(
     fill(owner, course.code, "Guess Er", "3101")  # the right code too, until the window has passed
     expect(blocked).to_be_visible()
     welcome = owner.get_by_text("Welcome, Guess Er.")
-    for _ in range(40):  # polls: each try waits at most a second for the welcome
+    for _ in range(60):  # polls: each try waits at most a second for the welcome
         try:
             expect(welcome).to_be_visible(timeout=1000)
             break

@@ -68,3 +68,47 @@ def test_rotating_a_key_set_by_the_environment_is_refused(tmp_path: Path) -> Non
                                 env={"ADAPTIVE_POLICING_VAR": str(tmp_path),
                                      "ADAPTIVE_POLICING_INSTRUCTOR_KEY": "chosen-key"})
     assert result.exit_code != 0 and "ADAPTIVE_POLICING_INSTRUCTOR_KEY" in result.output
+
+
+def test_certfile_and_keyfile_serve_over_https(tmp_path: Path) -> None:
+    """``--certfile/--keyfile`` (passed on by ``serve``) make a server answer over HTTPS, and only HTTPS."""
+    import shutil
+    import ssl
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    from .conftest import free_port
+
+    openssl = shutil.which("openssl")
+    assert openssl, "openssl is needed to make a test certificate"
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    port = free_port()
+    env = {**__import__("os").environ, "ADAPTIVE_POLICING_VAR": str(tmp_path / "var"),
+           "ADAPTIVE_POLICING_DB_URL": f"sqlite:///{tmp_path / 'var' / 'responses.sqlite3'}"}
+    with open(tmp_path / "server.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "adaptive_policing.serve.server", "trainee", "--ip", "127.0.0.1",
+             "--port", str(port), "--certfile", str(cert), "--keyfile", str(key)],
+            env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        context = ssl.create_default_context(cafile=str(cert))
+        context.check_hostname = False
+        url = f"https://127.0.0.1:{port}/voila/templates/adaptive/static/course.css"
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(url, context=context, timeout=5) as response:
+                    assert response.status == 200
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                assert process.poll() is None, (tmp_path / "server.log").read_text()
+                assert time.monotonic() < deadline, "the HTTPS server did not answer"
+                time.sleep(0.3)  # polls until the server listens
+        with pytest.raises((urllib.error.URLError, ConnectionError, http.client.HTTPException)):
+            urllib.request.urlopen(url.replace("https://", "http://"), timeout=5)
+    finally:
+        stop_process_tree(process)

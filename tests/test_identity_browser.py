@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 from adaptive_policing.data.sign_in import WINDOW_ENV, revoke, set_class_open
 from adaptive_policing.data.store import TrainingClass
 
-from .browser import shot, wait_for_widgets
+from .browser import accessibility_problems, shot, wait_for_widgets
 from .conftest import LiveServer, start_server, stop_process_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("identity-servers")]
@@ -109,6 +109,7 @@ def test_a_colleague_needs_the_pin_and_the_browser_keeps_its_own_token(
     fill(other, course.code, "Someone Else", "90210", "1111")
     expect(other.get_by_text("That PIN is not right. 4 tries left")).to_be_visible()
     shot(other, "identity-second-device")
+    assert accessibility_problems(other, "start page, second device") == []
     # the colleague's section page, opened without a token, shows nothing of Alice's
     other.goto(trainee_server.url("/voila/render/course/01-introductions.ipynb"))
     wait_for_widgets(other)

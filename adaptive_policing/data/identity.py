@@ -48,10 +48,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _active_devices(trainee_id: int | None = None) -> sa.Select[tuple[int, str]]:
+def _active_devices(trainee_id: int) -> sa.Select[tuple[int]]:
+    """The ids of a trainee's devices that have not ended."""
     ended = sa.select(device_ends.c.device_id)
-    query = sa.select(devices.c.id, devices.c.token).where(devices.c.id.not_in(ended))
-    return query.where(devices.c.trainee_id == trainee_id) if trainee_id is not None else query
+    return sa.select(devices.c.id).where(devices.c.trainee_id == trainee_id, devices.c.id.not_in(ended))
 
 
 def _moment(at: datetime | None) -> datetime:
@@ -103,10 +103,6 @@ class Identity(StorePart):
             for device_id in ids:
                 db.execute(device_ends.insert().values(device_id=device_id, reason="revoked", ended_at=_moment(at)))
         return len(ids)
-
-    def active_device_count(self, trainee_id: int) -> int:
-        with self.engine.begin() as db:
-            return len(db.execute(_active_devices(trainee_id)).all())
 
     # PINs -------------------------------------------------------------------------
 
@@ -200,7 +196,7 @@ class Identity(StorePart):
         return None if found is None else bool(found)
 
     def request_by_id(self, request_id: int) -> SignInRequest | None:
-        found = [r for r in self._requests(sign_in_requests.c.id == request_id)]
+        found = self._requests(sign_in_requests.c.id == request_id)
         return found[0] if found else None
 
     def pending_requests(self, class_id: int) -> list[SignInRequest]:

@@ -34,6 +34,8 @@
   or gets right (:mod:`adaptive_policing.widgets.console.assessment`).
 * **Export** — the class's record as CSV and JSON under ``var/exports/``, with
   download links.
+* **Sign-ins** — the join QR code, approvals, closing the class, revoking devices
+  (:mod:`adaptive_policing.widgets.console.sign_ins`).
 
 The console subscribes to the kernel's one live refresher
 (:mod:`adaptive_policing.widgets.live`, shared with the slide pages): the store

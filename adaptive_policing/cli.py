@@ -80,7 +80,7 @@ def serve(ip: str, port: int, instructor_port: int, public_url: str | None, cert
     first, the class code filled in. Ctrl+C, SIGTERM or closing the terminal stops
     both servers and every kernel.
     """
-    from .views.join import base_urls, join_url, qr_text
+    from .views.join import base_urls, join_url, lan_addresses, qr_text
 
     if keyfile and not certfile:
         raise click.ClickException("--keyfile needs --certfile.")
@@ -98,7 +98,10 @@ def serve(ip: str, port: int, instructor_port: int, public_url: str | None, cert
         trainee_urls = base_urls(port, public_url=public_url, https=bool(certfile))
     else:
         trainee_urls = [public_url.rstrip("/") + "/" if public_url else f"{scheme}://{ip}:{port}/"]
-    instructor_host = "localhost" if ip in ("0.0.0.0", "") else ip
+    if ip in ("0.0.0.0", ""):
+        instructor_host = next(iter(lan_addresses()), "localhost")
+    else:
+        instructor_host = ip
     os.environ[config.JOIN_URLS_ENV] = " ".join(trainee_urls)  # the servers and the console's kernel inherit it
     tls_args = ["--certfile", str(Path(certfile).resolve())] if certfile else []
     if keyfile:

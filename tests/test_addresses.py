@@ -78,3 +78,49 @@ def test_the_terminal_qr_code_is_the_same_code_in_block_characters() -> None:
     lines = text.splitlines()
     size = len(segno.make(url, error=join.QR_ERROR, micro=False).matrix)
     assert len(lines) >= (size + 4) // 2 and set("".join(lines)) <= set("█▀▄ ")
+
+
+class _Exited:
+    """A server process that has already stopped (so ``serve`` prints its banner and returns)."""
+
+    pid = 0
+
+    def poll(self) -> int:
+        return 1
+
+
+def _serve(monkeypatch: pytest.MonkeyPatch, tmp_path, *args: str) -> str:  # type: ignore[no-untyped-def]
+    """Run ``adaptive-policing serve`` with the servers replaced by stand-ins; its output."""
+    import signal
+
+    from click.testing import CliRunner
+
+    from adaptive_policing import cli as cli_module
+
+    monkeypatch.setattr(socket, "gethostbyname", lambda _name: "127.0.1.1")
+    monkeypatch.setattr(join, "interface_addresses", lambda: DEBIAN_HOST)
+    monkeypatch.setattr(cli_module, "check_ports_free", lambda *_a: None)
+    monkeypatch.setattr(cli_module, "start_servers", lambda *_a: [_Exited()])
+    monkeypatch.setattr(cli_module, "wait_until_listening", lambda *_a: True)
+    monkeypatch.setattr(cli_module, "stop_servers", lambda *_a: None)
+    monkeypatch.setattr(signal, "signal", lambda *_a: None)  # the test process keeps its own handlers
+    monkeypatch.delenv("ADAPTIVE_POLICING_JOIN_URLS", raising=False)
+    env = {"ADAPTIVE_POLICING_VAR": str(tmp_path), "ADAPTIVE_POLICING_INSTRUCTOR_KEY": "banner-key",
+           "ADAPTIVE_POLICING_DB_URL": f"sqlite:///{tmp_path / 'responses.sqlite3'}", "COLUMNS": "200"}
+    return CliRunner().invoke(cli_module.cli, ["serve", *args], env=env).output
+
+
+def test_serve_lists_every_network_address_with_the_code_and_a_qr_code(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    output = _serve(monkeypatch, tmp_path)
+    code = re.search(r"\?code=([A-Z0-9]{6})", output).group(1)  # type: ignore[union-attr]
+    assert f"http://10.20.0.5:8866/?code={code}" in output and f"http://192.168.1.23:8866/?code={code}" in output
+    assert "127.0.1.1" not in output and "127.0.0.1" not in output
+    assert "█" in output and "Trainees scan this to join" in output
+    assert os.environ["ADAPTIVE_POLICING_JOIN_URLS"] == "http://10.20.0.5:8866/ http://192.168.1.23:8866/"
+
+
+def test_serve_with_a_public_url_shows_only_that_address(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    output = _serve(monkeypatch, tmp_path, "--public-url", "https://training.example.org/")
+    assert "https://training.example.org/?code=" in output and "10.20.0.5:8866" not in output

@@ -179,7 +179,7 @@ def test_a_new_database_is_built_by_running_every_migration(db_url: str, monkeyp
     store = ResponseStore(db_url)
     assert applied == [migrations.head_revision()]
     assert alembic_revision(store.engine) == migrations.head_revision()
-    assert migrations.version_of(migrations.head_revision()) == schema.LATEST_VERSION
+    assert migrations.version_number(migrations.head_revision()) == schema.LATEST_VERSION
     assert differences(store.engine) == []
     assert trigger_tables(store.engine) == set(schema.APPEND_ONLY_TABLES)
     trainee = store.sign_in(store.create_class().code, "Lee Park", "77")

@@ -265,7 +265,7 @@ def __getattr__(name: str) -> int:
     if name == "LATEST_VERSION":
         from . import migrate as _migrate
 
-        return _migrate.version_of(_migrate.head_revision())
+        return _migrate.version_number(_migrate.head_revision())
     raise AttributeError(name)
 
 __all__ = [

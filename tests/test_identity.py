@@ -303,3 +303,10 @@ def test_the_start_page_as_a_projector_slide_shows_the_join_qr_code(page_env, st
     slide = start_page()
     assert f"http://10.20.0.5:8866/?code={classroom.code}" in slide.value  # type: ignore[attr-defined]
     assert "<svg" in slide.value and "Your name" not in slide.value  # type: ignore[attr-defined]
+
+
+def test_the_join_qr_code_gets_a_slide_of_its_own() -> None:
+    from adaptive_policing.serve.slides import slide_type_for
+
+    assert slide_type_for("code", "start_page()", first=False) == "slide"
+    assert slide_type_for("code", "other_call()", first=False) == "-"

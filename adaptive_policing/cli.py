@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 from datetime import date
@@ -46,13 +45,6 @@ def _store() -> ResponseStore:
     return ResponseStore(config.settings().db_url)
 
 
-def _lan_address() -> str:
-    try:
-        return socket.gethostbyname(socket.gethostname())
-    except OSError:
-        return "127.0.0.1"
-
-
 def _todays_class(store: ResponseStore) -> tuple[str, bool]:
     today = [c for c in store.classes() if c.class_date == date.today()]
     if today:
@@ -78,11 +70,25 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 @click.option("--max-kernels", type=click.IntRange(min=1), default=None,
               help="Pages the trainee server runs at once; beyond that a page says the course is busy and "
                    "retries by itself. Default: from the machine's memory.")
-def serve(ip: str, port: int, instructor_port: int, max_kernels: int | None) -> None:
+@click.option("--public-url", default=None,
+              help="The trainees' address when the laptop is reached by a name or through a proxy "
+                   "(e.g. https://training.example.org/); replaces the list of network addresses.")
+@click.option("--certfile", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="TLS certificate (PEM): serve both servers over HTTPS (with --keyfile).")
+@click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The TLS certificate's private key (PEM).")
+def serve(ip: str, port: int, instructor_port: int, max_kernels: int | None, public_url: str | None,
+          certfile: str | None, keyfile: str | None) -> None:
     """Serve the course: the trainee server and the key-protected instructor server.
 
-    Ctrl+C, SIGTERM or closing the terminal stops both servers and every kernel.
+    Prints every address trainees can join at (never 127.x) with a QR code of the
+    first, the class code filled in. Ctrl+C, SIGTERM or closing the terminal stops
+    both servers and every kernel.
     """
+    from .views.join import base_urls, join_url, lan_addresses, qr_text
+
+    if keyfile and not certfile:
+        raise click.ClickException("--keyfile needs --certfile.")
     try:
         check_ports_free(ip, (port, instructor_port))
     except PortTaken as taken:
@@ -92,28 +98,49 @@ def serve(ip: str, port: int, instructor_port: int, max_kernels: int | None) -> 
     code, created = _todays_class(store)
     store.close()
     key = config.instructor_key(settings)
-    host = _lan_address() if ip == "0.0.0.0" else ip
+    scheme = "https" if certfile else "http"
+    if ip in ("0.0.0.0", ""):
+        trainee_urls = base_urls(port, public_url=public_url, https=bool(certfile))
+    else:
+        trainee_urls = [public_url.rstrip("/") + "/" if public_url else f"{scheme}://{ip}:{port}/"]
+    if ip in ("0.0.0.0", ""):
+        instructor_host = next(iter(lan_addresses()), "localhost")
+    else:
+        instructor_host = ip
+    os.environ[config.JOIN_URLS_ENV] = " ".join(trainee_urls)  # the servers and the console's kernel inherit it
+    tls_args = ["--certfile", str(Path(certfile).resolve())] if certfile else []
+    if keyfile:
+        tls_args += ["--keyfile", str(Path(keyfile).resolve())]
     logs = settings.var_dir / "logs"
     budget = max_kernels or default_max_kernels()
-    specs = [ServerSpec("trainee", port, logs / "trainee-server.log", ("--max-kernels", str(budget), "--prewarm")),
+    # Pre-heated pages wait for their request on a plain websocket to the server, so not over HTTPS.
+    prewarm = () if certfile else ("--prewarm",)
+    specs = [ServerSpec("trainee", port, logs / "trainee-server.log", ("--max-kernels", str(budget), *prewarm)),
              ServerSpec("instructor", instructor_port, logs / "instructor-server.log")]
     for stop_signal in STOP_SIGNALS:
         signal.signal(stop_signal, _raise_stop)
     children: list[subprocess.Popen[bytes]] = []
     try:
-        children = start_servers(ip, specs)
+        children = start_servers(ip, specs, tls_args)
         with console.status("Starting the trainee and instructor servers…"):
             ready = wait_until_listening(ip, [spec.port for spec in specs], children)
         if not ready:
             raise click.ClickException(_failure(specs))
         table = Table(title="Adaptive Policing is being served", show_header=False)
-        table.add_row("Trainees open", f"http://{host}:{port}/")
+        for url in trainee_urls:
+            table.add_row("Trainees open", join_url(url, code))
+        if not trainee_urls:
+            table.add_row("Trainees open", "no network address found: connect to the classroom network "
+                                           "or use --public-url")
         table.add_row("Class code", f"[bold]{code}[/bold]" + (" (new class for today)" if created else ""))
-        table.add_row("Instructor console", f"http://{host}:{instructor_port}/?token={key}")
+        table.add_row("Instructor console", f"{scheme}://{instructor_host}:{instructor_port}/?token={key}")
         table.add_row("Pages open at once", f"up to {budget} (--max-kernels)")
         table.add_row("Responses", settings.db_url)
         table.add_row("Server logs", str(logs))
         console.print(table)
+        if trainee_urls:
+            click.echo(f"Trainees scan this to join class {code} ({join_url(trainee_urls[0], code)}):")
+            click.echo(qr_text(join_url(trainee_urls[0], code)))
         console.print("Press Ctrl+C to stop both servers.")
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
@@ -136,6 +163,28 @@ def _failure(specs: list[ServerSpec]) -> str:
             tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
             lines += [f"--- last lines of {log} ---", *tail]
     return "\n".join(lines)
+
+
+@cli.command("instructor-key")
+@click.option("--rotate", is_flag=True, help="Replace the key: console links with the old key stop working.")
+def instructor_key(rotate: bool) -> None:
+    """Show where the instructor key is kept, or replace it with --rotate.
+
+    A running instructor server takes a rotated key up within a second; consoles
+    opened with the old key must be opened again with the new address.
+    """
+    settings = config.settings()
+    if not rotate:
+        where = config.instructor_key_file(settings)
+        console.print(f"The instructor key is kept in {where}." if where else
+                      f"The instructor key is set by ${config.INSTRUCTOR_KEY_ENV}.")
+        return
+    try:
+        key = config.rotate_instructor_key(settings)
+    except RuntimeError as problem:
+        raise click.ClickException(str(problem)) from problem
+    console.print(f"New instructor key: [bold]{key}[/bold]. Open the console again with ?token=<new key>; "
+                  "links with the old key no longer work.")
 
 
 @cli.group("class")

@@ -15,6 +15,9 @@ that the command line sets and that Voilà kernels inherit:
 ``ADAPTIVE_POLICING_ROLE``
     Set by each server for the kernels it starts: ``trainee`` or ``instructor``
     (see :func:`adaptive_policing.widgets.viewer.is_instructor_view`).
+``ADAPTIVE_POLICING_JOIN_URLS``
+    Set by ``serve``: the trainee server's addresses (one per network address, or
+    ``--public-url``), which the console shows with a QR code.
 ``ADAPTIVE_POLICING_INSTRUCTOR_KEY``
     The instructor key. Defaults to a random key created once and kept in the
     runtime folder, so it survives a server restart.
@@ -42,6 +45,12 @@ DEFAULT_PASS_PERCENT = 70.0
 """The passing mark when none is set (the outline sets none; an agency standard)."""
 PASS_MARK_OFF = ("off", "none", "no")
 """Values of the pass-mark setting that switch it off."""
+JOIN_URLS_ENV = "ADAPTIVE_POLICING_JOIN_URLS"
+"""The trainee server's addresses ``serve`` announced (space-separated), for the console's QR code."""
+DEFAULT_TRAINEE_PORT = 8866
+CLIENT_HEADER = "X-Adaptive-Policing-Client"
+"""The request header the trainee server sets to the client's address (a client's own value is
+replaced); Voilà hands it to the page's kernel as ``HTTP_X_ADAPTIVE_POLICING_CLIENT``."""
 SLIDES_TEMPLATE = "adaptive-slides"
 """The Voilà template that shows a course page as projector slides (instructor server only)."""
 
@@ -111,18 +120,44 @@ def parse_pass_percent(text: str | None) -> float | None:
     return value
 
 
+def instructor_key_file(settings_: Settings | None = None) -> Path | None:
+    """The file the instructor key is kept in, or None when the environment sets the key."""
+    if os.environ.get(INSTRUCTOR_KEY_ENV):
+        return None
+    return (settings_ or settings()).var_dir / "instructor.key"
+
+
+def _write_key(where: Path, key: str, *, replace: bool) -> None:
+    """Write ``key`` to ``where``, readable by the instructor's account only (atomically when replacing)."""
+    where.parent.mkdir(parents=True, exist_ok=True)
+    target = where.with_name(where.name + ".new") if replace else where
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_EXCL)
+    fd = os.open(target, flags, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    if replace:
+        os.replace(target, where)
+
+
 def instructor_key(settings_: Settings | None = None) -> str:
     """The instructor key: from the environment, else kept in ``var/instructor.key``."""
     from_env = os.environ.get(INSTRUCTOR_KEY_ENV)
     if from_env:
         return from_env
-    where = (settings_ or settings()).var_dir / "instructor.key"
+    where = instructor_key_file(settings_)
+    assert where is not None
     if where.exists():
         return where.read_text().strip()
-    where.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(18)
-    # Readable by the instructor's account only.
-    fd = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
+    _write_key(where, key, replace=False)
+    return key
+
+
+def rotate_instructor_key(settings_: Settings | None = None) -> str:
+    """Replace the kept instructor key with a new one (a running instructor server takes it up)."""
+    where = instructor_key_file(settings_)
+    if where is None:
+        raise RuntimeError(f"The instructor key is set by ${INSTRUCTOR_KEY_ENV}; change that variable instead.")
+    key = secrets.token_urlsafe(18)
+    _write_key(where, key, replace=True)
     return key

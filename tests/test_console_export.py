@@ -143,7 +143,7 @@ def test_the_export_command_writes_the_files(
     result = CliRunner().invoke(export_command, ["--class", recorded.code.lower()], env=env)
     assert result.exit_code == 0, result.output
     written = sorted((tmp_path / "var" / "exports").iterdir())
-    assert [p.suffix for p in written] == [".csv", ".csv", ".csv", ".json"]
+    assert [p.suffix for p in written] == [".csv", ".csv", ".csv", ".csv", ".json"]
     assert all(str(p) in result.output for p in written)
     missing = CliRunner().invoke(export_command, ["--class", "NOPE99"], env=env)
     assert missing.exit_code != 0 and "No class has the code" in missing.output

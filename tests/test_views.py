@@ -28,7 +28,7 @@ from adaptive_policing.content.prompts import PromptInfo
 from adaptive_policing.content.questions import Question
 from adaptive_policing.content.role_plays import CHECKLIST
 from adaptive_policing.content.scenarios import load_case_study
-from adaptive_policing.data.store import TrainingClass, SavedAnswer, Trainee
+from adaptive_policing.data.store import TrainingClass, SavedAnswer, SignInRequest, Trainee
 from adaptive_policing.analysis.grading_status import ClassSummary
 from adaptive_policing.analysis.item_statistics import ItemStatistics
 from adaptive_policing.views import render as render_module
@@ -44,6 +44,7 @@ from adaptive_policing.analysis.role_plays import RubricSheet, step_counts
 from adaptive_policing.content.complaint_process import ComplaintProcess, complaint_process
 from adaptive_policing.content.pocket_card import CardItem, PocketCard, pocket_card
 from adaptive_policing.views.handouts import PaperActivity, PaperBlock
+from adaptive_policing.views.join import JoinAddress, QRDrawing
 
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 ESCAPED = str(escape(PAYLOAD))
@@ -129,6 +130,9 @@ def _contexts() -> dict[str, dict[str, Any]]:
         ])]},
         "heading.html.j2": {"text": PAYLOAD, "level": 2},
         "join.html.j2": {"parts": [Markup("<p>kept</p>"), PAYLOAD]},
+        "join_code.html.j2": {"code": PAYLOAD, "joins": [JoinAddress(PAYLOAD, QRDrawing(29, PAYLOAD))], "closed_reason": PAYLOAD,
+                              "slide_href": PAYLOAD},
+        "sign_in_request.html.j2": {"request": SignInRequest(1, 1, 1, PAYLOAD, "Alice Original", PAYLOAD, NOW)},
         "note.html.j2": {"text": PAYLOAD, "css_class": PAYLOAD},
         "png_img.html.j2": {"data": "iVBORw0KGgo=", "alt": PAYLOAD},
         "prompt_results.html.j2": {"info": info, "answered": 1, "is_open": False, "body": PAYLOAD},

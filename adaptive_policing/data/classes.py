@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from .engine import StorePart
 from .records import TrainingClass, Group, StoreError, Trainee, WrongClassCode
 from .rows import labelled, record
-from .schema import class_sessions, group_members, groups, page_visits, trainees, utcnow
+from .schema import class_sessions, devices, group_members, groups, page_visits, trainees, utcnow
 
 CLASS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CLASS_CODE_LENGTH = 6
@@ -21,6 +21,22 @@ DEFAULT_TITLE = "Adaptive Policing (course 2320)"
 def normalize_class_code(code: str) -> str:
     """A class code as typed (any case, spaces or dashes) in the form it is stored."""
     return re.sub(r"[\s-]", "", code or "").upper()
+
+
+WRONG_CODE_MESSAGE = "That class code was not found. Check the code on the board and try again."
+
+
+def check_name_and_badge(name: str, badge: str) -> tuple[str, str]:
+    """The name (spaces tidied) and badge as they are stored; a plain message when either will not do."""
+    name = " ".join((name or "").split())
+    badge = (badge or "").strip()
+    if not name:
+        raise StoreError("Please type your name.")
+    if len(name) > 120:
+        raise StoreError("Please shorten your name to 120 characters or fewer.")
+    if not re.fullmatch(r"[A-Za-z0-9-]{1,32}", badge):
+        raise StoreError("Please type your employee or badge number: letters, digits and dashes only.")
+    return name, badge
 
 
 def _group_key(name: str) -> str:
@@ -77,47 +93,42 @@ class Classes(StorePart):
 
     # trainees ---------------------------------------------------------------
 
-    def sign_in(self, class_code: str, name: str, badge: str) -> Trainee:
-        """Sign a trainee in to a class; signing in again returns the same trainee."""
-        name = " ".join((name or "").split())
-        badge = (badge or "").strip()
-        if not name:
-            raise StoreError("Please type your name.")
-        if len(name) > 120:
-            raise StoreError("Please shorten your name to 120 characters or fewer.")
-        if not re.fullmatch(r"[A-Za-z0-9-]{1,32}", badge):
-            raise StoreError(
-                "Please type your employee or badge number: letters, digits and dashes only."
-            )
+    def sign_in(self, class_code: str, name: str, badge: str, *, pin_hash: str | None = None) -> Trainee:
+        """The class's roster entry for ``badge``: created (with its first device) if new, else the existing one.
+
+        This is the roster alone, with no check of who is asking: pages sign trainees in
+        through :class:`adaptive_policing.data.sign_in.SignInDesk`, which lets a second
+        device in only with the trainee's PIN or the instructor's approval. ``pin_hash``
+        is kept for a new trainee (see :func:`adaptive_policing.data.identity.hash_pin`).
+        """
+        name, badge = check_name_and_badge(name, badge)
         training_class = self.class_by_code(class_code)
         if training_class is None:
-            raise WrongClassCode(
-                "That class code was not found. Check the code on the board and try again."
-            )
+            raise WrongClassCode(WRONG_CODE_MESSAGE)
         existing = trainees.select().where(trainees.c.class_id == training_class.id, trainees.c.badge == badge)
         for _ in range(3):
-            found = self._first(Trainee, existing)
+            found = self._first(Trainee, existing) or self.enroll(training_class, name, badge, pin_hash=pin_hash)
             if found is not None:
                 return found
-            try:
-                with self.engine.begin() as db:
-                    db.execute(
-                        trainees.insert().values(
-                            class_id=training_class.id,
-                            name=name,
-                            badge=badge,
-                            token=secrets.token_urlsafe(24),
-                            created_at=utcnow(),
-                        )
-                    )
-            except sa.exc.IntegrityError:
-                continue  # the same trainee signed in twice at once; read theirs
         raise RuntimeError("could not sign in")
 
-    def trainee_by_token(self, token: str | None) -> Trainee | None:
-        if not token:
-            return None
-        return self._first(Trainee, trainees.select().where(trainees.c.token == token))
+    def enroll(self, training_class: TrainingClass, name: str, badge: str, *,
+               pin_hash: str | None = None) -> Trainee | None:
+        """Add a trainee and their first device; None when the badge is already on the class's roster."""
+        token = secrets.token_urlsafe(24)
+        try:
+            with self.engine.begin() as db:
+                now = utcnow()
+                new_id = db.execute(
+                    trainees.insert().values(
+                        class_id=training_class.id, name=name, badge=badge, token=token, created_at=now,
+                        pin_hash=pin_hash,
+                    )
+                ).inserted_primary_key[0]
+                db.execute(devices.insert().values(trainee_id=new_id, token=token, via="first", created_at=now))
+        except sa.exc.IntegrityError:
+            return None  # signed in twice at once: the other one made it
+        return self.trainee_by_id(int(new_id))
 
     def trainee_by_id(self, trainee_id: int) -> Trainee | None:
         return self._first(Trainee, trainees.select().where(trainees.c.id == trainee_id))

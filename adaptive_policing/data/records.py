@@ -115,3 +115,35 @@ class WorksheetSave:
     revision: WorksheetRevision
     latest: WorksheetRevision
     conflicts: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class SignInRequest:
+    """A sign-in from another device waiting for the instructor: who asks, under which badge."""
+
+    id: int
+    class_id: int
+    trainee_id: int
+    badge: str
+    stored_name: str
+    name_typed: str
+    created_at: datetime
+
+    @property
+    def name_differs(self) -> bool:
+        """Whether the name typed on the new device is not the one the trainee signed in with."""
+        return " ".join(self.name_typed.split()).casefold() != " ".join(self.stored_name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class SignInEvent:
+    """One thing that happened at the door of a class: a sign-in, a wrong PIN, an approval, a sign-out…"""
+
+    id: int
+    class_id: int | None
+    trainee_id: int | None
+    kind: str
+    badge: str
+    name_typed: str
+    client: str
+    created_at: datetime

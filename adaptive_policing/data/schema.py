@@ -86,8 +86,11 @@ trainees = sa.Table(
     sa.Column("class_id", sa.Integer, sa.ForeignKey("class_sessions.id"), nullable=False),
     sa.Column("name", sa.String(120), nullable=False),
     sa.Column("badge", sa.String(32), nullable=False),
+    # The token of the trainee's first device (see ``devices``); kept for links made before devices.
     sa.Column("token", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # The trainee's personal 4-digit PIN, salted and hashed; NULL when they chose none.
+    sa.Column("pin_hash", sa.String(200), nullable=True),
     sa.UniqueConstraint("class_id", "badge", name="uq_trainees_class_badge"),
 )
 
@@ -190,9 +193,83 @@ rubric_confirmations = sa.Table(
     sa.Index("ix_rubric_confirmations_class", "class_id"),
 )
 
+# --- identity: which browsers a trainee is signed in on, and every sign-in event -------------
+
+devices = sa.Table(
+    "devices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id"), nullable=False),
+    # The opaque token this browser keeps (``?t=`` and a cookie); valid until the device ends.
+    sa.Column("token", sa.String(64), nullable=False, unique=True),
+    # How the device was let in: first (the first sign-in), pin or approval.
+    sa.Column("via", sa.String(20), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_devices_trainee", "trainee_id"),
+)
+
+device_ends = sa.Table(
+    "device_ends",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("device_id", sa.Integer, sa.ForeignKey("devices.id"), nullable=False),
+    # signed_out (from that browser) or revoked (by the instructor)
+    sa.Column("reason", sa.String(20), nullable=False),
+    sa.Column("ended_at", UTCDateTime, nullable=False),
+    sa.Index("ix_device_ends_device", "device_id"),
+)
+
+sign_in_requests = sa.Table(
+    "sign_in_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("class_sessions.id"), nullable=False),
+    sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id"), nullable=False),
+    sa.Column("name_typed", sa.String(120), nullable=False),
+    sa.Column("client", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_sign_in_requests_class", "class_id"),
+)
+
+sign_in_decisions = sa.Table(
+    "sign_in_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("request_id", sa.Integer, sa.ForeignKey("sign_in_requests.id"), nullable=False, unique=True),
+    sa.Column("approved", sa.Boolean, nullable=False),
+    sa.Column("decided_at", UTCDateTime, nullable=False),
+)
+
+sign_in_events = sa.Table(
+    "sign_in_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("class_sessions.id"), nullable=True),
+    sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id"), nullable=True),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("badge", sa.String(32), nullable=False),
+    sa.Column("name_typed", sa.String(120), nullable=False),
+    sa.Column("client", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_sign_in_events_class", "class_id", "created_at"),
+    sa.Index("ix_sign_in_events_client", "client", "created_at"),
+)
+
+class_states = sa.Table(
+    "class_states",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("class_sessions.id"), nullable=False),
+    # The instructor closed (false) or reopened (true) the class for sign-ins; the latest row wins.
+    sa.Column("open", sa.Boolean, nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Index("ix_class_states_class", "class_id"),
+)
+
 APPEND_ONLY_TABLES = (
     "responses", "group_members", "worksheet_revisions", "page_visits", "prompt_states", "class_progress",
     "rubric_confirmations",
+    "devices", "device_ends", "sign_in_requests", "sign_in_decisions", "sign_in_events", "class_states",
 )
 
 # Kept importable from here for callers written against the old runner.
@@ -208,7 +285,8 @@ def __getattr__(name: str) -> int:
     raise AttributeError(name)
 
 __all__ = [
-    "APPEND_ONLY_TABLES", "JSONText", "UTCDateTime", "as_utc", "class_progress", "class_sessions",
-    "current_version", "group_members", "groups", "metadata", "migrate", "page_visits", "prompt_states",
-    "responses", "rubric_confirmations", "trainees", "utcnow", "worksheet_revisions",
+    "APPEND_ONLY_TABLES", "JSONText", "UTCDateTime", "as_utc", "class_progress", "class_sessions", "class_states",
+    "current_version", "device_ends", "devices", "group_members", "groups", "metadata", "migrate", "page_visits",
+    "prompt_states", "responses", "rubric_confirmations", "sign_in_decisions", "sign_in_events", "sign_in_requests",
+    "trainees", "utcnow", "worksheet_revisions",
 ]

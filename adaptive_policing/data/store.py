@@ -28,6 +28,7 @@ from ..content.limits import MAX_TEXT_CHARS
 from .answers import Answers, check_length
 from .classes import CLASS_CODE_ALPHABET, CLASS_CODE_LENGTH, Classes, normalize_class_code
 from .engine import READ_ONLY, create_engine
+from .identity import Identity
 from .migrate import migrate
 from .progress import Progress
 from .records import (
@@ -38,6 +39,8 @@ from .records import (
     RubricConfirmation,
     SavedAnswer,
     SheetOwner,
+    SignInEvent,
+    SignInRequest,
     StoreError,
     Trainee,
     WorksheetRevision,
@@ -47,12 +50,17 @@ from .records import (
 from .schema import (
     class_progress,
     class_sessions,
+    class_states,
+    device_ends,
     group_members,
     groups,
     page_visits,
     prompt_states,
     responses,
     rubric_confirmations,
+    sign_in_decisions,
+    sign_in_events,
+    sign_in_requests,
     trainees,
     worksheet_revisions,
 )
@@ -61,8 +69,8 @@ from .worksheets import Worksheets
 
 __all__ = [
     "CLASS_CODE_ALPHABET", "CLASS_CODE_LENGTH", "MAX_TEXT_CHARS", "AnswerTooLong", "TrainingClass", "Group",
-    "ProgressEvent", "ResponseStore", "RubricConfirmation", "SavedAnswer", "SheetOwner", "StoreError", "Trainee",
-    "WorksheetRevision",
+    "ProgressEvent", "ResponseStore", "RubricConfirmation", "SavedAnswer", "SheetOwner", "SignInEvent",
+    "SignInRequest", "StoreError", "Trainee", "WorksheetRevision",
     "WorksheetSave", "WrongClassCode", "check_length", "create_engine", "normalize_class_code", "open_store",
 ]
 
@@ -86,7 +94,8 @@ def _change_marker_query(class_id: int | None) -> sa.Select[tuple[int | None, ..
 
     if class_id is None:
         tables = (trainees, responses, worksheet_revisions, prompt_states, class_progress, page_visits,
-                  group_members, groups, class_sessions, rubric_confirmations)
+                  group_members, groups, class_sessions, rubric_confirmations, sign_in_events, sign_in_requests,
+                  sign_in_decisions, device_ends, class_states)
         return sa.select(*(highest(table.c.id) for table in tables))
     in_class = trainees.c.class_id == class_id
 
@@ -104,10 +113,15 @@ def _change_marker_query(class_id: int | None) -> sa.Select[tuple[int | None, ..
                 via=(groups, groups.c.id == group_members.c.group_id)),
         highest(groups.c.id, groups.c.class_id == class_id),
         highest(rubric_confirmations.c.id, rubric_confirmations.c.class_id == class_id),
+        highest(sign_in_events.c.id, sign_in_events.c.class_id == class_id),
+        highest(sign_in_requests.c.id, sign_in_requests.c.class_id == class_id),
+        highest(sign_in_decisions.c.id, sign_in_requests.c.class_id == class_id,
+                via=(sign_in_requests, sign_in_requests.c.id == sign_in_decisions.c.request_id)),
+        highest(class_states.c.id, class_states.c.class_id == class_id),
     )
 
 
-class ResponseStore(Classes, Answers, Progress, Worksheets, Rubrics):
+class ResponseStore(Classes, Identity, Answers, Progress, Worksheets, Rubrics):
     """Everything trainees save, in one database."""
 
     def __init__(self, url: str | None = None, *, engine: sa.Engine | None = None) -> None:
@@ -123,7 +137,8 @@ class ResponseStore(Classes, Answers, Progress, Worksheets, Rubrics):
 
         It changes when a trainee signs in, saves an answer or a worksheet
         revision, opens a page or joins a group, and when the instructor opens
-        or closes a prompt or moves the class on (and, for the whole store,
+        or closes a prompt or moves the class on, at every sign-in event, approval request and decision,
+        and when the class is closed or reopened (and, for the whole store,
         when a class is created). With ``class_id``, only writes in that class
         change it. Compare two markers for equality; their contents are the
         highest ids of the append-only tables, read in one indexed query.

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from jupyter_server.log import log_request
 from jupyter_server.utils import url_path_join
 from tornado.web import HTTPError, RedirectHandler, RequestHandler
 from traitlets import List, Unicode, default
@@ -45,13 +46,20 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from .. import config
-from ..config import SLIDES_TEMPLATE
-from ..views.render import render
+from ..config import CLIENT_HEADER, SLIDES_TEMPLATE
 from ..data.store import ResponseStore
+from ..views.render import render
 from .budget import KernelBudget, default_max_kernels
 from .prewarm import Prewarmer
 
 Role = Literal["trainee", "instructor"]
+
+#: Request headers each server hands to a page's kernel (as ``HTTP_<NAME>``): the trainee
+#: server the browser's cookie (its sign-in token, see widgets/viewer.py) and the client's address.
+KERNEL_HEADERS: dict[Role, tuple[str, ...]] = {
+    "trainee": ("Cookie", CLIENT_HEADER),
+    "instructor": (),
+}
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
@@ -94,6 +102,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "base-uri 'self'",
     ]
 )
+
+
+KEY_CHECK_SECONDS = 1.0
+"""How often the instructor server re-reads its key file (``instructor-key --rotate``)."""
 
 
 @dataclass(frozen=True)
@@ -160,9 +172,15 @@ class CourseRenderHandler(TornadoVoilaHandler):
     server does not offer is a 404 (Voilà itself would silently fall back to the
     default template, or switch to any installed template, e.g. its reveal
     template that loads from a CDN).
+    It also puts the client's address in the :data:`CLIENT_HEADER` request header,
+    which the trainee server hands to the page's kernel (Voilà passes no client
+    address of its own; the sign-in rate limits count per address).
     """
 
     async def prepare(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        # The page's kernel learns the client's address from this header (see http_header_envs);
+        # whatever a client sent under that name is replaced.
+        self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""
         await super().prepare(*args, **kwargs)  # the instructor key is checked first
         template = self.get_argument("template", None)
         if template is not None and template not in self.settings.get("ap_template_overrides", ()):
@@ -195,6 +213,35 @@ class CourseVoila(Voila):
 
     landing_page = Unicode("course/00-start.ipynb", config=True, help="Notebook that / redirects to.")
     refused_templates = List(Unicode(), config=True, help="Templates whose files this server never serves.")
+    certfile = Unicode("", config=True, help="TLS certificate (PEM): serve over HTTPS with keyfile.")
+    keyfile = Unicode("", config=True, help="TLS private key (PEM) of certfile.")
+    key_file = Unicode("", config=True, help="The instructor key's file, re-read so a rotated key applies at once.")
+
+    def listen(self) -> None:
+        """Listen as Voilà does, over HTTPS when a certificate is configured."""
+        if self.certfile:
+            import functools
+            import ssl
+
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(self.certfile, self.keyfile or None)
+            self.app.listen = functools.partial(self.app.listen, ssl_options=context)  # type: ignore[method-assign]
+        if self.key_file:
+            from tornado.ioloop import PeriodicCallback
+
+            PeriodicCallback(self._follow_key_file, KEY_CHECK_SECONDS * 1000).start()
+        super().listen()
+
+    def _follow_key_file(self) -> None:
+        """Take up a rotated instructor key: the old key and the sessions it opened stop working."""
+        try:
+            key = Path(self.key_file).read_text(encoding="utf-8").strip()
+        except OSError:
+            return
+        if key and key != self.identity_provider.token:
+            self.identity_provider.token = key
+            self.app.settings["cookie_secret"] = os.urandom(32)  # login cookies signed before are refused
+            self.log.info("The instructor key was rotated; earlier console links no longer work.")
 
     @default("config_file_paths")
     def _config_file_paths_default(self) -> list[str]:
@@ -235,9 +282,19 @@ def file_config() -> Config:
 def runtime_config(
     *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling,
     budget: KernelBudget | None = None, prewarm: bool = False,
+    tls: tuple[str, str] | None = None, key_file: Path | None = None,
 ) -> Config:
-    """The settings of one server that depend on its role, address, key and command line."""
+    """The settings of one server that depend on its role, address, key and command line.
+
+    ``tls`` is (certificate, private key) to serve over HTTPS; ``key_file`` is the
+    instructor key's file when the key comes from one (it is re-read, so a rotated key
+    applies to the running server).
+    """
     c = Config()
+    if tls:
+        c.CourseVoila.certfile, c.CourseVoila.keyfile = tls
+    if key_file is not None:
+        c.CourseVoila.key_file = str(key_file)
     c.Voila.ip = ip
     c.Voila.port = port
     c.Voila.port_retries = 0  # a taken port is an error, never a silent move to another port
@@ -245,6 +302,9 @@ def runtime_config(
     c.Voila.token = key or None
     c.Voila.tornado_settings = {
         "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY},
+        # Requests are logged with the instructor key (``token``) and trainee tokens (``t``) scrubbed.
+        "log_function": log_request,
+        "extra_log_scrub_param_keys": ["t"],
         "ap_template_overrides": list(TEMPLATE_OVERRIDES[role]),
         "ap_kernel_budget": budget or KernelBudget(default_max_kernels()),
         "ap_prewarm": prewarm,
@@ -257,6 +317,7 @@ def runtime_config(
     c.CourseVoila.refused_templates = [SLIDES_TEMPLATE] if not TEMPLATE_OVERRIDES[role] else []
     # ``?template=`` is honoured only on the instructor server (for the slides).
     c.VoilaConfiguration.allow_template_override = "YES" if TEMPLATE_OVERRIDES[role] else "NO"
+    c.VoilaConfiguration.http_header_envs = list(KERNEL_HEADERS[role])
     c.MappingKernelManager.cull_idle_timeout = culling.idle_seconds
     c.MappingKernelManager.cull_interval = culling.interval_seconds
     return c
@@ -280,7 +341,7 @@ def prepare_environment(settings: config.Settings, role: Role | None = None) -> 
 
 def run_server(
     role: Role, *, ip: str, port: int, culling: KernelCulling | None = None, budget: KernelBudget | None = None,
-    prewarm: bool = False,
+    prewarm: bool = False, tls: tuple[str, str] | None = None,
 ) -> None:
     """Build the serving tree and run one server until it is stopped (blocking)."""
     settings = config.settings()
@@ -290,10 +351,11 @@ def run_server(
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
     root = build_serving_tree(settings, role)
     key = config.instructor_key(settings) if role == "instructor" else None
+    key_file = config.instructor_key_file(settings) if role == "instructor" else None
     app = CourseVoila(
         config=runtime_config(
             role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling(), budget=budget,
-            prewarm=prewarm,
+            prewarm=prewarm, tls=tls, key_file=key_file,
         )
     )
     app.initialize([])  # Voilà reads CONFIG_FILE here
@@ -302,7 +364,7 @@ def run_server(
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m adaptive_policing.serve.server ROLE --ip IP --port PORT [--cull-idle S --cull-interval S]
-    [--max-kernels N] [--prewarm]``."""
+    [--max-kernels N] [--prewarm] [--certfile PEM --keyfile PEM]``."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="adaptive_policing.serve.server")
@@ -313,6 +375,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cull-interval", type=int, default=KernelCulling.interval_seconds)
     parser.add_argument("--max-kernels", type=int, default=None, help="default: from the machine's memory")
     parser.add_argument("--prewarm", action="store_true", help="pre-heat the pages the classes open next")
+    parser.add_argument("--certfile", default="", help="TLS certificate (PEM): serve over HTTPS")
+    parser.add_argument("--keyfile", default="", help="TLS private key (PEM) of --certfile")
     args = parser.parse_args(argv)
     run_server(
         args.role,
@@ -323,6 +387,7 @@ def main(argv: list[str] | None = None) -> None:
             args.max_kernels or default_max_kernels(), retry_seconds=min(15, max(2, args.cull_interval))
         ),
         prewarm=args.prewarm,
+        tls=(args.certfile, args.keyfile) if args.certfile else None,
     )
 
 

@@ -56,6 +56,7 @@ REVEAL_FILES = ("LICENSE", "dist/reveal.css", "dist/theme/white.css")
 
 _SLIDE_HEADING = re.compile(r"^\s*#{1,3}\s+\S")
 _OFF_SLIDE_CODE = re.compile(r"^\s*(from\s+\S+\s+import\b|import\s|page_header\()")
+_JOIN_SLIDE_CODE = re.compile(r"^\s*start_page\(")  # the start page's join QR code gets a slide of its own
 
 
 # --- cells to slides -----------------------------------------------------------------
@@ -67,7 +68,7 @@ def slide_type_for(cell_type: str, source: str, first: bool) -> str:
         return "skip"
     if first or (cell_type == "markdown" and _SLIDE_HEADING.match(source)):
         return "slide"
-    if cell_type == "code" and _has_prompt(source):
+    if cell_type == "code" and (_has_prompt(source) or _JOIN_SLIDE_CODE.match(source)):
         return "slide"
     return "-"
 

@@ -97,8 +97,11 @@ def _die_with_parent() -> Callable[[], None] | None:
     return preexec
 
 
-def start_servers(ip: str, specs: Sequence[ServerSpec]) -> list[subprocess.Popen[bytes]]:
-    """Start one server per spec, each in its own session, its output appended to its log."""
+def start_servers(ip: str, specs: Sequence[ServerSpec], extra_args: Sequence[str] = ()) -> list[subprocess.Popen[bytes]]:
+    """Start one server per spec, each in its own session, its output appended to its log.
+
+    ``extra_args`` go to every server (e.g. ``--certfile``/``--keyfile``).
+    """
     preexec = _die_with_parent()
     children = []
     for spec in specs:
@@ -107,7 +110,7 @@ def start_servers(ip: str, specs: Sequence[ServerSpec]) -> list[subprocess.Popen
             children.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "adaptive_policing.serve.server", spec.role,
-                     "--ip", ip, "--port", str(spec.port), *spec.options],
+                     "--ip", ip, "--port", str(spec.port), *spec.options, *extra_args],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                     start_new_session=True, preexec_fn=preexec,
                 )

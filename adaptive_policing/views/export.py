@@ -1,6 +1,6 @@
 """A class's record as files: attendance, every answer and worksheet with all their revisions, as CSV and JSON.
 
-``export_class`` writes four files under ``var/exports/`` (or a folder given):
+``export_class`` writes five files under ``var/exports/`` (or a folder given):
 
 * ``<code>-<date>.json`` — the class, the attendance, every page visit, every
   revision of every answer (discussion prompts, case-study plays ``case:*``,
@@ -9,13 +9,17 @@
   author, fields, time; saves kept aside after a clash included), each
   observer's latest checklist, the class's case-study paths, the role-play
   ratings, Learning Activity 3's rubrics (the observer's ratings, the
-  instructor's confirmed ratings and the points) and which prompts the
-  instructor opened or closed;
-* ``<code>-<date>-attendance.csv``, ``<code>-<date>-responses.csv`` and
-  ``<code>-<date>-worksheets.csv`` — the attendance, the answer revisions (one
+  instructor's confirmed ratings and the points), which prompts the
+  instructor opened or closed, and every sign-in event (sign-ins, wrong codes
+  and PINs, approval requests, approvals and refusals, sign-outs, revoked
+  devices, the class closed or reopened; with the name typed and the client's
+  address);
+* ``<code>-<date>-attendance.csv``, ``<code>-<date>-responses.csv``,
+  ``<code>-<date>-worksheets.csv`` and ``<code>-<date>-sign-ins.csv`` — the
+  attendance, the answer revisions (one
   row each, the answer as plain text with choices joined by "; ", and whether
   it is the trainee's latest) and the worksheet revisions (one row each, a
-  column per field) for a spreadsheet. Every CSV cell goes through
+  column per field) and the sign-in events for a spreadsheet. Every CSV cell goes through
   :func:`adaptive_policing.views.spreadsheet.write_csv`, so a cell a
   spreadsheet would read as a formula is shown, never run. The JSON file keeps
   every value verbatim.
@@ -40,6 +44,8 @@ from .attendance import class_attendance
 from .rubrics import rubric_records
 from .spreadsheet import write_csv
 
+SIGN_IN_COLUMNS = ["event_id", "kind", "trainee_id", "badge", "name_typed", "client", "at"]
+"""The sign-in events CSV's columns (``at`` is when, in UTC)."""
 WORKSHEET_COLUMNS = ["revision_id", "sheet_id", "owner_kind", "owner", "revision", "kept_aside",
                      "author_id", "author", "saved_at"]
 """The worksheet CSV's first columns; one column per worksheet field follows."""
@@ -52,10 +58,11 @@ class ExportFiles:
     attendance_csv: Path
     responses_csv: Path
     worksheets_csv: Path
+    sign_ins_csv: Path
 
     @property
-    def paths(self) -> tuple[Path, Path, Path, Path]:
-        return (self.json_path, self.attendance_csv, self.responses_csv, self.worksheets_csv)
+    def paths(self) -> tuple[Path, ...]:
+        return (self.json_path, self.attendance_csv, self.responses_csv, self.worksheets_csv, self.sign_ins_csv)
 
 
 def activity_kind(prompt_id: str) -> str:
@@ -140,6 +147,11 @@ def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[st
             {"prompt_id": prompt_id, "open": is_open}
             for prompt_id, is_open in store.prompt_states_in(training_class.id).items()
         ],
+        "sign_in_events": [
+            {"event_id": event.id, "kind": event.kind, "trainee_id": event.trainee_id, "badge": event.badge,
+             "name_typed": event.name_typed, "client": event.client, "at": event.created_at.isoformat()}
+            for event in store.sign_in_events_in(training_class.id)
+        ],
     }
 
 
@@ -187,7 +199,8 @@ def export_class(store: ResponseStore, training_class: TrainingClass, out_dir: P
     record = class_record(store, training_class)
     stem = f"{training_class.code}-{training_class.class_date.isoformat()}"
     files = ExportFiles(folder / f"{stem}.json", folder / f"{stem}-attendance.csv",
-                        folder / f"{stem}-responses.csv", folder / f"{stem}-worksheets.csv")
+                        folder / f"{stem}-responses.csv", folder / f"{stem}-worksheets.csv",
+                        folder / f"{stem}-sign-ins.csv")
     files.json_path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     write_csv(
         files.attendance_csv,
@@ -209,4 +222,6 @@ def export_class(store: ResponseStore, training_class: TrainingClass, out_dir: P
         [[_cell(sheet[column]) for column in WORKSHEET_COLUMNS] + [sheet["fields"].get(name, "") for name in field_names]
          for sheet in sheets],
     )
+    write_csv(files.sign_ins_csv, SIGN_IN_COLUMNS,
+              [[event[column] for column in SIGN_IN_COLUMNS] for event in record["sign_in_events"]])
     return files

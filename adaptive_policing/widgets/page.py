@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import ipywidgets as widgets
 
 from . import viewer
-from ..data.store import ResponseStore, StoreError, Trainee
+from ..data.sign_in import Outcome, SignInDesk
+from ..data.store import ResponseStore, Trainee
 from ..views.render import render
-from .common import Participant, StatusLine, text_box
+from .common import Participant, StatusLine, fragment, text_box
 
 START_PAGE = "course/00-start.ipynb"
 
@@ -53,38 +55,123 @@ def agenda_html(trainee: Trainee, store: ResponseStore) -> str:
     return render("trainee/agenda.html.j2", plans=_agenda_plans(trainee, store))
 
 
-class SignInForm(widgets.VBox):
-    """Sign in once with name, employee or badge number and the class code."""
+PIN_HELP = ("New here: you may choose a 4-digit PIN; it lets you sign in on another device without the "
+            "instructor. On another device: type the PIN you chose.")
+APPROVAL_POLL_SECONDS = 0.5
+"""How often a page waiting for the instructor's approval looks for the answer."""
+APPROVAL_WAIT_SECONDS = 30 * 60.0
+"""How long a page waits for an answer before it asks the trainee to ask again."""
 
-    def __init__(self, *, store: ResponseStore | None = None) -> None:
+
+class SignInForm(widgets.VBox):
+    """Sign in with name, employee or badge number and the class code (and a PIN on another device).
+
+    The rules are :class:`adaptive_policing.data.sign_in.SignInDesk`'s; this form shows
+    what it says. A browser that holds the trainee's token is signed straight in; another
+    browser needs the trainee's PIN or the instructor's approval, and while it waits for
+    the approval the page says so and carries on by itself once the instructor answers.
+    """
+
+    def __init__(self, *, store: ResponseStore | None = None, desk: SignInDesk | None = None,
+                 poll_seconds: float = APPROVAL_POLL_SECONDS) -> None:
         self.participant = Participant(store, None)
+        self.desk = desk or SignInDesk(self.participant.store, client=viewer.client_address())
+        self.poll_seconds = poll_seconds
         self.name = text_box("Your name", "First and last name")
         self.badge = text_box("Badge or employee no.", "e.g. 4821")
         self.class_code = text_box("Class code", "From the board")
+        self.class_code.value = (viewer.page_param(viewer.CODE_PARAM) or "")[:20]
+        self.pin = widgets.Password(description="PIN (4 digits)", placeholder="New here? Choose one",
+                                    continuous_update=False)
+        self.pin.add_class("ap-field")
+        self.pin_help = fragment("note", text=PIN_HELP)
         self.button = widgets.Button(description="Sign in", button_style="primary", icon="sign-in")
         self.button.on_click(lambda _b: self.sign_in())
+        self.ask_button = widgets.Button(description="Ask the instructor to approve", icon="hand-paper-o",
+                                         layout=widgets.Layout(width="auto", display="none"))
+        self.ask_button.on_click(lambda _b: self.ask_instructor())
         self.status = StatusLine()
         self.welcome = widgets.HTML("")
-        self.form = widgets.VBox([self.name, self.badge, self.class_code, self.button, self.status])
+        self.form = widgets.VBox([self.name, self.badge, self.class_code, self.pin, self.pin_help,
+                                  widgets.HBox([self.button, self.ask_button]), self.status])
         super().__init__(children=[self.form, self.welcome])
         self.add_class("ap-sign-in")
-        if self.participant.signed_in:
+        self.request_id: int | None = None
+        self._stop = threading.Event()
+        self._waiter: threading.Thread | None = None
+        if viewer.page_param(viewer.SIGNED_OUT_PARAM) == "1":
+            self._sign_out()
+        elif self.participant.signed_in:
             self._welcome(self.participant.trainee)
         elif viewer.page_token():
             self.status.show("This sign-in link is no longer valid. Please sign in again.", "warning")
 
+    def _sign_out(self) -> None:
+        """End this browser's device (every token it showed) and show the form again."""
+        for token in viewer.browser_tokens():
+            self.desk.sign_out(token)
+        viewer.set_current_trainee(None)
+        self.participant.trainee = None
+        self.status.show("You are signed out. Your answers are kept.", "info")
+
     def sign_in(self) -> Trainee | None:
         """Sign in with what is in the form; shows a plain message when it cannot."""
-        try:
-            trainee = self.participant.store.sign_in(
-                self.class_code.value, self.name.value, self.badge.value
-            )
-        except StoreError as problem:
-            self.status.show(str(problem), "error")
+        outcome = self.desk.sign_in(self.class_code.value, self.name.value, self.badge.value, pin=self.pin.value,
+                                    browser_tokens=viewer.browser_tokens())
+        self.pin.value = ""
+        return self._show(outcome)
+
+    def ask_instructor(self) -> int | None:
+        """Ask the instructor to approve this browser; the page then waits for the answer by itself."""
+        self.request_id = self.desk.ask_instructor(self.class_code.value, self.name.value, self.badge.value)
+        if self.request_id is None:
+            self.status.show("Check your badge number and the class code, then try again.", "error")
             return None
+        self.ask_button.layout.display = "none"
+        self.button.disabled = True
+        self.status.show("Waiting for the instructor to approve this device. This page carries on by itself "
+                         "once they do.", "info")
+        if self.poll_seconds > 0:
+            self._waiter = threading.Thread(target=self._wait_for_answer, name="ap-sign-in-approval", daemon=True)
+            self._waiter.start()
+        return self.request_id
+
+    def check_answer(self) -> bool:
+        """Look once for the instructor's answer; True when there is one (and it is shown)."""
+        if self.request_id is None:
+            return True
+        outcome = self.desk.answer(self.request_id)
+        if outcome.status == "waiting":
+            return False
+        self.request_id = None
+        self.button.disabled = False
+        self._show(outcome)
+        return True
+
+    def _wait_for_answer(self) -> None:
+        waited = 0.0
+        while not self._stop.wait(self.poll_seconds):
+            waited += self.poll_seconds
+            if self.check_answer():
+                return
+            if waited >= APPROVAL_WAIT_SECONDS:
+                self.request_id = None
+                self.button.disabled = False
+                self.status.show("The instructor has not answered yet. Ask them, then ask again.", "warning")
+                self.ask_button.layout.display = ""
+                return
+
+    def _show(self, outcome: Outcome) -> Trainee | None:
+        needs_approval = outcome.status in ("needs_pin_or_approval", "needs_approval")
+        self.ask_button.layout.display = "" if needs_approval else "none"
+        if not outcome.signed_in or outcome.trainee is None:
+            self.status.show(outcome.message, "warning" if needs_approval else "error")
+            return None
+        trainee = outcome.trainee
         viewer.set_current_trainee(trainee)
         self.participant.trainee = trainee
         self.participant.store.record_visit(trainee, "00-start")
+        self.status.show("", "info")
         self._welcome(trainee)
         return trainee
 
@@ -96,14 +183,31 @@ class SignInForm(widgets.VBox):
             "trainee/welcome.html.j2",
             name=trainee.name,
             code=code,
+            token=trainee.token,
             start_href=viewer.page_link(START_PAGE, trainee),
+            sign_out_href=viewer.sign_out_link(START_PAGE, trainee),
             plans=_agenda_plans(trainee, store),
         )
         self.form.layout.display = "none"  # only once the welcome is there: the page is never blank
 
+    def close(self) -> None:
+        """Stop waiting for an approval, and close the form."""
+        self._stop.set()
+        if self._waiter is not None and self._waiter is not threading.current_thread():
+            self._waiter.join(timeout=5)
+        super().close()
 
-def start_page() -> SignInForm:
-    """The start page's sign-in form and, once signed in, the agenda (one line in a notebook)."""
+
+def start_page() -> widgets.Widget:
+    """The start page's sign-in form and, once signed in, the agenda (one line in a notebook).
+
+    Shown as projector slides on the instructor server, it is the join slide instead: the
+    class's join address (``?class=<code>``) with its QR code.
+    """
+    if viewer.is_instructor_view():
+        from .console.sign_ins import join_panel
+
+        return join_panel(viewer.page_param(viewer.CLASS_PARAM))
     return SignInForm()
 
 
@@ -123,6 +227,7 @@ def page_header(page_id: str) -> widgets.HTML:
     banner = widgets.HTML(render(
         "trainee/page_header.html.j2",
         trainee_name=trainee.name if trainee is not None else None,
+        sign_out_href=viewer.sign_out_link(START_PAGE, trainee) if trainee is not None else None,
         # Served by Voilà but opened without signing in: say answers will not be saved.
         show_sign_in_warning=viewer.served_by_voila(),
         start_href=viewer.page_link(START_PAGE, None),

@@ -6,6 +6,18 @@ query string to the kernel as the ``QUERY_STRING`` environment variable, so
 the kernel behind each page knows its trainee without asking again. The badge
 number never appears in an address.
 
+The browser also keeps its token in a cookie (:data:`COOKIE_NAME`, written by the
+trainee template's ``identity.js`` once the start page shows the binding), so a
+bookmark or an address typed without ``?t=`` still knows the trainee. The trainee
+server hands the kernel the request's ``Cookie`` header and the client's address
+(``HTTP_COOKIE`` and ``HTTP_X_ADAPTIVE_POLICING_CLIENT``, see
+:mod:`adaptive_policing.serve.server`). A token works only while its device has not
+signed out or been revoked.
+
+This module answers one question for the page: who is this browser? —
+:func:`current_trainee` (a trainee, or None). Department mode (JupyterHub) can
+answer it from the hub's user instead.
+
 Outside Voilà (authoring in JupyterLab, executing notebooks in tests) there is
 no query string: widgets run in *preview* and save nothing, unless the
 ``ADAPTIVE_POLICING_TRAINEE_TOKEN`` environment variable names a trainee.
@@ -16,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, quote, urlencode
 
 from .. import config
@@ -25,6 +38,12 @@ TOKEN_PARAM = "t"
 CLASS_PARAM = "class"
 """The slides' query parameter naming the class whose answers they show."""
 TOKEN_ENV = "ADAPTIVE_POLICING_TRAINEE_TOKEN"
+COOKIE_NAME = "adaptive_policing_token"
+"""The cookie in which the trainee's browser keeps its token (set by ``identity.js``)."""
+COOKIE_ENV = "HTTP_COOKIE"
+CLIENT_ENV = "HTTP_X_ADAPTIVE_POLICING_CLIENT"
+SIGNED_OUT_PARAM = "signed_out"
+CODE_PARAM = "code"
 
 _signed_in: Trainee | None = None
 
@@ -108,19 +127,47 @@ def served_by_voila() -> bool:
     return "VOILA_REQUEST_URL" in os.environ or os.environ.get(PREHEAT_ENV) == "True"
 
 
-def page_token() -> str | None:
-    """The trainee token this page was opened with, if any."""
+def _cookie_token() -> str | None:
+    try:
+        jar = SimpleCookie(os.environ.get(COOKIE_ENV, ""))
+    except CookieError:
+        return None
+    morsel = jar.get(COOKIE_NAME)
+    return morsel.value if morsel is not None and morsel.value else None
+
+
+def browser_tokens() -> list[str]:
+    """Every trainee token this browser showed: the address's ``?t=``, the cookie, then the preview variable."""
     query = parse_qs(query_string())
-    values = query.get(TOKEN_PARAM) or []
-    return values[0] if values else os.environ.get(TOKEN_ENV) or None
+    found = [*(query.get(TOKEN_PARAM) or [])[:1], _cookie_token(), os.environ.get(TOKEN_ENV)]
+    return list(dict.fromkeys(token for token in found if token))
+
+
+def page_token() -> str | None:
+    """The trainee token this page was opened with (address first, then cookie), if any."""
+    tokens = browser_tokens()
+    return tokens[0] if tokens else None
+
+
+def client_address() -> str:
+    """The address of the browser that opened this page, as the trainee server saw it ("" when unknown)."""
+    query_string()  # a pre-heated page learns its request's headers here
+    return os.environ.get(CLIENT_ENV, "")
 
 
 def current_trainee() -> Trainee | None:
-    """The trainee signed in on this page, or None in preview."""
+    """The trainee signed in on this page, or None in preview (or when the browser's device has ended)."""
     if _signed_in is not None:
         return _signed_in
-    token = page_token()
-    return open_store().trainee_by_token(token) if token else None
+    tokens = browser_tokens()
+    if not tokens:
+        return None
+    store = open_store()
+    for token in tokens:
+        trainee = store.trainee_by_token(token)
+        if trainee is not None:
+            return trainee
+    return None
 
 
 def set_current_trainee(trainee: Trainee | None) -> None:
@@ -129,17 +176,27 @@ def set_current_trainee(trainee: Trainee | None) -> None:
     _signed_in = trainee
 
 
+def _render_url(path: str) -> str:
+    """The address of a served notebook, with no query."""
+    base = os.environ.get("VOILA_BASE_URL", "/")
+    return f"{base.rstrip('/')}/voila/render/{quote(path.lstrip('/'), safe='/.-_')}"
+
+
 def page_link(path: str, trainee: Trainee | None = None) -> str:
     """The address of a served notebook, with the trainee's token.
 
     ``path`` is relative to the serving root, e.g. ``course/02-what-is-the-problem.ipynb``.
     """
     trainee = trainee or current_trainee()
-    base = os.environ.get("VOILA_BASE_URL", "/")
-    url = f"{base.rstrip('/')}/voila/render/{quote(path.lstrip('/'), safe='/.-_')}"
+    url = _render_url(path)
     if trainee is None:
         return url
     return f"{url}?{urlencode({TOKEN_PARAM: trainee.token})}"
+
+
+def sign_out_link(start_path: str, trainee: Trainee) -> str:
+    """The start page's address that ends this browser's device (``signed_out=1``, with its token)."""
+    return f"{_render_url(start_path)}?{urlencode({SIGNED_OUT_PARAM: '1', TOKEN_PARAM: trainee.token})}"
 
 
 def slides_link(path: str, class_code: str | None = None) -> str:

@@ -35,6 +35,8 @@
   or gets right (:mod:`adaptive_policing.widgets.console.assessment`).
 * **Export** — the class's record as CSV and JSON under ``var/exports/``, with
   download links.
+* **Sign-ins** — the join QR code, approvals, closing the class, revoking devices
+  (:mod:`adaptive_policing.widgets.console.sign_ins`).
 
 The console subscribes to the kernel's one live refresher
 (:mod:`adaptive_policing.widgets.live`, shared with the slide pages): the store
@@ -71,6 +73,7 @@ from ...analysis.agenda import (
     status_text,
 )
 from .assessment import assessment_html
+from .sign_ins import SignInsPanel
 from ...analysis.tallies import answer_summary, answered_prompt_ids, latest_by_prompt
 from ...content.prompts import PromptInfo, describe, prompt_catalog
 from ...views.agenda import agenda_html, guide_html
@@ -223,12 +226,13 @@ class Console(widgets.VBox):
         self.export_button.on_click(lambda _b: self.export())
         self.export_links = widgets.HTML(note_html(EXPORT_HINT))
 
+        self.sign_ins = SignInsPanel(self.store, on_change=self.refresh)
         self.tabs = widgets.Tab(children=[
             new_class, agenda_box, self.attendance, results_box, widgets.VBox([self.activities, self.rubric_panel]),
-            self.assessment,
-            widgets.VBox([self.export_button, self.export_links]),
+            self.assessment, widgets.VBox([self.export_button, self.export_links]), self.sign_ins,
         ])
-        titles = ["New class", "Agenda & guide", "Attendance", "Live results", "Activities", "Assessment", "Export"]
+        titles = ["New class", "Agenda & guide", "Attendance", "Live results", "Activities", "Assessment", "Export",
+                  "Sign-ins"]
         for index, title in enumerate(titles):
             self.tabs.set_title(index, title)
         self.tabs.selected_index = titles.index("Live results")
@@ -394,6 +398,7 @@ class Console(widgets.VBox):
             training_class = self.current_class
             if training_class is None:
                 _set(self.code_board, "value", note_html("No class yet: create one in the New class tab."))
+                self.sign_ins.refresh(None)
                 for widget in (self.attendance, self.results, self.activities, self.assessment, self.agenda_list,
                                self.guide):
                     _set(widget, "value", note_html("Nothing yet."))
@@ -403,6 +408,7 @@ class Console(widgets.VBox):
                     _set(button, "disabled", True)
                 return
             _set(self.code_board, "value", class_board_html(training_class))
+            self.sign_ins.refresh(training_class)
             self._refresh_attendance(training_class)
             latest = latest_by_prompt(self.store.iter_answers(training_class.id))
             states = self.store.prompt_states_in(training_class.id)

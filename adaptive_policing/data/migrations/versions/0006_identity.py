@@ -13,7 +13,7 @@
 All new tables are append-only.
 
 Revision ID: 0006_identity
-Revises: 0004
+Revises: 0005_rubric
 Create Date: 2026-11-25
 """
 

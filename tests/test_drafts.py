@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from adaptive_policing.content.limits import MAX_TEXT_CHARS
 from adaptive_policing.data.schema import responses
-from adaptive_policing.data.store import ResponseStore, Trainee, TrainingClass
+from adaptive_policing.data.store import ResponseStore, SheetOwner, Trainee, TrainingClass
 from adaptive_policing.views.export import class_record
+from adaptive_policing.widgets.assessment import AssessmentApp
 from adaptive_policing.widgets.common import field_key, text_hash
 from adaptive_policing.widgets.drafts import DraftTimer
 from adaptive_policing.widgets.prompt import DiscussionPrompt
 from adaptive_policing.widgets.role_play import RolePlayKit
+from adaptive_policing.widgets.worksheet import Worksheet
 
 pytestmark = pytest.mark.usefixtures("isolated_session")
 
@@ -183,3 +186,62 @@ def test_without_an_event_loop_nothing_is_scheduled_and_flush_keeps_it() -> None
     assert kept == [] and timer.pending
     timer.flush()
     assert kept == [1] and not timer.pending
+
+
+# --- worksheets ---------------------------------------------------------------------------------
+
+
+def test_a_worksheet_keeps_the_trainees_draft_and_shows_it_when_newer(
+    store: ResponseStore, trainee: Trainee
+) -> None:
+    sheet = Worksheet("rla1-practice", "Practice", ["Situation", "Response"], store=store, trainee=trainee)
+    sheet.boxes["Situation"].value = "saved situation"
+    assert sheet.save() == "saved"
+    sheet.boxes["Response"].value = "typing a response"
+    assert sheet.status.text == "Not saved yet: press Save worksheet."
+    sheet.drafts.flush()
+    assert sheet.status.kind == "draft" and sheet.status.text.startswith("Draft kept ")
+    assert store.latest_worksheet("rla1-practice", SheetOwner("trainee", trainee.id)).fields["Response"] == ""
+    reopened = Worksheet("rla1-practice", "Practice", ["Situation", "Response"], store=store, trainee=trainee)
+    assert reopened.value == {"Situation": "saved situation", "Response": "typing a response"}
+    assert reopened.status.kind == "draft"
+    assert reopened.save() == "saved"
+    again = Worksheet("rla1-practice", "Practice", ["Situation", "Response"], store=store, trainee=trainee)
+    assert again.status.kind == "saved" and again.value["Response"] == "typing a response"
+    key = field_key(trainee, "worksheet-draft:rla1-practice", "Response")
+    assert f"{key}:{text_hash('typing a response')}" in again.status.value
+
+
+# --- the assessment's written answers -----------------------------------------------------------
+
+RELEASE = Path(__file__).resolve().parent.parent / "exercises/assessment/adaptive-policing-assessment/assessment.ipynb"
+
+
+def test_a_written_assessment_answer_is_saved_once_typing_pauses_not_per_keystroke(
+    store: ResponseStore, trainee: Trainee
+) -> None:
+    app = AssessmentApp(store=store, trainee=trainee, release_path=RELEASE)
+    box = app.controls["free_complaint_process"].text
+    for typed in ("L", "Li", "Listen"):
+        box.value = typed
+    assert app.status.text.startswith("Not saved yet") and store.latest_answer(trainee, app.store_key) is None
+    app.flush_typing()
+    assert [a.value["answers"]["free_complaint_process"] for a in store.answer_history(trainee, app.store_key)] == [
+        "Listen"]
+    key = field_key(trainee, app.store_key, "free_complaint_process")
+    assert f"ap-keep-{key}" in box._dom_classes
+    assert f"{key}:{text_hash('Listen')}" in app.status.value
+
+
+def test_a_too_long_written_answer_is_refused_while_its_question_is_on_screen(
+    store: ResponseStore, trainee: Trainee
+) -> None:
+    app = AssessmentApp(store=store, trainee=trainee, release_path=RELEASE)
+    qid = "free_complaint_process"
+    app.go_to([q.id for q in app.questions].index(qid))
+    app.controls[qid].text.value = "x" * 12_000
+    app.flush_typing()  # the pause after typing, before the trainee moves on
+    assert app.holder.children == (app.controls[qid],)  # still on that question
+    assert app.status.kind == "error" and app.status.text.startswith("Not saved: ")
+    assert "12,000 characters" in app.status.text
+    assert f"ap-max-{MAX_TEXT_CHARS}" in app.controls[qid].text._dom_classes  # the page counts characters left

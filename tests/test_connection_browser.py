@@ -28,6 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 LOST = "Connection to the course was lost. Your text is kept on this device."
 RESTORED = "Restored the text you had not saved yet"
 BANNER_SECONDS = 5
+QUESTION_26 = "free_complaint_process"
 # Every local-storage key the course writes starts with this.
 COURSE_KEYS = "() => Object.keys(localStorage).filter(k => k.startsWith('adaptive-policing:'))"
 KEPT_TEXTS = "() => Object.keys(localStorage).filter(k => k.startsWith('adaptive-policing:text:'))"
@@ -210,3 +211,40 @@ def test_the_console_shows_its_banner_when_the_instructor_server_is_killed(
     finally:
         if instructor.process.poll() is None:
             stop_process_tree(instructor.process)
+
+
+def test_a_written_assessment_answer_survives_closing_the_page_without_leaving_the_box(
+    page: Page, trainee_server: LiveServer, live_class: TrainingClass
+) -> None:
+    sign_in(page, trainee_server, live_class, "Robin Diaz", "7002")
+    store = trainee_server.store()
+    trainee = store.sign_in(live_class.code, "Robin Diaz", "7002")  # the same trainee, as the page knows them
+    assessment = f"/voila/render/course/09-assessment-of-learning.ipynb?t={trainee.token}"
+    page.goto(trainee_server.url(assessment))
+    wait_for_widgets(page)
+    app = page.locator(".ap-assessment")
+    app.get_by_role("button", name="Review answers").click()
+    app.get_by_label("Change answer to").select_option(index=25)
+    app.get_by_role("button", name="Go to question").click()
+    expect(app.get_by_role("heading", name="Question 26 of 26")).to_be_visible()
+    app.locator("textarea").press_sequentially("Listen, acknowledge, solve, thank")
+    expect(app.locator(".ap-counter")).to_have_text(f"{10_000 - 33:,} characters left")
+    page.close(run_before_unload=True)  # the box never lost the focus
+
+    reopened = page.context.new_page()
+    reopened.goto(trainee_server.url(assessment))
+    wait_for_widgets(reopened)
+    app = reopened.locator(".ap-assessment")
+    app.get_by_role("button", name="Review answers").click()
+    app.get_by_label("Change answer to").select_option(index=25)
+    app.get_by_role("button", name="Go to question").click()
+    expect(app.locator("textarea")).to_have_value("Listen, acknowledge, solve, thank")
+    # Whatever part of it the closing page had not sent yet goes to the server now.
+    for _ in range(100):
+        saved = store.latest_answer(trainee, "assessment:adaptive-policing-assessment")
+        if saved is not None and saved.value["answers"].get(QUESTION_26) == "Listen, acknowledge, solve, thank":
+            break
+        reopened.wait_for_timeout(200)
+    else:
+        raise AssertionError("the written answer never reached the server")
+    store.close()

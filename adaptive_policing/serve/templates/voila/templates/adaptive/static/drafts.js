@@ -110,7 +110,6 @@
     if (!field.counter) { return; }
     var left = field.max - field.input.value.length;
     field.counter.classList.toggle("ap-counter-over", left < 0);
-    field.counter.setAttribute("role", left < 0 ? "alert" : "status");
     field.counter.textContent = left >= 0
       ? left.toLocaleString("en-US") + " characters left"
       : "Too long: " + field.input.value.length.toLocaleString("en-US") + " characters; the limit is "

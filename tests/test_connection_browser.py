@@ -196,7 +196,7 @@ def test_signing_out_leaves_nothing_of_the_trainee_in_local_storage(
     assert page.evaluate(COURSE_KEYS) == []
 
 
-def test_the_console_shows_its_banner_when_the_instructor_server_is_killed(
+def test_the_console_and_the_slides_show_their_banner_when_the_instructor_server_is_killed(
     page: Page, trainee_server: LiveServer
 ) -> None:
     instructor = start_server("instructor", trainee_server.var_dir, key="connection-test-key")
@@ -204,10 +204,17 @@ def test_the_console_shows_its_banner_when_the_instructor_server_is_killed(
         page.goto(instructor.url(f"/?token={instructor.key}"), timeout=120_000)
         wait_for_widgets(page)
         expect(page.locator(".ap-console-board")).to_be_visible()
+        slides = page.context.new_page()
+        slides.goto(instructor.url("/voila/render/course/03-what-is-customer-service.ipynb?template=adaptive-slides"),
+                    timeout=120_000)
+        slides.wait_for_selector(".reveal .slides section", timeout=60_000)
         _kill(instructor)
-        banner = page.locator("#ap-connection")
-        expect(banner).to_contain_text("Connection to the course server was lost.", timeout=BANNER_SECONDS * 1000)
+        for shown in (page, slides):
+            banner = shown.locator("#ap-connection")
+            expect(banner).to_contain_text("Connection to the course server was lost.", timeout=BANNER_SECONDS * 1000)
+            expect(banner).not_to_contain_text("Your text is kept")  # the instructor's wording
         shot(page, "console-connection-lost")
+        shot(slides, "slides-connection-lost")
     finally:
         if instructor.process.poll() is None:
             stop_process_tree(instructor.process)

@@ -93,11 +93,16 @@
     return null;
   }
 
+  /* Say "Not saved yet" in place of a status that claims the text is saved or drafted; a warning
+     or an error from the server (a conflict, a closed question) stays until the server changes it. */
   function showLocally(field, text, kind) {
     var status = statusFor(field.box);
     if (!status) { return; }
     var line = status.querySelector("p");
     if (line && !line.hasAttribute("data-shown") && line.textContent === text) { return; }
+    var claims = !line || line.classList.contains("ap-status-saved") || line.classList.contains("ap-status-draft")
+      || line.classList.contains("ap-status-local");
+    if (!claims && kind !== "error") { return; }
     var p = document.createElement("p");
     p.setAttribute("role", kind === "error" ? "alert" : "status");
     p.className = "ap-status-" + kind + " ap-status-local";

@@ -29,6 +29,7 @@ LOST = "Connection to the course was lost. Your text is kept on this device."
 RESTORED = "Restored the text you had not saved yet"
 BANNER_SECONDS = 5
 QUESTION_26 = "free_complaint_process"
+FIELD = "Goals and outcomes: law enforcement"  # a field of Activity 2's group worksheet
 # Every local-storage key the course writes starts with this.
 COURSE_KEYS = "() => Object.keys(localStorage).filter(k => k.startsWith('adaptive-policing:'))"
 KEPT_TEXTS = "() => Object.keys(localStorage).filter(k => k.startsWith('adaptive-policing:text:'))"
@@ -255,3 +256,31 @@ def test_a_written_assessment_answer_survives_closing_the_page_without_leaving_t
     else:
         raise AssertionError("the written answer never reached the server")
     store.close()
+
+
+def test_a_group_worksheet_keeps_a_draft_while_typing_and_clears_the_device_copy_on_save(
+    page: Page, trainee_server: LiveServer, live_class: TrainingClass
+) -> None:
+    sign_in(page, trainee_server, live_class, "Sam Ortiz", "8120")
+    store = trainee_server.store()
+    token = store.sign_in(live_class.code, "Sam Ortiz", "8120").token
+    store.close()
+    page.goto(trainee_server.url(f"/voila/render/exercises/activities/activity-2-private-and-public-service.ipynb?t={token}"))
+    wait_for_widgets(page)
+    sheet = page.locator(".ap-worksheet").first
+    sheet.get_by_label("Group name").fill("Team 4")
+    sheet.get_by_role("button", name="Join group").click()
+    intro = sheet.get_by_label(FIELD, exact=True)
+    expect(intro).to_be_enabled()
+    intro.press_sequentially("Greeted by name")
+    expect(sheet.locator(".ap-status")).to_contain_text("Draft kept")
+    assert len(page.evaluate(KEPT_TEXTS)) == 1
+
+    page.reload()
+    wait_for_widgets(page)
+    sheet = page.locator(".ap-worksheet").first
+    expect(sheet.get_by_label(FIELD, exact=True)).to_have_value("Greeted by name")
+    expect(sheet.locator(".ap-status")).to_contain_text("Draft kept")
+    sheet.get_by_role("button", name="Save worksheet").click()
+    expect(sheet.locator(".ap-status")).to_contain_text("Saved at")
+    assert page.evaluate(KEPT_TEXTS) == []

@@ -16,7 +16,7 @@ from typing import Iterator
 
 import psutil
 import pytest
-from playwright.sync_api import Page, WebSocketRoute, expect
+from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 from adaptive_policing.data.store import TrainingClass, Trainee
 
@@ -48,6 +48,18 @@ def _page_kernel(page: Page, server: LiveServer) -> psutil.Process:
         if any(kernel_id in part for part in child.cmdline()):
             return child
     raise AssertionError(f"no kernel process for {kernel_id}")
+
+
+def _open_the_last_question(page: Page, url: str) -> Locator:
+    """Open the assessment at ``url`` and go to question 26 (a written answer) through the review screen."""
+    page.goto(url)
+    wait_for_widgets(page)
+    app = page.locator(".ap-assessment")
+    app.get_by_role("button", name="Review answers").click()
+    app.get_by_label("Change answer to").select_option(index=25)
+    app.get_by_role("button", name="Go to question").click()
+    expect(app.get_by_role("heading", name="Question 26 of 26")).to_be_visible()
+    return app
 
 
 def _trainee(server: LiveServer, course: TrainingClass) -> Trainee:
@@ -228,24 +240,13 @@ def test_a_written_assessment_answer_survives_closing_the_page_without_leaving_t
     store = trainee_server.store()
     trainee = store.sign_in(live_class.code, "Robin Diaz", "7002")  # the same trainee, as the page knows them
     assessment = f"/voila/render/course/09-assessment-of-learning.ipynb?t={trainee.token}"
-    page.goto(trainee_server.url(assessment))
-    wait_for_widgets(page)
-    app = page.locator(".ap-assessment")
-    app.get_by_role("button", name="Review answers").click()
-    app.get_by_label("Change answer to").select_option(index=25)
-    app.get_by_role("button", name="Go to question").click()
-    expect(app.get_by_role("heading", name="Question 26 of 26")).to_be_visible()
+    app = _open_the_last_question(page, trainee_server.url(assessment))
     app.locator("textarea").press_sequentially("Listen, acknowledge, solve, thank")
     expect(app.locator(".ap-counter")).to_have_text(f"{10_000 - 33:,} characters left")
     page.close(run_before_unload=True)  # the box never lost the focus
 
     reopened = page.context.new_page()
-    reopened.goto(trainee_server.url(assessment))
-    wait_for_widgets(reopened)
-    app = reopened.locator(".ap-assessment")
-    app.get_by_role("button", name="Review answers").click()
-    app.get_by_label("Change answer to").select_option(index=25)
-    app.get_by_role("button", name="Go to question").click()
+    app = _open_the_last_question(reopened, trainee_server.url(assessment))
     expect(app.locator("textarea")).to_have_value("Listen, acknowledge, solve, thank")
     # Whatever part of it the closing page had not sent yet goes to the server now.
     for _ in range(100):

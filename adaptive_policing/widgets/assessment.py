@@ -22,9 +22,10 @@ import nbformat
 from ..data.store import ResponseStore, StoreError, Trainee
 from ..views.clock import local_time
 from ..views.render import render
-from .common import PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, field_key, fragment, keep_on_device
+from .common import (
+    PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, field_key, flush_button, fragment, keep_on_device,
+)
 from .drafts import DraftTimer
-from .saved import FLUSH_CLASS
 from ..content.answers import Answer, InvalidAnswer, describe_answer, validate_answer
 from ..content.questions import ASSIGNMENT, Question, questions_in, release_notebook_path
 from ..grading.submission import fill_notebook, grading_dir, student_id, write_submission
@@ -209,9 +210,7 @@ class AssessmentApp(widgets.VBox):
             if trainee is not None and control.typing is not None:
                 keep_on_device(control.text, field_key(trainee, self.store_key, qid))
                 control.text.observe(lambda _change: self._mark_typing(), names="value")
-        flush = widgets.Button(description="Save what is typed", layout=widgets.Layout(display="none"))
-        flush.add_class(FLUSH_CLASS)
-        flush.on_click(lambda _b: self.flush_typing())
+        flush = flush_button(self.flush_typing)
         super().__init__(children=[self.progress, self.progress_text, self.heading, self.holder, self.nav, flush,
                                    self.status])
         self.add_class("ap-assessment")

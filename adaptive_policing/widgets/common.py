@@ -6,13 +6,15 @@ The save cycle of a saved-answer widget lives in :mod:`.saved`.
 from __future__ import annotations
 
 import hashlib
-from typing import Mapping
+from datetime import datetime
+from typing import Callable, Mapping
 
 import ipywidgets as widgets
 
 from . import viewer
 from ..content.limits import MAX_TEXT_CHARS
 from ..data.store import ResponseStore, Trainee, open_store
+from ..views.clock import local_time
 from ..views.render import render
 
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
@@ -46,6 +48,23 @@ def field_key(trainee: Trainee, *parts: str) -> str:
     Never the badge number or the name; the page adds its own path to it.
     """
     return hashlib.sha256("\x1f".join((trainee.token, *parts)).encode()).hexdigest()[:20]
+
+
+FLUSH_CLASS = "ap-flush"
+"""A hidden button the page presses when it is hidden or closed, to keep what was typed at once."""
+
+
+def flush_button(on_flush: Callable[[], None]) -> widgets.Button:
+    """The hidden button that keeps what was typed at once (pressed by ``static/drafts.js``)."""
+    button = widgets.Button(description="Keep what is typed", layout=widgets.Layout(display="none"))
+    button.add_class(FLUSH_CLASS)
+    button.on_click(lambda _button: on_flush())
+    return button
+
+
+def draft_message(kept_at: datetime, save_name: str) -> str:
+    """The status of text kept as a draft: "Draft kept 10:42: not saved yet, press Save answer to save it."."""
+    return f"Draft kept {local_time(kept_at)}: not saved yet, press {save_name} to save it."
 
 
 def keep_on_device(box: widgets.Text | widgets.Textarea, key: str) -> None:

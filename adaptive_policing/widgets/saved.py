@@ -33,12 +33,10 @@ import ipywidgets as widgets
 from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length
 from ..views.clock import local_time
 from .common import (
-    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, field_key, keep_on_device,
+    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, flush_button,
+    keep_on_device,
 )
 from .drafts import DraftTimer
-
-FLUSH_CLASS = "ap-flush"
-"""A hidden button the page presses when it is hidden or closed, to keep the draft at once."""
 
 
 class SavedAnswerWidget(widgets.VBox):
@@ -68,10 +66,7 @@ class SavedAnswerWidget(widgets.VBox):
         """The value the server last stored as the answer (None before any save)."""
         self._drafted: Any = None
         """The value last kept as a draft."""
-        flush = widgets.Button(description="Keep draft", layout=widgets.Layout(display="none"))
-        flush.add_class(FLUSH_CLASS)
-        flush.on_click(lambda _button: self.drafts.flush())
-        super().__init__(children=[*self.build(), flush, self.status])
+        super().__init__(children=[*self.build(), flush_button(self.drafts.flush), self.status])
         if self.css_class:
             self.add_class(self.css_class)
         if self.participant.trainee is not None:
@@ -157,14 +152,13 @@ class SavedAnswerWidget(widgets.VBox):
             return
         if newest.draft:
             self._drafted = newest.value
-            self.status.show(f"Draft kept {local_time(newest.created_at)}: {self._press_save()}", "draft")
+            self.status.show(draft_message(newest.created_at, self._save_name()), "draft")
         elif is_open:
             self.status.show(f"Your {self.saved_noun} saved at {local_time(newest.created_at)} is shown.", "saved",
                              confirmed=self._field_texts())
 
-    def _press_save(self) -> str:
-        name = self.save_button.description if self.save_button is not None else "Save"
-        return f"not saved yet, press {name} to save it."
+    def _save_name(self) -> str:
+        return self.save_button.description if self.save_button is not None else "Save"
 
     def _field_texts(self) -> dict[str, str]:
         """Each kept text field's key and the text now in it."""
@@ -198,7 +192,7 @@ class SavedAnswerWidget(widgets.VBox):
             self.status.show(f"Not saved: {problem_in_store}", "error")
             return False
         self._drafted = value
-        self.status.show(f"Draft kept {local_time(kept.created_at)}: {self._press_save()}", "draft")
+        self.status.show(draft_message(kept.created_at, self._save_name()), "draft")
         return True
 
     def save(self) -> bool:

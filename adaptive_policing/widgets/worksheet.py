@@ -23,9 +23,11 @@ import ipywidgets as widgets
 from ..data.store import ResponseStore, SheetOwner, StoreError, Trainee, WorksheetRevision
 from ..views.clock import local_time
 from ..views.render import render
-from .common import PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, field_key, fragment, keep_on_device, text_box
+from .common import (
+    PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, flush_button, fragment,
+    keep_on_device, text_box,
+)
 from .drafts import DraftTimer
-from .saved import FLUSH_CLASS
 
 DRAFT_PREFIX = "worksheet-draft:"
 """Prompt id prefix of a trainee's worksheet drafts in the answers table."""
@@ -61,9 +63,7 @@ class Worksheet(widgets.VBox):
         self._confirmed: dict[str, str] | None = None
         self._drafted: dict[str, str] | None = None
         self._loading = False
-        flush = widgets.Button(description="Keep draft", layout=widgets.Layout(display="none"))
-        flush.add_class(FLUSH_CLASS)
-        flush.on_click(lambda _b: self.drafts.flush())
+        flush = flush_button(self.drafts.flush)
         self.their_version = widgets.HTML("")
         self.save_button = widgets.Button(description="Save worksheet", button_style="primary", icon="check")
         self.save_button.add_class(SAVE_CLASS)
@@ -182,9 +182,7 @@ class Worksheet(widgets.VBox):
             return False
         self._drafted = value
         if self.status.kind != "warning":  # a conflict message stays until it is settled
-            self.status.show(
-                f"Draft kept {local_time(kept.created_at)}: not saved yet, press Save worksheet to save it.", "draft"
-            )
+            self.status.show(draft_message(kept.created_at, "Save worksheet"), "draft")
         return True
 
     def load_latest(self) -> WorksheetRevision | None:
@@ -201,9 +199,7 @@ class Worksheet(widgets.VBox):
         if draft is not None and (latest is None or draft.created_at > latest.created_at) and not self._drafted:
             self._drafted = dict(draft.value)
             self.value = draft.value
-            self.status.show(
-                f"Draft kept {local_time(draft.created_at)}: not saved yet, press Save worksheet to save it.", "draft"
-            )
+            self.status.show(draft_message(draft.created_at, "Save worksheet"), "draft")
             return latest
         if latest is None:
             self.status.show("Nothing saved on this worksheet yet.", "info")

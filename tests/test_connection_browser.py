@@ -20,7 +20,7 @@ from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 from adaptive_policing.data.store import TrainingClass, Trainee
 
-from .browser import open_section_one, shot, sign_in, wait_for_widgets
+from .browser import accessibility_problems, open_section_one, shot, sign_in, wait_for_widgets
 from .conftest import LiveServer, start_server, stop_process_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -110,6 +110,7 @@ def test_a_crashed_server_is_announced_and_the_text_typed_after_it_comes_back(
     own_server.append(start_server("trainee", server.var_dir, port=int(server.base_url.rsplit(":", 1)[1])))
     expect(banner.get_by_role("button", name="Reload")).to_be_visible()  # the restarted server answers
     shot(page, "connection-lost")
+    assert accessibility_problems(page, "a page that lost its server") == []
 
     banner.get_by_role("button", name="Reload").click()
     wait_for_widgets(page)
@@ -117,6 +118,7 @@ def test_a_crashed_server_is_announced_and_the_text_typed_after_it_comes_back(
     expect(first.locator("textarea")).to_have_value("after crash, typed on the old page")
     expect(first.locator(".ap-restored")).to_contain_text(RESTORED)
     shot(page, "connection-restored-text")
+    assert accessibility_problems(page, "a page with restored text") == []
     first.get_by_role("button", name="Save answer").click()
     expect(first.locator(".ap-status")).to_contain_text("Saved at")
     expect(first.locator(".ap-restored")).to_have_count(0)

@@ -44,6 +44,8 @@ def test_controls_answer_and_progress(store: ResponseStore, classroom: TrainingC
     app.controls["last_matching"].drops["L"].value = "Listen"
     assert app.answers["last_matching"] == {"L": "Listen"}
     app.controls["free_alternative_yes"].text.value = "<script>x</script>"
+    assert app.progress.value == 4  # a written answer is saved once the typing pauses ...
+    app.flush_typing()  # ... as the kernel's timer does a second after the last keystroke
     assert app.progress.value == 5
     app.go_to(3)
     assert "Question 4 of" in app.heading.value and "4 of" in app.progress_text.value
@@ -55,6 +57,7 @@ def test_answers_come_back_after_closing_the_page(store: ResponseStore, classroo
     app.controls["one_customer"].radio.value = "The chief of police"
     app.controls["three_rs_matching"].drops["Respect"].value = app.controls["three_rs_matching"].question.options[1]
     app.controls["free_complaint_process"].text.value = "Listen first."
+    app.flush_typing()  # the page is closed: its hidden flush button is pressed
     again = _app(store, trainee)
     assert again.controls["one_customer"].radio.value == "The chief of police"
     assert again.controls["free_complaint_process"].text.value == "Listen first."

@@ -61,6 +61,8 @@ class SavedAnswer:
     prompt_id: str
     value: Any
     created_at: datetime
+    draft: bool = False
+    """True for text kept while typing (a draft), False for an answer the trainee saved."""
 
 
 @dataclass(frozen=True)

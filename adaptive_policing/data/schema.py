@@ -102,6 +102,9 @@ responses = sa.Table(
     sa.Column("prompt_id", sa.String(120), nullable=False),
     sa.Column("value", JSONText, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # A draft is text kept while the trainee types (not saved with the Save button):
+    # it never counts as the answer, and a later save or draft is a new row as usual.
+    sa.Column("draft", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_responses_trainee_prompt", "trainee_id", "prompt_id"),
     sa.Index("ix_responses_prompt", "prompt_id"),
 )

@@ -7,7 +7,10 @@ areas, a progress bar, and a review screen listing every answer before the
 trainee submits; Submit first lists any unanswered questions and asks to
 confirm. Each change is saved to the response store straight away
 (prompt ``assessment:<assignment>``), so a trainee who closes the page and
-comes back finds their answers. Submitting writes an nbgrader submission (see
+comes back finds their answers; a written answer is saved about a second after
+the trainee stops typing (and at once when the page is hidden or closed), not on
+every keystroke, and its text is kept on the device meanwhile
+(``static/drafts.js``). Submitting writes an nbgrader submission (see
 :mod:`.submission`) and records it in the store as well. It happens once per
 click burst: the buttons are disabled while it runs, and the same answers
 submitted again within seconds (a double click) are ignored.
@@ -23,7 +26,10 @@ import nbformat
 from ..data.store import ResponseStore, StoreError, Trainee
 from ..views.clock import local_time
 from ..views.render import render
-from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment
+from .common import (
+    PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, field_key, flush_button, fragment, keep_on_device,
+)
+from .drafts import DraftTimer
 from ..content.answers import Answer, InvalidAnswer, describe_answer, validate_answer
 from ..content.questions import ASSIGNMENT, Question, questions_in, release_notebook_path
 from ..grading.submission import fill_notebook, grading_dir, recent_duplicate, student_id, write_submission
@@ -41,6 +47,9 @@ class QuestionControl(widgets.VBox):
         self._on_change = on_change
         self._quiet = False
         self.order: list[str] | None = None
+        self.accepted_text: str | None = None
+        """For a written answer: the text in the box when its answer was last saved."""
+        self.typing: DraftTimer | None = None
         kind = question.kind
         if kind in ("single", "truefalse"):
             self.radio = widgets.RadioButtons(options=question.options, value=None, layout=widgets.Layout(width="auto"))
@@ -73,9 +82,11 @@ class QuestionControl(widgets.VBox):
                 rows.append(drop)
             children = rows
         else:
-            self.text = widgets.Textarea(placeholder="Type your answer here.", continuous_update=False,
+            self.text = widgets.Textarea(placeholder="Type your answer here.", continuous_update=True,
                                          layout=widgets.Layout(width="100%", height="10em"))
-            self.text.observe(self._changed, names="value")
+            self.text.add_class("ap-field")
+            self.typing = DraftTimer(lambda: self._on_change(self.value))
+            self.text.observe(self._typed, names="value")
             children = [self.text]
         super().__init__(children=children)
         self.add_class(f"ap-assessment-{kind}")
@@ -148,12 +159,18 @@ class QuestionControl(widgets.VBox):
                     drop.value = matched.get(item, "")
             else:
                 self.text.value = str(answer or "")
+                self.accepted_text = self.text.value
         finally:
             self._quiet = False
 
     def _changed(self, _change: dict[str, Any]) -> None:
         if not self._quiet:
             self._on_change(self.value)
+
+    def _typed(self, _change: dict[str, Any]) -> None:
+        """A keystroke in a written answer: it is saved once the typing pauses (see :class:`.drafts.DraftTimer`)."""
+        if not self._quiet and self.typing is not None:
+            self.typing.touch()
 
 
 class AssessmentApp(widgets.VBox):
@@ -185,6 +202,7 @@ class AssessmentApp(widgets.VBox):
         self.next_button = widgets.Button(description="Next", icon="arrow-right", button_style="primary")
         self.review_button = widgets.Button(description="Review answers", icon="list")
         self.submit_button = widgets.Button(description="Submit assessment", icon="paper-plane", button_style="success")
+        self.submit_button.add_class(SAVE_CLASS)
         self.prev_button.on_click(lambda _b: self.go_to(self.index - 1))
         self.next_button.on_click(lambda _b: self.go_to(self.index + 1))
         self.review_button.on_click(lambda _b: self.show_review())
@@ -198,7 +216,14 @@ class AssessmentApp(widgets.VBox):
         self._submitting = False
         self.nav = widgets.HBox([self.prev_button, self.next_button, self.review_button])
         self.controls = {q.id: QuestionControl(q, lambda v, q=q: self.answer(q.id, v)) for q in self.questions}
-        super().__init__(children=[self.progress, self.progress_text, self.heading, self.holder, self.nav, self.status])
+        trainee = self.participant.trainee
+        for qid, control in self.controls.items():
+            if trainee is not None and control.typing is not None:
+                keep_on_device(control.text, field_key(trainee, self.store_key, qid))
+                control.text.observe(lambda _change: self._mark_typing(), names="value")
+        flush = flush_button(self.flush_typing)
+        super().__init__(children=[self.progress, self.progress_text, self.heading, self.holder, self.nav, flush,
+                                   self.status])
         self.add_class("ap-assessment")
         self._restore()
         self.go_to(0)
@@ -240,14 +265,39 @@ class AssessmentApp(widgets.VBox):
     def answer(self, qid: str, value: Any) -> bool:
         """Record (and save) an answer to question ``qid``; returns whether it was accepted."""
         question = self.by_id[qid]
+        control = self.controls[qid]
         try:
             checked = validate_answer(question, value)
         except InvalidAnswer as problem:
-            self.status.show(str(problem), "error")
+            self.status.show(f"Not saved: {problem}", "error")
             return False
         self.answers[qid] = checked
         self._update_progress()
-        return self._save()
+        earlier = control.accepted_text
+        if control.typing is not None:
+            control.accepted_text = control.text.value
+        if not self._save():
+            control.accepted_text = earlier
+            return False
+        return True
+
+    def _confirmed_texts(self) -> dict[str, str]:
+        """Each written answer's device key and the text the server last saved from its box."""
+        trainee = self.participant.trainee
+        if trainee is None:
+            return {}
+        return {field_key(trainee, self.store_key, qid): control.accepted_text
+                for qid, control in self.controls.items() if control.accepted_text is not None}
+
+    def _mark_typing(self) -> None:
+        if self.participant.signed_in:
+            self.status.show("Not saved yet: your answer is saved when you pause typing.", "info")
+
+    def flush_typing(self) -> None:
+        """Save every written answer typed since the last save now (the page is being hidden or closed)."""
+        for control in self.controls.values():
+            if control.typing is not None:
+                control.typing.flush()
 
     def _save(self) -> bool:
         if not self.participant.signed_in:
@@ -258,9 +308,9 @@ class AssessmentApp(widgets.VBox):
                 self.participant.trainee, self.store_key, {"answers": dict(self.answers)}
             )
         except StoreError as problem:
-            self.status.show(str(problem), "error")
+            self.status.show(f"Not saved: {problem}", "error")
             return False
-        self.status.show(f"Answer saved at {local_time(saved.created_at)}.", "saved")
+        self.status.show(f"Answer saved at {local_time(saved.created_at)}.", "saved", confirmed=self._confirmed_texts())
         return True
 
     def _update_progress(self) -> None:
@@ -275,7 +325,8 @@ class AssessmentApp(widgets.VBox):
     # screens ------------------------------------------------------------------------
 
     def go_to(self, index: int) -> None:
-        """Show question number ``index + 1`` (clamped to the first and last)."""
+        """Show question number ``index + 1`` (clamped to the first and last); what was typed is saved first."""
+        self.flush_typing()
         self.mode = "question"
         self.index = max(0, min(index, len(self.questions) - 1))
         question = self.questions[self.index]
@@ -309,6 +360,7 @@ class AssessmentApp(widgets.VBox):
 
     def show_review(self) -> None:
         """The review screen: every answer, a way back to any question, and Submit."""
+        self.flush_typing()
         self.mode = "review"
         self.heading.value = self.review_html()
         jump = widgets.Dropdown(
@@ -348,6 +400,7 @@ class AssessmentApp(widgets.VBox):
 
     def submit(self) -> bool:
         """Write the nbgrader submission; returns whether it was written (or had just been, a duplicate)."""
+        self.flush_typing()
         if not self.participant.signed_in:
             self.status.show(PREVIEW_MESSAGE, "warning")
             return False

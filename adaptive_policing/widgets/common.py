@@ -5,11 +5,16 @@ The save cycle of a saved-answer widget lives in :mod:`.saved`.
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
+from typing import Callable, Mapping
 
 import ipywidgets as widgets
 
 from . import viewer
+from ..content.limits import MAX_TEXT_CHARS
 from ..data.store import ResponseStore, Trainee, open_store
+from ..views.clock import local_time
 from ..views.render import render
 
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
@@ -17,19 +22,81 @@ CLOSED_MESSAGE = "This question is closed."
 """Shown when the instructor has closed the prompt; the answer stays in the controls."""
 
 
+KEEP_CLASS_PREFIX = "ap-keep-"
+"""A text box whose class starts with this keeps its unsaved text on the device (``static/drafts.js``)."""
+SAVE_CLASS = "ap-save"
+"""The class of every Save and Submit button: the page disables them while its connection is lost."""
+
+
+def text_hash(text: str) -> str:
+    """A short fingerprint of ``text`` that the page's script computes the same way (FNV-1a, 32 bits).
+
+    It runs over UTF-16 code units, as JavaScript strings do, so the page can tell
+    whether the text in a box is exactly the text the server confirmed.
+    """
+    data = text.encode("utf-16-le", "surrogatepass")
+    fingerprint = 0x811C9DC5
+    for index in range(0, len(data), 2):
+        fingerprint ^= data[index] | (data[index + 1] << 8)
+        fingerprint = (fingerprint * 0x01000193) & 0xFFFFFFFF
+    return f"{fingerprint:08x}"
+
+
+def field_key(trainee: Trainee, *parts: str) -> str:
+    """The device-side name of one of a trainee's text fields: a hash of their page token and the field.
+
+    Never the badge number or the name; the page adds its own path to it.
+    """
+    return hashlib.sha256("\x1f".join((trainee.token, *parts)).encode()).hexdigest()[:20]
+
+
+FLUSH_CLASS = "ap-flush"
+"""A hidden button the page presses when it is hidden or closed, to keep what was typed at once."""
+
+
+def flush_button(on_flush: Callable[[], None]) -> widgets.Button:
+    """The hidden button that keeps what was typed at once (pressed by ``static/drafts.js``)."""
+    button = widgets.Button(description="Keep what is typed", layout=widgets.Layout(display="none"))
+    button.add_class(FLUSH_CLASS)
+    button.on_click(lambda _button: on_flush())
+    return button
+
+
+def draft_message(kept_at: datetime, save_name: str) -> str:
+    """The status of text kept as a draft: "Draft kept 10:42: not saved yet, press Save answer to save it."."""
+    return f"Draft kept {local_time(kept_at)}: not saved yet, press {save_name} to save it."
+
+
+def keep_on_device(box: widgets.Text | widgets.Textarea, key: str) -> None:
+    """Mark ``box`` so the page keeps its unsaved text in the browser under ``key`` and counts characters left."""
+    box.add_class(KEEP_CLASS_PREFIX + key)
+    box.add_class(f"ap-max-{MAX_TEXT_CHARS}")
+
+
 class StatusLine(widgets.HTML):
-    """A one-line message that screen readers announce when it changes (errors at once)."""
+    """A one-line message that screen readers announce when it changes (errors at once).
+
+    A "saved" message names, per kept text field, the fingerprint of the exact text
+    the server stored, so the page can say "Not saved yet" the moment the text in
+    the box differs, and can drop its own copy once the server has it.
+    """
 
     def __init__(self) -> None:
         super().__init__(value="")
         self.add_class("ap-status")
         self.kind = ""
         self.text = ""
+        self._shown = 0
 
-    def show(self, text: str, kind: str = "info") -> None:
-        """Show ``text``; ``kind`` is info, saved, warning or error."""
+    def show(self, text: str, kind: str = "info", *, confirmed: Mapping[str, str] | None = None) -> None:
+        """Show ``text``; ``kind`` is info, draft, saved, warning or error.
+
+        ``confirmed`` maps kept fields' keys to the text the server has just stored.
+        """
         self.kind, self.text = kind, text
-        self.value = render("trainee/status.html.j2", kind=kind, text=text)
+        self._shown += 1
+        fingerprints = " ".join(f"{key}:{text_hash(value)}" for key, value in (confirmed or {}).items())
+        self.value = render("trainee/status.html.j2", kind=kind, text=text, confirmed=fingerprints, shown=self._shown)
 
 
 class Participant:
@@ -50,21 +117,25 @@ class Participant:
         return self.trainee is not None
 
 
-def text_box(label: str, placeholder: str = "", *, lines: int = 1) -> widgets.Text | widgets.Textarea:
-    """A labelled text field that sends its value when the trainee leaves it.
+def text_box(
+    label: str, placeholder: str = "", *, lines: int = 1, continuous: bool = False
+) -> widgets.Text | widgets.Textarea:
+    """A labelled text field that sends its value when the trainee leaves it, or as they type.
 
     Sending on leaving (not on every keystroke) means a Save or Sign in pressed
     straight after typing, by mouse or by keyboard, always sees the full text.
+    A ``continuous`` box sends every change (in order, so a Save still sees the
+    full text): answers use it so a draft can be kept while the trainee types.
     """
     if lines == 1:
         box: widgets.Text | widgets.Textarea = widgets.Text(
-            description=label, placeholder=placeholder, continuous_update=False
+            description=label, placeholder=placeholder, continuous_update=continuous
         )
     else:
         box = widgets.Textarea(
             description=label,
             placeholder=placeholder,
-            continuous_update=False,
+            continuous_update=continuous,
             layout=widgets.Layout(width="100%", height=f"{lines * 1.5}em"),
         )
     box.add_class("ap-field")

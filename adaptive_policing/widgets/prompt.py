@@ -52,7 +52,7 @@ class DiscussionPrompt(SavedAnswerWidget):
     def build(self) -> list[widgets.Widget]:
         label = fragment("question", text=self.question)
         if self.kind == "text":
-            self.text = text_box("Your answer", "Type your answer here.", lines=5)
+            self.text = text_box("Your answer", "Type your answer here.", lines=5, continuous=True)
             self._inputs: list[widgets.ValueWidget] = [self.text]
         elif self.kind in ("choice", "scale"):
             self.choice = widgets.RadioButtons(
@@ -71,6 +71,9 @@ class DiscussionPrompt(SavedAnswerWidget):
 
     def watched(self) -> list[widgets.ValueWidget]:
         return self._inputs
+
+    def text_fields(self) -> dict[str, widgets.Text | widgets.Textarea]:
+        return {"answer": self.text} if self.kind == "text" else {}
 
     @property
     def value(self) -> Any:

@@ -64,7 +64,7 @@ class RolePlayKit(SavedAnswerWidget):
             value=None, description="Your role", layout=widgets.Layout(width="auto"),
         )
         self.card = widgets.HTML()
-        self.partners = text_box("Your partners' names", "e.g. Dana Ortiz and Kim Nguyen")
+        self.partners = text_box("Your partners' names", "e.g. Dana Ortiz and Kim Nguyen", continuous=True)
         self.before = self._rating("Before the role play")
         self.after = self._rating("After the role play")
         self.customer_box = widgets.VBox([fragment("question", text=RATING_QUESTION), self.before, self.after])
@@ -76,7 +76,8 @@ class RolePlayKit(SavedAnswerWidget):
             fragment("heading", text="L.A.S.T."),
             *self.checks[len(COMPLAINT_STEPS):],
         ])
-        self.notes = text_box("Notes", "What worked, what you would change, words that helped.", lines=4)
+        self.notes = text_box("Notes", "What worked, what you would change, words that helped.", lines=4,
+                              continuous=True)
         header = fragment("role_play_header", title=self.case.title)
         self.role.observe(lambda _change: self._show_role(), names="value")
         self._show_role()
@@ -94,6 +95,9 @@ class RolePlayKit(SavedAnswerWidget):
 
     def watched(self) -> list[widgets.ValueWidget]:
         return [self.role, self.partners, self.before, self.after, *self.checks, self.notes]
+
+    def text_fields(self) -> dict[str, widgets.Text | widgets.Textarea]:
+        return {"partners": self.partners, "notes": self.notes}
 
     # the role ---------------------------------------------------------------------
 

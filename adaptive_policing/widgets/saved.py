@@ -9,10 +9,16 @@ the same and lives in :class:`SavedAnswerWidget`:
 * on open, the latest saved answer is put back into the controls and the status
   line says when it was saved; in preview it says nothing will be saved, and the
   Save button is disabled;
-* changing a watched control marks the answer "Not saved yet";
+* changing a watched control marks the answer "Not saved yet" and, about a second
+  after the last change (or when the page is hidden or closed), keeps a *draft*: a
+  revision marked as a draft, never the answer, and says "Draft kept 10:42";
+* on open, the newer of the latest draft and the latest saved answer is shown;
 * saving checks, in order: the widget's own :meth:`~SavedAnswerWidget.problem`,
   preview, whether the instructor has closed the prompt, the store's length limit,
-  then stores a new revision and shows the time.
+  then stores a new revision and shows the time ("Saved at 10:42.") together with
+  the fingerprint of each text field's exact saved text (see :class:`.common.StatusLine`);
+* a widget's text fields (:meth:`~SavedAnswerWidget.text_fields`) keep their unsaved
+  text on the device too, keyed by trainee and field (``static/drafts.js``).
 
 Worksheets (per-group revisions with merging) and the assessment (one saved
 answer sheet per change, plus a submission) keep their own cycles.
@@ -26,7 +32,11 @@ import ipywidgets as widgets
 
 from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length
 from ..views.clock import local_time
-from .common import CLOSED_MESSAGE, PREVIEW_MESSAGE, Participant, StatusLine
+from .common import (
+    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, flush_button,
+    keep_on_device,
+)
+from .drafts import DraftTimer
 
 
 class SavedAnswerWidget(widgets.VBox):
@@ -51,9 +61,17 @@ class SavedAnswerWidget(widgets.VBox):
         self.participant = Participant(store, trainee)
         self.status = StatusLine()
         self.save_button: widgets.Button | None = None
-        super().__init__(children=[*self.build(), self.status])
+        self.drafts = DraftTimer(self.keep_draft)
+        self._confirmed: Any = None
+        """The value the server last stored as the answer (None before any save)."""
+        self._drafted: Any = None
+        """The value last kept as a draft."""
+        super().__init__(children=[*self.build(), flush_button(self.drafts.flush), self.status])
         if self.css_class:
             self.add_class(self.css_class)
+        if self.participant.trainee is not None:
+            for name, box in self.text_fields().items():
+                keep_on_device(box, field_key(self.participant.trainee, self.prompt_id, name))
         self.restore()
         self.opened()
         for control in self.watched():
@@ -85,12 +103,17 @@ class SavedAnswerWidget(widgets.VBox):
     def opened(self) -> None:
         """Called once the saved answer has been restored (e.g. to draw the current state)."""
 
+    def text_fields(self) -> dict[str, widgets.Text | widgets.Textarea]:
+        """The free-text boxes by field name: kept on the device while unsaved, confirmed on save."""
+        return {}
+
     # the cycle ----------------------------------------------------------------------
 
     def make_save_button(self, description: str, tooltip: str) -> widgets.Button:
         """The widget's Save button; "Not saved yet" names it."""
         self.save_button = widgets.Button(description=description, button_style="primary", icon="check",
                                           tooltip=tooltip)
+        self.save_button.add_class(SAVE_CLASS)
         self.save_button.on_click(lambda _button: self.save())
         return self.save_button
 
@@ -107,7 +130,7 @@ class SavedAnswerWidget(widgets.VBox):
         return trainee is not None and self.participant.store.prompt_is_open(trainee.class_id, self.prompt_id)
 
     def restore(self) -> None:
-        """Show the latest saved answer (or, in preview, that nothing is saved)."""
+        """Show the newer of the latest draft and the latest saved answer (or, in preview, that nothing is saved)."""
         saved = self.saved_answer()
         if not self.participant.signed_in:
             if self.save_button is not None:
@@ -118,18 +141,59 @@ class SavedAnswerWidget(widgets.VBox):
             is_open = self.is_open()
             if not is_open:
                 self.status.show(CLOSED_MESSAGE, "warning")
-        if saved is None:
+        newest = self.participant.store.latest_entry(self.participant.trainee, self.prompt_id)
+        if saved is not None:
+            self._confirmed = saved.value
+        if newest is None:
             return
-        if not self.apply_saved(saved.value):
+        if not self.apply_saved(newest.value):
             if self.stale_message:
                 self.status.show(self.stale_message, "info")
             return
-        if is_open:
-            self.status.show(f"Your {self.saved_noun} saved at {local_time(saved.created_at)} is shown.", "saved")
+        if newest.draft:
+            self._drafted = newest.value
+            self.status.show(draft_message(newest.created_at, self._save_name()), "draft")
+        elif is_open:
+            self.status.show(f"Your {self.saved_noun} saved at {local_time(newest.created_at)} is shown.", "saved",
+                             confirmed=self._field_texts())
+
+    def _save_name(self) -> str:
+        return self.save_button.description if self.save_button is not None else "Save"
+
+    def _field_texts(self) -> dict[str, str]:
+        """Each kept text field's key and the text now in it."""
+        trainee = self.participant.trainee
+        if trainee is None:
+            return {}
+        return {field_key(trainee, self.prompt_id, name): box.value for name, box in self.text_fields().items()}
 
     def _mark_unsaved(self, _change: dict[str, Any]) -> None:
-        if self.participant.signed_in and self.status.kind != "error" and self.save_button is not None:
+        if not self.participant.signed_in or self.save_button is None:
+            return
+        if self.status.kind != "error":
             self.status.show(f"Not saved yet: press {self.save_button.description}.", "info")
+        if self.text_fields():
+            self.drafts.touch()
+
+    def keep_draft(self) -> bool:
+        """Store the text as it stands as a draft revision; returns whether one was stored.
+
+        Nothing is stored when it equals the saved answer or the last draft, in
+        preview, or while the instructor has closed the prompt.
+        """
+        if not self.participant.signed_in:
+            return False
+        value = self.value
+        if value == self._confirmed or value == self._drafted or not self.is_open():
+            return False
+        try:
+            kept = self.participant.store.save_answer(self.participant.trainee, self.prompt_id, value, draft=True)
+        except StoreError as problem_in_store:
+            self.status.show(f"Not saved: {problem_in_store}", "error")
+            return False
+        self._drafted = value
+        self.status.show(draft_message(kept.created_at, self._save_name()), "draft")
+        return True
 
     def save(self) -> bool:
         """Store the current answer as a new revision; returns whether it was stored and says why not."""
@@ -144,11 +208,14 @@ class SavedAnswerWidget(widgets.VBox):
             self.status.show(CLOSED_MESSAGE, "error")
             return False
         value = self.value
+        texts = self._field_texts()
         try:
             check_length(value)
             saved = self.participant.store.save_answer(self.participant.trainee, self.prompt_id, value)
         except StoreError as problem_in_store:
             self.status.show(str(problem_in_store), "error")
             return False
-        self.status.show(f"Saved at {local_time(saved.created_at)}.", "saved")
+        self.drafts.cancel()
+        self._confirmed = value
+        self.status.show(f"Saved at {local_time(saved.created_at)}.", "saved", confirmed=texts)
         return True

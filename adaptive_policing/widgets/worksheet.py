@@ -5,18 +5,32 @@ class). Every member sees the group's latest saved version. When two members
 save at once, nothing is lost: changes to different fields are merged, and when
 both changed the same field the later saver keeps their text in the box, sees
 the other version beside it, and saves again to settle it.
+
+While a trainee types, their own unsaved version is kept as a draft: a revision
+marked ``draft`` in the answers table under ``worksheet-draft:<sheet id>``, per
+trainee (never the group's version, never merged). A reopened sheet shows that
+draft when it is newer than the latest saved version, and saving still merges
+against the version the draft started from. The boxes also keep their unsaved
+text on the device (``static/drafts.js``).
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import ipywidgets as widgets
 
 from ..data.store import ResponseStore, SheetOwner, StoreError, Trainee, WorksheetRevision
 from ..views.clock import local_time
 from ..views.render import render
-from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment, text_box
+from .common import (
+    PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, flush_button, fragment,
+    keep_on_device, text_box,
+)
+from .drafts import DraftTimer
+
+DRAFT_PREFIX = "worksheet-draft:"
+"""Prompt id prefix of a trainee's worksheet drafts in the answers table."""
 
 
 class Worksheet(widgets.VBox):
@@ -40,9 +54,19 @@ class Worksheet(widgets.VBox):
         self.participant = Participant(store, trainee)
         self.base_seq: int | None = None
         self.status = StatusLine()
-        self.boxes = {label: text_box(label, hint or "Type here.", lines=4) for label, hint in hints.items()}
+        self.boxes = {label: text_box(label, hint or "Type here.", lines=4, continuous=True)
+                      for label, hint in hints.items()}
+        if self.participant.trainee is not None:
+            for label, box in self.boxes.items():
+                keep_on_device(box, field_key(self.participant.trainee, DRAFT_PREFIX + sheet_id, label))
+        self.drafts = DraftTimer(self.keep_draft)
+        self._confirmed: dict[str, str] | None = None
+        self._drafted: dict[str, str] | None = None
+        self._loading = False
+        flush = flush_button(self.drafts.flush)
         self.their_version = widgets.HTML("")
         self.save_button = widgets.Button(description="Save worksheet", button_style="primary", icon="check")
+        self.save_button.add_class(SAVE_CLASS)
         self.refresh_button = widgets.Button(description="Show latest saved version", icon="refresh")
         self.save_button.on_click(lambda _b: self.save())
         self.refresh_button.on_click(lambda _b: self.load_latest())
@@ -58,11 +82,14 @@ class Worksheet(widgets.VBox):
             *self.boxes.values(),
             self.their_version,
             widgets.HBox([self.save_button, self.refresh_button]),
+            flush,
             self.status,
         ]
         super().__init__(children=children)
         self.add_class("ap-worksheet")
         self._start()
+        for box in self.boxes.values():
+            box.observe(self._changed, names="value")
 
     # ownership ----------------------------------------------------------------
 
@@ -120,24 +147,67 @@ class Worksheet(widgets.VBox):
 
     @value.setter
     def value(self, fields: Mapping[str, str]) -> None:
-        for label, box in self.boxes.items():
-            box.value = str(fields.get(label, ""))
+        self._loading = True
+        try:
+            for label, box in self.boxes.items():
+                box.value = str(fields.get(label, ""))
+        finally:
+            self._loading = False
+
+    def _field_texts(self) -> dict[str, str]:
+        """Each box's device key and the text now in it."""
+        trainee = self.participant.trainee
+        if trainee is None:
+            return {}
+        return {field_key(trainee, DRAFT_PREFIX + self.sheet_id, label): box.value for label, box in self.boxes.items()}
+
+    def _changed(self, _change: dict[str, Any]) -> None:
+        if self._loading or self.owner is None:
+            return
+        if self.status.kind not in ("error", "warning"):
+            self.status.show("Not saved yet: press Save worksheet.", "info")
+        self.drafts.touch()
+
+    def keep_draft(self) -> bool:
+        """Keep this trainee's unsaved version as a draft revision; returns whether one was stored."""
+        value = self.value
+        if self.owner is None or value == self._confirmed or value == self._drafted:
+            return False
+        try:
+            kept = self.participant.store.save_answer(
+                self.participant.trainee, DRAFT_PREFIX + self.sheet_id, value, draft=True
+            )
+        except StoreError as problem:
+            self.status.show(f"Not saved: {problem}", "error")
+            return False
+        self._drafted = value
+        if self.status.kind != "warning":  # a conflict message stays until it is settled
+            self.status.show(draft_message(kept.created_at, "Save worksheet"), "draft")
+        return True
 
     def load_latest(self) -> WorksheetRevision | None:
-        """Show the latest saved version (the group's, for a group worksheet)."""
+        """Show the latest saved version (the group's, for a group worksheet), or this trainee's newer draft."""
         owner = self.owner
         if owner is None:
             return None
         latest = self.participant.store.latest_worksheet(self.sheet_id, owner)
+        draft = self.participant.store.latest_entry(self.participant.trainee, DRAFT_PREFIX + self.sheet_id)
         self.their_version.value = ""
+        self.drafts.cancel()
+        self.base_seq = latest.seq if latest is not None else None
+        self._confirmed = dict(latest.fields) if latest is not None else None
+        if draft is not None and (latest is None or draft.created_at > latest.created_at) and not self._drafted:
+            self._drafted = dict(draft.value)
+            self.value = draft.value
+            self.status.show(draft_message(draft.created_at, "Save worksheet"), "draft")
+            return latest
         if latest is None:
-            self.base_seq = None
             self.status.show("Nothing saved on this worksheet yet.", "info")
             return None
         self.value = latest.fields
-        self.base_seq = latest.seq
         self.status.show(
-            f"Showing the version {latest.author_name} saved at {local_time(latest.created_at)}.", "saved"
+            f"Showing the version {latest.author_name} saved at {local_time(latest.created_at)}.", "saved",
+            confirmed=self._field_texts(),
         )
         return latest
 
@@ -165,14 +235,17 @@ class Worksheet(widgets.VBox):
                 "warning",
             )
             return "conflict"
+        self.drafts.cancel()
         self.value = outcome.revision.fields
         self.base_seq = outcome.revision.seq
+        self._confirmed = dict(outcome.revision.fields)
         self.their_version.value = ""
         when = local_time(outcome.revision.created_at)
         if outcome.status == "merged":
-            self.status.show(f"Saved at {when}, together with changes another member saved.", "saved")
+            self.status.show(f"Saved at {when}, together with changes another member saved.", "saved",
+                             confirmed=self._field_texts())
         else:
-            self.status.show(f"Saved at {when}.", "saved")
+            self.status.show(f"Saved at {when}.", "saved", confirmed=self._field_texts())
         return outcome.status
 
     @staticmethod

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import nbformat
 
-from ..content.questions import ASSIGNMENT, NOTEBOOK
+from ..content.questions import NOTEBOOK
 from .course import GradingPaths, nbgrader_api, nbgrader_config
 from .execute import timed_out
 
@@ -63,7 +63,7 @@ def _api(paths: GradingPaths, notebook_timeout: int | None) -> Any:
 
 
 def _autograde(api: Any, paths: GradingPaths, student: str) -> AutogradeResult:
-    result = api.autograde(ASSIGNMENT, student, force=True, create=True)
+    result = api.autograde(paths.assignment, student, force=True, create=True)
     graded = paths.autograded(student) / f"{NOTEBOOK}.ipynb"
     if not result.get("success") or not graded.exists():
         log = (result.get("error") or result.get("log") or "").strip().splitlines()
@@ -71,7 +71,7 @@ def _autograde(api: Any, paths: GradingPaths, student: str) -> AutogradeResult:
         return AutogradeResult(student, "error", (f"nbgrader could not grade it: {reason}",))
     status: Outcome = "timed out" if timed_out(nbformat.read(graded, as_version=4)) else "graded"
     problems = [TIMED_OUT] if status == "timed out" else []
-    feedback = api.generate_feedback(ASSIGNMENT, student, force=True)
+    feedback = api.generate_feedback(paths.assignment, student, force=True)
     if not feedback.get("success"):
         problems.append("feedback could not be written")
     return AutogradeResult(student, status, tuple(problems))

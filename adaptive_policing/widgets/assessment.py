@@ -166,7 +166,7 @@ class AssessmentApp(widgets.VBox):
     ) -> None:
         self.assignment = assignment
         self.participant = Participant(store, trainee)
-        self.release = nbformat.read(release_path or release_notebook_path(), as_version=4)
+        self.release = nbformat.read(release_path or release_notebook_path(assignment=assignment), as_version=4)
         self.questions = questions_in(self.release)
         self.by_id = {q.id: q for q in self.questions}
         self.answers: dict[str, Answer] = {}
@@ -346,5 +346,10 @@ class AssessmentApp(widgets.VBox):
 
 
 def assessment(assignment: str = ASSIGNMENT) -> AssessmentApp:
-    """The end-of-course assessment for the signed-in trainee (one line in a notebook)."""
+    """An assessment for the signed-in trainee (one line in a notebook).
+
+    ``assessment()`` is the course's Assessment of Learning (page 09);
+    ``assessment("district-window-assessment")`` is the district-window module's
+    own check, on its last page (11).
+    """
     return AssessmentApp(assignment=assignment)

@@ -20,6 +20,9 @@ from .conftest import REPO, LiveServer, start_server, stop_process_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
+SECOND_ANSWER = "'A house on this block was just broken into; I'm checking with people nearby.'"
+"""The keyed answer to question 2 (``explain_the_why``, 1 point)."""
+
 
 @pytest.fixture(scope="module")
 def assessment_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
@@ -52,7 +55,7 @@ def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
         app.get_by_label(reason).check()
     expect(app.get_by_text("· 1 of 26 answered")).to_be_visible()
     app.get_by_role("button", name="Next").click()
-    app.get_by_label("Participate and give feedback").check()
+    app.get_by_label(SECOND_ANSWER).check()
     expect(app.get_by_text("· 2 of 26 answered")).to_be_visible()
     expect(app.get_by_text("Answer saved")).to_be_visible()
 
@@ -61,7 +64,7 @@ def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
     app = page.locator(".ap-assessment")
     expect(app.get_by_text("· 2 of 26 answered")).to_be_visible()
     app.get_by_role("button", name="Next").click()
-    expect(app.get_by_label("Participate and give feedback")).to_be_checked()
+    expect(app.get_by_label(SECOND_ANSWER)).to_be_checked()
 
     app.get_by_role("button", name="Review answers").click()
     expect(app.get_by_text("24 questions are not answered")).to_be_visible()

@@ -109,6 +109,7 @@ def test_the_window_module_s_check_is_its_own_assignment(store: ResponseStore, c
     app = AssessmentApp(assignment=WINDOW_ASSIGNMENT, store=store, trainee=trainee)
     key = fx.solution_answers(WINDOW_ASSIGNMENT)
     assert [q.id for q in app.questions] == list(key) and {q.section for q in app.questions} == {"W"}
+    assert "The District Window and the Telephone · Check your learning" in app.children[0].value
     for qid, value in key.items():
         assert app.answer(qid, value)
     core = _app(store, trainee)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
+import nbformat
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -22,6 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 SECOND_ANSWER = "'A house on this block was just broken into; I'm checking with people nearby.'"
 """The keyed answer to question 2 (``explain_the_why``, 1 point)."""
+WINDOW_FIRST_ANSWER = "Look up, make eye contact and signal 'I'll be right with you' while you finish"
+"""The keyed answer to the window module's question 1 (``window_acknowledge``)."""
 
 
 @pytest.fixture(scope="module")
@@ -82,4 +85,31 @@ def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
     mine = next(r for r in rows if r["trainee_number"] == "7001" and r["class_code"] == course.code)
     assert (mine["trainee_name"], mine["attended"], mine["assessment_completed"]) == ("Robin Diaz", "yes", "yes")
     assert mine["score"] == "3" and mine["passed"] == "no"
+    store.close()
+
+
+def test_the_window_module_s_check_runs_on_its_last_page_in_chromium(
+    page: Page, assessment_server: tuple[LiveServer, Path]
+) -> None:
+    server, grading = assessment_server
+    store = server.store()
+    course = store.create_class(location="Room D", instructor="Sgt. Example")
+    sign_in(page, server, course, "Kim Nguyen", "7002")
+    token = store.sign_in(course.code, "Kim Nguyen", "7002").token
+    page.goto(server.url(f"/voila/render/course/11-telephone.ipynb?t={token}"))
+    wait_for_widgets(page)
+    app = page.locator(".ap-assessment")
+    expect(app.get_by_role("heading", name="Question 1 of 8")).to_be_visible()
+    app.get_by_label(WINDOW_FIRST_ANSWER).check()
+    expect(app.get_by_text("· 1 of 8 answered")).to_be_visible()
+    app.scroll_into_view_if_needed()
+    shot(page, "window-assessment")
+    app.get_by_role("button", name="Review answers").click()
+    expect(app.get_by_text("7 questions are not answered")).to_be_visible()
+    app.get_by_role("button", name="Submit assessment").click()
+    expect(app.get_by_role("heading", name="Assessment submitted")).to_be_visible()
+    folder = grading / "submitted" / f"{course.code}-b7002"
+    assert [p.name for p in folder.iterdir() if not p.name.startswith(".")] == ["district-window-assessment"]
+    submitted = nbformat.read(folder / "district-window-assessment" / "assessment.ipynb", as_version=4)
+    assert f"window_acknowledge = {WINDOW_FIRST_ANSWER!r}" in [c.source for c in submitted.cells]
     store.close()

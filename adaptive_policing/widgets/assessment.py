@@ -188,7 +188,10 @@ class AssessmentApp(widgets.VBox):
         self.submit_button.on_click(lambda _b: self.submit())
         self.nav = widgets.HBox([self.prev_button, self.next_button, self.review_button])
         self.controls = {q.id: QuestionControl(q, lambda v, q=q: self.answer(q.id, v)) for q in self.questions}
-        super().__init__(children=[self.progress, self.progress_text, self.heading, self.holder, self.nav, self.status])
+        # Page 09 is the core assessment's own page; elsewhere (the window module's last page) it needs its title.
+        title = [] if assignment == ASSIGNMENT else [fragment("heading", text=self.release.metadata.get("title", ""))]
+        super().__init__(children=[*title, self.progress, self.progress_text, self.heading, self.holder, self.nav,
+                                   self.status])
         self.add_class("ap-assessment")
         self._restore()
         self.go_to(0)

@@ -7,11 +7,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import nbformat
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from adaptive_policing.grading.submission import GRADING_DIR_ENV
 from adaptive_policing.grading.course import GradingPaths, copy_config
@@ -40,18 +40,28 @@ def assessment_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
     stop_process_tree(server.process)
 
 
+def _open_assessment(page: Page, server: LiveServer, name: str, badge: str, course_page: str,
+                     questions: int) -> tuple[Any, Any, Locator]:
+    """A new class, a trainee signed in to it, and the assessment on ``course_page`` open at its first question.
+
+    Returns the store, the class and the assessment app's locator.
+    """
+    store = server.store()
+    course = store.create_class(location="Room C", instructor="Sgt. Example")
+    sign_in(page, server, course, name, badge)
+    token = store.sign_in(course.code, name, badge).token  # the same trainee, as the page knows them
+    page.goto(server.url(f"/voila/render/course/{course_page}.ipynb?t={token}"))
+    wait_for_widgets(page)
+    app = page.locator(".ap-assessment")
+    expect(app.get_by_role("heading", name=f"Question 1 of {questions}")).to_be_visible()
+    return store, course, app
+
+
 def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
     page: Page, assessment_server: tuple[LiveServer, Path]
 ) -> None:
     server, grading = assessment_server
-    store = server.store()
-    course = store.create_class(location="Room C", instructor="Sgt. Example")
-    sign_in(page, server, course, "Robin Diaz", "7001")
-    token = store.sign_in(course.code, "Robin Diaz", "7001").token  # the same trainee, as the page knows them
-    page.goto(server.url(f"/voila/render/course/09-assessment-of-learning.ipynb?t={token}"))
-    wait_for_widgets(page)
-    app = page.locator(".ap-assessment")
-    expect(app.get_by_role("heading", name="Question 1 of 26")).to_be_visible()
+    store, course, app = _open_assessment(page, server, "Robin Diaz", "7001", "09-assessment-of-learning", 26)
     for reason in ("There has been no customer-service training specific to law enforcement",
                    "There are no clearly defined expectations for service delivery by police officers",
                    "There are no industry standards for interactions"):
@@ -92,14 +102,7 @@ def test_the_window_module_s_check_runs_on_its_last_page_in_chromium(
     page: Page, assessment_server: tuple[LiveServer, Path]
 ) -> None:
     server, grading = assessment_server
-    store = server.store()
-    course = store.create_class(location="Room D", instructor="Sgt. Example")
-    sign_in(page, server, course, "Kim Nguyen", "7002")
-    token = store.sign_in(course.code, "Kim Nguyen", "7002").token
-    page.goto(server.url(f"/voila/render/course/11-telephone.ipynb?t={token}"))
-    wait_for_widgets(page)
-    app = page.locator(".ap-assessment")
-    expect(app.get_by_role("heading", name="Question 1 of 8")).to_be_visible()
+    store, course, app = _open_assessment(page, server, "Kim Nguyen", "7002", "11-telephone", 8)
     app.get_by_label(WINDOW_FIRST_ANSWER).check()
     expect(app.get_by_text("· 1 of 8 answered")).to_be_visible()
     app.scroll_into_view_if_needed()

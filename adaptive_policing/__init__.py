@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .widgets.page import page_header, start_page
     from .widgets.prompt import prompt
     from .widgets.role_play import role_play
+    from .widgets.rubric import rubric
     from .widgets.worksheet import worksheet
 
 _API = {
@@ -41,6 +42,7 @@ _API = {
     "page_header": ".widgets.page",
     "prompt": ".widgets.prompt",
     "role_play": ".widgets.role_play",
+    "rubric": ".widgets.rubric",
     "start_page": ".widgets.page",
     "worksheet": ".widgets.worksheet",
 }

@@ -16,10 +16,12 @@ from rich.table import Table
 
 from . import config
 from .cli_export import export_command
+from .cli_handouts import handouts_command
 from .content.worksheets import generate_exercises, stale_exercises
 from .grading.cli import grade, report
 from .grading.course import GradingPaths, generate_release, release_is_current
 from .data.store import ResponseStore
+from .serve.budget import default_max_kernels
 from .serve.supervisor import (
     PortTaken, ServerSpec, check_ports_free, start_servers, stop_servers, wait_until_listening,
 )
@@ -73,7 +75,10 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 @click.option("--ip", default="0.0.0.0", show_default=True, help="Address to listen on (0.0.0.0: the classroom network).")
 @click.option("--port", default=8866, show_default=True, help="Trainee server port.")
 @click.option("--instructor-port", default=8867, show_default=True, help="Instructor server port.")
-def serve(ip: str, port: int, instructor_port: int) -> None:
+@click.option("--max-kernels", type=click.IntRange(min=1), default=None,
+              help="Pages the trainee server runs at once; beyond that a page says the course is busy and "
+                   "retries by itself. Default: from the machine's memory.")
+def serve(ip: str, port: int, instructor_port: int, max_kernels: int | None) -> None:
     """Serve the course: the trainee server and the key-protected instructor server.
 
     Ctrl+C, SIGTERM or closing the terminal stops both servers and every kernel.
@@ -89,7 +94,8 @@ def serve(ip: str, port: int, instructor_port: int) -> None:
     key = config.instructor_key(settings)
     host = _lan_address() if ip == "0.0.0.0" else ip
     logs = settings.var_dir / "logs"
-    specs = [ServerSpec("trainee", port, logs / "trainee-server.log"),
+    budget = max_kernels or default_max_kernels()
+    specs = [ServerSpec("trainee", port, logs / "trainee-server.log", ("--max-kernels", str(budget))),
              ServerSpec("instructor", instructor_port, logs / "instructor-server.log")]
     for stop_signal in STOP_SIGNALS:
         signal.signal(stop_signal, _raise_stop)
@@ -104,6 +110,7 @@ def serve(ip: str, port: int, instructor_port: int) -> None:
         table.add_row("Trainees open", f"http://{host}:{port}/")
         table.add_row("Class code", f"[bold]{code}[/bold]" + (" (new class for today)" if created else ""))
         table.add_row("Instructor console", f"http://{host}:{instructor_port}/?token={key}")
+        table.add_row("Pages open at once", f"up to {budget} (--max-kernels)")
         table.add_row("Responses", settings.db_url)
         table.add_row("Server logs", str(logs))
         console.print(table)
@@ -162,6 +169,7 @@ def class_list() -> None:
 
 
 cli.add_command(export_command)
+cli.add_command(handouts_command)
 
 
 @cli.command("role-cards")

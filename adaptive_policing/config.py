@@ -18,6 +18,11 @@ that the command line sets and that Voilà kernels inherit:
 ``ADAPTIVE_POLICING_INSTRUCTOR_KEY``
     The instructor key. Defaults to a random key created once and kept in the
     runtime folder, so it survives a server restart.
+``ADAPTIVE_POLICING_PASS_PERCENT``
+    The agency's passing mark for the assessment, in percent of all points
+    (default 70), or ``off`` for none. The outline requires no test, so the
+    mark never decides course completion; it only fills the roster's
+    "met standard" column and the console's count.
 """
 
 from __future__ import annotations
@@ -32,6 +37,11 @@ VAR_ENV = "ADAPTIVE_POLICING_VAR"
 DB_URL_ENV = "ADAPTIVE_POLICING_DB_URL"
 INSTRUCTOR_KEY_ENV = "ADAPTIVE_POLICING_INSTRUCTOR_KEY"
 ROLE_ENV = "ADAPTIVE_POLICING_ROLE"
+PASS_PERCENT_ENV = "ADAPTIVE_POLICING_PASS_PERCENT"
+DEFAULT_PASS_PERCENT = 70.0
+"""The passing mark when none is set (the outline sets none; an agency standard)."""
+PASS_MARK_OFF = ("off", "none", "no")
+"""Values of the pass-mark setting that switch it off."""
 SLIDES_TEMPLATE = "adaptive-slides"
 """The Voilà template that shows a course page as projector slides (instructor server only)."""
 
@@ -52,6 +62,8 @@ class Settings:
     home: Path
     var_dir: Path
     db_url: str
+    pass_percent: float | None = DEFAULT_PASS_PERCENT
+    """The assessment's passing mark in percent, ``None`` when switched off."""
 
     @property
     def course_dir(self) -> Path:
@@ -80,7 +92,23 @@ def settings() -> Settings:
     home = Path(os.environ.get(HOME_ENV) or _default_home()).resolve()
     var_dir = Path(os.environ.get(VAR_ENV) or home / "var").resolve()
     db_url = os.environ.get(DB_URL_ENV) or f"sqlite:///{var_dir / 'responses.sqlite3'}"
-    return Settings(home=home, var_dir=var_dir, db_url=db_url)
+    pass_percent = parse_pass_percent(os.environ.get(PASS_PERCENT_ENV))
+    return Settings(home=home, var_dir=var_dir, db_url=db_url, pass_percent=pass_percent)
+
+
+def parse_pass_percent(text: str | None) -> float | None:
+    """A pass-mark setting: a percent from 0 to 100, ``off`` for none, blank for the default."""
+    if text is None or not text.strip():
+        return DEFAULT_PASS_PERCENT
+    if text.strip().lower() in PASS_MARK_OFF:
+        return None
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        raise ValueError(f"the pass mark must be a percent from 0 to 100 or 'off', not {text!r}") from None
+    if not 0 <= value <= 100:
+        raise ValueError(f"the pass mark must be a percent from 0 to 100 or 'off', not {text!r}")
+    return value
 
 
 def instructor_key(settings_: Settings | None = None) -> str:

@@ -2,7 +2,8 @@
 
 Visits the start page over HTTP 100 times, 4 at a time, on a trainee server that
 culls idle kernels quickly (idle 4 s, checked every 2 s), and, as the same run's
-baseline, on one that keeps idle kernels for 15 minutes (the servers' default).
+baseline, on one that keeps idle kernels for 15 minutes (the servers' default
+before it became 2 minutes, checked every 30 s).
 Prints, for each, the most kernels alive at once, the kernels left 30 s after the
 last visit and their resident memory, and the culled server's share of the baseline.
 """

@@ -190,11 +190,12 @@ TEST_CULL_INTERVAL_SECONDS = 5
 
 def start_server(
     role: str, var_dir: Path, *, home: Path = REPO, cull_idle: int = TEST_CULL_IDLE_SECONDS,
-    cull_interval: int = TEST_CULL_INTERVAL_SECONDS, key: str | None = None,
+    cull_interval: int = TEST_CULL_INTERVAL_SECONDS, key: str | None = None, max_kernels: int | None = None,
 ) -> LiveServer:
     """Start ``python -m adaptive_policing.serve.server ROLE`` on a free loopback port and wait for it.
 
-    The server culls idle kernels after ``cull_idle`` seconds, checking every ``cull_interval``.
+    The server culls idle kernels after ``cull_idle`` seconds, checking every ``cull_interval``,
+    and runs at most ``max_kernels`` kernels (default: from the machine's memory).
     """
     port = free_port()
     db_url = f"sqlite:///{var_dir / 'responses.sqlite3'}"
@@ -210,7 +211,8 @@ def start_server(
     log = open(var_dir / f"{role}-server.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "adaptive_policing.serve.server", role, "--ip", "127.0.0.1", "--port", str(port),
-         "--cull-idle", str(cull_idle), "--cull-interval", str(cull_interval)],
+         "--cull-idle", str(cull_idle), "--cull-interval", str(cull_interval),
+         *(["--max-kernels", str(max_kernels)] if max_kernels else [])],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

@@ -103,6 +103,45 @@ def test_preview_without_sign_in_saves_and_submits_nothing(store: ResponseStore,
     assert not grading_root.exists()
 
 
+def test_submit_first_lists_the_unanswered_questions(store: ResponseStore, classroom: TrainingClass,
+                                                     grading_root: Path) -> None:
+    trainee = store.sign_in(classroom.code, "Alex Rivera", "4821")
+    app = _app(store, trainee)
+    app.answer("one_customer", KEY["one_customer"])
+    app.show_review()
+    app.submit_button.click()
+    assert app.mode == "confirm" and not grading_root.exists()  # nothing submitted yet
+    missing = len(app.questions) - 1
+    assert f"{missing} of {len(app.questions)} questions are not answered" in app.heading.value
+    assert all(f"Question {q.number}:" in app.heading.value for q in app.unanswered())
+    assert [b.description for b in app.nav.children] == ["Go back to my answers", "Yes, submit now"]
+    assert all(b.layout.width == "auto" for b in app.nav.children)  # labels in full, never clipped
+    app.back_button.click()
+    assert app.mode == "review" and not grading_root.exists()
+    app.submit_button.click()
+    app.final_button.click()
+    assert (grading_root / "submitted" / f"{classroom.code}-b4821").is_dir()
+
+
+def test_a_double_click_on_submit_writes_one_submission(store: ResponseStore, classroom: TrainingClass,
+                                                        grading_root: Path) -> None:
+    trainee = store.sign_in(classroom.code, "Alex Rivera", "4821")
+    app = _app(store, trainee)
+    app.answer("one_customer", KEY["one_customer"])
+    app.confirm_submit()
+    app.final_button.click()
+    app.final_button.click()  # the second click of a double click, handled after the first
+    assert app.submit()  # and a third, as a second tab would
+    student = grading_root / "submitted" / f"{classroom.code}-b4821"
+    assert len([p for p in student.iterdir() if not p.name.startswith(".")]) == 1
+    assert not (grading_root / "history").exists()
+    history = store.answer_history(trainee, "assessment-submitted:adaptive-policing-assessment")
+    assert len(history) == 1
+    app.answer("one_customer", app.controls["one_customer"].question.options[0])  # a changed answer is a new submission
+    assert app.submit()
+    assert len(list((grading_root / "history" / f"{classroom.code}-b4821").rglob("assessment.ipynb"))) == 1
+
+
 def test_the_window_module_s_check_is_its_own_assignment(store: ResponseStore, classroom: TrainingClass,
                                                         grading_root: Path) -> None:
     trainee = store.sign_in(classroom.code, "Alex Rivera", "4821")

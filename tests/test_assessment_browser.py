@@ -83,7 +83,17 @@ def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
     expect(app.get_by_text("24 questions are not answered")).to_be_visible()
     shot(page, "assessment")
     app.get_by_role("button", name="Submit assessment").click()
+    expect(app.get_by_role("heading", name="Submit your assessment?")).to_be_visible()
+    expect(app.get_by_text("24 of 26 questions are not answered")).to_be_visible()
+    expect(app.get_by_text("Question 3: ")).to_be_visible()
+    shot(page, "assessment-confirm")
+    app.get_by_role("button", name="Yes, submit now").dblclick()
     expect(app.get_by_role("heading", name="Assessment submitted")).to_be_visible()
+    student = grading / "submitted" / f"{course.code}-b7001"
+    expect(app.get_by_role("button", name="Review answers")).to_be_visible()  # both clicks handled
+    assert [p.name for p in student.iterdir() if not p.name.startswith(".")] == ["adaptive-policing-assessment"]
+    assert not (grading / "history").exists()  # a double click writes one submission
+    assert len(store.answer_history(store.sign_in(course.code, "Robin Diaz", "7001"), "assessment-submitted:adaptive-policing-assessment")) == 1
 
     env = {**os.environ, GRADING_DIR_ENV: str(grading), "ADAPTIVE_POLICING_DB_URL": server.db_url,
            "ADAPTIVE_POLICING_HOME": str(REPO),
@@ -93,8 +103,8 @@ def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
     assert done.returncode == 0, done.stdout + done.stderr
     rows = list(csv.DictReader((grading / "reports" / "roster.csv").open()))
     mine = next(r for r in rows if r["trainee_number"] == "7001" and r["class_code"] == course.code)
-    assert (mine["trainee_name"], mine["attended"], mine["assessment_completed"]) == ("Robin Diaz", "yes", "yes")
-    assert mine["score"] == "3" and mine["passed"] == "no"
+    assert (mine["trainee_name"], mine["course_completed"], mine["assessment_status"]) == ("Robin Diaz", "no", "graded")
+    assert mine["score"] == "3" and mine["met_standard"] == "no"
     store.close()
 
 
@@ -110,6 +120,8 @@ def test_the_window_module_s_check_runs_on_its_last_page_in_chromium(
     app.get_by_role("button", name="Review answers").click()
     expect(app.get_by_text("7 questions are not answered")).to_be_visible()
     app.get_by_role("button", name="Submit assessment").click()
+    expect(app.get_by_text("7 of 8 questions are not answered")).to_be_visible()
+    app.get_by_role("button", name="Yes, submit now").click()
     expect(app.get_by_role("heading", name="Assessment submitted")).to_be_visible()
     folder = grading / "submitted" / f"{course.code}-b7002"
     assert [p.name for p in folder.iterdir() if not p.name.startswith(".")] == ["district-window-assessment"]

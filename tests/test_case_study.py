@@ -167,6 +167,34 @@ def test_a_schema_error_is_named(tmp_path: Path) -> None:
     assert "'title' is a required property" in broken(tmp_path, lambda d: d.pop("title"))
 
 
+def test_a_choice_cannot_be_both_keyed_and_also_defensible(tmp_path: Path) -> None:
+    message = broken(tmp_path, lambda d: d["nodes"]["two"]["choices"][0].update(defensible=True))
+    assert "node 'two', choice 1 is marked both as honouring the principle and as 'defensible'" in message
+    assert "is not of type 'boolean'" in broken(
+        tmp_path, lambda d: d["nodes"]["two"]["choices"][1].update(defensible="yes"))
+
+
+def test_the_debrief_marks_a_trade_off_and_shows_what_service_could_not_change(store, trainee, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = scenario()
+    data["nodes"]["two"]["choices"][1].update(defensible=True)
+    data["nodes"]["meh"]["setback"] = "The <bike> is never found."
+    case = load_case_study("tiny", write(tmp_path, data))
+    two = case.nodes["two"]
+    assert isinstance(two, Node) and two.keyed == [0] and two.sound == [0, 1]
+    assert two.choices[1].defensible and not two.choices[0].defensible
+    assert isinstance(case.nodes["meh"], Ending) and case.nodes["meh"].setback == "The <bike> is never found."
+    assert isinstance(case.nodes["bad"], Ending) and case.nodes["bad"].setback == ""
+    player = CaseStudyPlayer(case, store=store, trainee=trainee)
+    for index in (0, 1):
+        player.choose(index)
+    html = player.ending.value
+    assert "≈ Defensible, with a trade-off:" in html and html.count("✓ Honours:") == 1 and "✗ Breaks" not in html
+    assert "What good service could not change:</strong> The &lt;bike&gt; is never found." in html
+    player.restart()
+    player.choose(1)
+    assert "could not change" not in player.ending.value and "✗ Breaks:" in player.ending.value
+
+
 def test_too_few_endings_and_decisions_are_named(tmp_path: Path) -> None:
     def shrink(d: dict[str, Any]) -> None:
         d["nodes"]["two"]["choices"] = [choice("good"), choice("meh")]
@@ -245,7 +273,11 @@ def test_every_case_study_plays_to_each_of_its_endings(store, trainee, case_id, 
     for node_id, index in zip(node_ids, route):
         made = case.nodes[node_id].choices[index]  # type: ignore[union-attr]
         assert yaml_text_in(made.debrief, html) and yaml_text_in(made.principle, html)
-        assert ("✓ Honours" if made.honours else "✗ Breaks") in html
+        mark = "✓ Honours" if made.honours else "≈ Defensible, with a trade-off" if made.defensible else "✗ Breaks"
+        assert mark in html
+    assert (end.setback and f"What good service could not change:</strong> {escape(end.setback)}" in html) or (
+        not end.setback and "could not change" not in html)
+
     assert player.again_button.layout.display is None and player.choose_button.layout.display == "none"
 
 

@@ -64,7 +64,7 @@ def test_play_the_window_case_study_to_the_good_ending_and_reload(
 ) -> None:
     sign_in(page, trainee_server, live_class, "Casey Study", "CS-1")
     open_page(page, trainee_server, live_class, "CS-1", "10-district-window.ipynb")
-    case = page.locator(".ap-case-study")
+    case = page.locator(".ap-case-study").filter(has_text="The Stolen Bicycle")
     expect(case.get_by_text("How Ms. Alvarez sees the police: 3 out of 10")).to_be_visible()
     expect(case.get_by_text("Does anyone here actually work?")).to_be_visible()
 
@@ -100,10 +100,49 @@ def test_play_the_window_case_study_to_the_good_ending_and_reload(
 
     page.reload()
     wait_for_widgets(page)
-    case = page.locator(".ap-case-study")
+    case = page.locator(".ap-case-study").filter(has_text="The Stolen Bicycle")
     expect(case.get_by_role("heading", name="Ending: Good outcome")).to_be_visible()
     expect(case.locator(".ap-case-step")).to_have_count(4)
     expect(case.locator(".ap-status")).to_contain_text("is shown")
+
+
+NEW_CASES = [
+    # notebook, case id, title, perception label, letters chosen, levels after each choice, trade-offs on the way
+    ("10-district-window.ipynb", "window-crisis", "The Frightened Man at the District Window",
+     "How safe and heard Mr. Reed feels", "BBBA", [5, 6, 8, 10], 1),
+    ("11-telephone.ipynb", "phone-language-access", "The Caller Who Needs an Interpreter",
+     "How Mrs. Pham sees the police", "CCAB", [5, 7, 9, 10], 0),
+]
+
+
+@pytest.mark.parametrize(("notebook", "case_id", "title", "label", "letters", "levels", "trade_offs"), NEW_CASES,
+                         ids=[row[1] for row in NEW_CASES])
+def test_each_new_case_study_plays_to_its_good_ending_where_service_meets_a_setback(
+    page: Page, trainee_server: LiveServer, live_class: TrainingClass, notebook: str, case_id: str, title: str,
+    label: str, letters: str, levels: list[int], trade_offs: int,
+) -> None:
+    badge = f"NC-{case_id}"
+    sign_in(page, trainee_server, live_class, "Nia Case", badge)
+    open_page(page, trainee_server, live_class, badge, notebook)
+    case = page.locator(".ap-case-study").filter(has_text=title)
+    expect(case.get_by_text(f"{label}: 3 out of 10")).to_be_visible()
+    for step, (letter, level) in enumerate(zip(letters, levels), start=1):
+        expect(case.get_by_role("heading", name=f"Decision {step}")).to_be_visible()
+        choose_by_mouse(case, letter)
+        expect(case.get_by_text(re.compile(rf"^{re.escape(label)}: {level} out of 10"))).to_be_visible()
+
+    ending = case.locator(".ap-case-ending")
+    expect(ending.get_by_role("heading", name="Ending: Good outcome")).to_be_visible()
+    expect(ending.locator(".ap-case-setback")).to_contain_text("What good service could not change:")
+    expect(ending.locator(".ap-case-step")).to_have_count(len(letters))
+    expect(ending.get_by_text("≈ Defensible, with a trade-off:")).to_have_count(trade_offs)
+    expect(ending.get_by_text("✓ Honours:")).to_have_count(len(letters) - trade_offs)
+    ending.scroll_into_view_if_needed()
+    shot(page, f"case-study-{case_id}")
+
+    saved = saved_value(trainee_server, live_class, badge, f"case:{case_id}")
+    assert isinstance(saved, dict) and saved["ending"] == "good-ending" and saved["outcome"] == "good"
+    assert saved["perception"] == [3, *levels]
 
 
 def test_the_telephone_role_play_as_the_customer(

@@ -86,7 +86,7 @@ def test_the_console_shows_one_class_s_activities_only(store: ResponseStore, cla
         console.picker.value = other.id
         console.refresh()
         assert "No case studies played in this class yet." in console.activities.value
-        assert activities_html(store, other.id, [], []).count("yet.") == 3
+        assert activities_html(store, other.id, [], []).count("yet.") == 4  # worksheets, cases, role plays, rubrics
     finally:
         console.stop()
 

@@ -94,7 +94,7 @@ def test_three_trainees_answer_and_the_console_follows_live(
 
         # 3. closing the question stops new answers
         instructor.get_by_role("tab", name="Live results").click()
-        question = instructor.get_by_label("Question")
+        question = instructor.get_by_label("Question", exact=True)  # not the rubric panel's "Ask questions"
         label = next(t for t in question.locator("option").all_inner_texts() if t.startswith("s01-about-you"))
         question.select_option(label=label)
         instructor.get_by_role("button", name="Close this question").click()

@@ -8,6 +8,7 @@ formgrader's rendering and the exports.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -129,7 +130,7 @@ def test_not_json_is_listed_as_broken_not_as_did_not_submit(graded: Graded) -> N
     assert broken.status == "broken"
     assert "not JSON" in broken.problems[0]
     rows = {r["trainee_number"]: r for r in csv.DictReader(graded.run.reports["roster"].open())}
-    assert rows["5"]["assessment_completed"] == "no: submission file broken"
+    assert rows["5"]["assessment_status"] == "not graded: submission file broken"
 
 
 def test_deleted_answer_cell_scores_zero_on_that_question_only(graded: Graded) -> None:
@@ -212,7 +213,7 @@ def test_free_text_is_graded_by_hand_through_the_nbgrader_api(graded: Graded) ->
     assert "Rubric met in full (free_alternative_yes)." in graded.feedback(1)
     write_reports(graded.paths, graded.store)
     rows = {r["trainee_number"]: r for r in csv.DictReader(graded.run.reports["roster"].open())}
-    assert rows["1"]["score"] == "43" and rows["1"]["passed"] == "yes"
+    assert rows["1"]["score"] == "43" and rows["1"]["met_standard"] == "yes"
 
 
 def test_roster_lists_every_trainee_with_post_columns(graded: Graded) -> None:
@@ -220,10 +221,16 @@ def test_roster_lists_every_trainee_with_post_columns(graded: Graded) -> None:
     assert {"1", "2", "3", "4", "11"} <= set(rows)
     first = rows["2"]
     assert (first["course_number"], first["post_course"], first["hours"]) == ("2320", "10206", "2")
-    assert first["attended"] == "yes" and first["assessment_completed"] == "yes" and first["passed"] == "no"
-    assert rows["11"]["attended"] == "yes" and rows["11"]["assessment_completed"] == "no"
+    # Signed in and submitted moments ago, no activity done: not completed; the score sits apart.
+    assert (first["attended"], first["activity_1"], first["course_completed"]) == ("no", "no", "no")
+    assert (first["assessment_status"], first["score"], first["met_standard"]) == ("graded", "0", "no")
+    # Signed in by mistake and did nothing: no activity, never a fail.
+    assert (rows["11"]["course_completed"], rows["11"]["assessment_status"], rows["11"]["met_standard"]) == \
+        ("no activity", "not submitted", "")
     assert rows["3"]["trainee_name"].startswith("'=")  # a formula typed as a name is defused
-    assert rows["3"]["score"] == "29.2"
+    # b3's written answers wait for a grader: pending, no score and no 0.
+    assert rows["3"]["assessment_status"].startswith("pending") and rows["3"]["score"] == ""
+    assert rows["3"]["met_standard"] == "pending" and "29.2 points so far" in rows["3"]["notes"]
 
 
 def test_item_analysis_and_charts(graded: Graded) -> None:
@@ -238,6 +245,12 @@ def test_item_analysis_and_charts(graded: Graded) -> None:
     # complaint_resolution_order: fully right in b1, b6, b9, b10; b3 earned 2.5 of 3 (partial credit).
     assert items["complaint_resolution_order"]["percent_correct"] == "50.0"
     assert items["complaint_resolution_order"]["mean_percent_of_points"] == f"{100 * (4 * 3 + 2.5) / (8 * 3):.1f}"
+    assert items["one_customer"]["discrimination"] != ""
+    assert "(key)" in items["one_customer"]["choices"]
+    # Written answers: the pending ones are left out, not counted as 0.
+    free = items["free_alternative_yes"]
+    assert int(free["graded"]) + int(free["pending"]) == 8 and int(free["pending"]) >= 5
+    assert "nearly everyone misses" not in free["flag"] and "at least 5 needed" in free["note"]
     sections = {r["section"] for r in csv.DictReader(graded.run.reports["section_mastery"].open())}
     assert sections == {"I", "II", "III", "IV", "V", "VI", "VII", "VIII"}  # the window module is reported apart
     for chart in ("score_chart", "mastery_chart"):
@@ -248,9 +261,9 @@ def test_item_analysis_and_charts(graded: Graded) -> None:
 
 def test_the_console_shows_this_class_s_scores_charts_and_flagged_questions(graded: Graded) -> None:
     page = assessment_html(graded.code, graded.paths)
-    assert "8 graded" in page and "passing mark 70%" in page
+    assert "passing mark (70%)" in page
     assert page.count('src="data:image/png;base64,') == 2
-    assert 'alt="8 graded; ' in page and "Percent of points earned: I. Introductions" in page
+    assert "Percent of points earned: I. Introductions" in page
     assert "<b>" not in page and "<script" not in page
     assert assessment_html("ZZZZZZ", graded.paths) == NOT_GRADED
 
@@ -278,12 +291,24 @@ def test_the_two_assessments_have_separate_reports(graded: Graded) -> None:
     assert (folder / "score-distribution.png").read_bytes().startswith(b"\x89PNG")
     # The POST roster and the core item analysis hold the core course only.
     roster = {r["trainee_number"]: r for r in csv.DictReader(graded.run.reports["roster"].open())}
-    assert roster["3"]["score"] == "29.2" and roster["3"]["max_score"] == "43"
+    assert "29.2 points so far" in roster["3"]["notes"]  # written answers pending; no window points
     rubric = graded.run.reports["rubric"].read_text()
     assert "pairwise agreement" in rubric and "`complaint_resolution_order`" in rubric
     assert "`last_matching`" in (folder / "rubric.md").read_text()
     exported = {(r["assignment"], r["student_id"]) for r in csv.DictReader(graded.run.reports["scores"].open())}
     assert {(ASSIGNMENT, graded.sid(3)), (WINDOW_ASSIGNMENT, graded.sid(3))} <= exported
+
+
+def test_the_console_and_the_roster_agree_on_graded_pending_and_met(graded: Graded) -> None:
+    write_reports(graded.paths, graded.store)
+    rows = [r for r in csv.DictReader(graded.run.reports["roster"].open()) if r["class_code"] == graded.code]
+    pending = sum(r["assessment_status"].startswith("pending") for r in rows)
+    done = sum(r["assessment_status"] == "graded" for r in rows)
+    met = sum(r["met_standard"] == "yes" for r in rows)
+    assert pending >= 3 and done >= 2
+    page = html.unescape(assessment_html(graded.code, graded.paths))
+    assert f"<p>{done} graded · {met} met the passing mark (70%) · {pending} pending" in page
+    assert f'alt="{done} graded; ' in page  # the chart draws only the fully graded
 
 
 def test_second_run_grades_only_new_submissions(graded: Graded) -> None:
@@ -324,3 +349,28 @@ def test_a_notebook_that_hangs_is_cut_off_at_the_notebook_deadline() -> None:
     executor.preprocess(notebook, {"metadata": {"path": "."}})
     assert clock.monotonic() - started < 30
     assert timed_out(notebook)
+
+
+def test_a_resubmission_keeps_hand_scores_of_unchanged_written_answers(graded: Graded) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from adaptive_policing.grading.submission import write_submission
+
+    sid = graded.sid(1)
+    right = {**fx.solution_answers(), **fx.FREE_TEXT_RIGHT}
+    with Gradebook(graded.paths.db_url) as gb:
+        for grade_id in ("free_alternative_yes", "free_complaint_process"):
+            found = gb.find_grade(grade_id, "assessment", ASSIGNMENT, sid)
+            found.manual_score, found.needs_manual_grade = 3, False
+        gb.db.commit()
+    later = datetime.now(timezone.utc) + timedelta(minutes=1)
+    changed = {**right, "free_complaint_process": "Listen, then fix it."}
+    write_submission(fx.filled(changed), sid, root=graded.paths.root, when=later)
+    grade(graded.paths, store=graded.store)
+    with Gradebook(graded.paths.db_url) as gb:
+        kept = gb.find_grade("free_alternative_yes", "assessment", ASSIGNMENT, sid)
+        redo = gb.find_grade("free_complaint_process", "assessment", ASSIGNMENT, sid)
+        assert (kept.manual_score, kept.needs_manual_grade) == (3, False)  # unchanged text: hand score kept
+        assert (redo.manual_score, redo.needs_manual_grade) == (None, True)  # changed text: graded again
+    rows = {r["trainee_number"]: r for r in csv.DictReader(graded.run.reports["roster"].open())}
+    assert rows["1"]["assessment_status"].startswith("pending")

@@ -1,4 +1,8 @@
-"""Kernels of pages nobody uses are shut down: visits over HTTP and closed browser pages leave none.
+"""Kernels of pages nobody uses are shut down, open pages keep theirs, and a server keeps to its kernel budget.
+
+Visits over HTTP and closed browser pages leave no kernel; a page left open is
+never culled. At the budget, a new page gets the "course is busy" page, which
+reloads by itself and opens the page once a kernel has been freed.
 
 The 100-visit run (how many kernels at once under load) is a benchmark:
 ``python -m bench culling``.
@@ -7,6 +11,7 @@ The 100-visit run (how many kernels at once under load) is a benchmark:
 from __future__ import annotations
 
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Iterator
@@ -14,16 +19,31 @@ from typing import Iterator
 import psutil
 import pytest
 
+from adaptive_policing.serve.budget import MINIMUM_KERNELS, default_max_kernels
+from adaptive_policing.serve.server import KernelCulling
+
 from .conftest import LiveServer, start_server, stop_process_tree
 
 pytestmark = pytest.mark.server
 
 VISITS = 6
+CULL_IDLE, CULL_INTERVAL = 4, 2
+BUSY = "The course is busy: this page will open in about"
 
 
 @pytest.fixture(scope="module")
 def culling_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = start_server("trainee", tmp_path_factory.mktemp("cull-var"), cull_idle=4, cull_interval=2)
+    server = start_server("trainee", tmp_path_factory.mktemp("cull-var"), cull_idle=CULL_IDLE,
+                          cull_interval=CULL_INTERVAL)
+    yield server
+    stop_process_tree(server.process)
+
+
+@pytest.fixture(scope="module")
+def one_kernel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server whose budget is a single kernel."""
+    server = start_server("trainee", tmp_path_factory.mktemp("budget-var"), cull_idle=CULL_IDLE,
+                          cull_interval=CULL_INTERVAL, max_kernels=1)
     yield server
     stop_process_tree(server.process)
 
@@ -75,5 +95,61 @@ def test_a_closed_browser_page_does_not_keep_its_kernel(browser: object, culling
         page.wait_for_selector(".jupyter-widgets", timeout=60_000)
     opened = kernels_of(culling_server) - before
     assert len(opened) >= 3, "each open page holds its kernel while it is open"
+    # Several culling rounds pass over the open pages: none of their kernels goes.
+    assert wait_until_gone(culling_server, opened, seconds=CULL_IDLE + 3 * CULL_INTERVAL) == opened
     context.close()
     assert wait_until_gone(culling_server, opened, seconds=30) == set()
+
+
+def test_the_default_budget_follows_the_machine_memory() -> None:
+    gigabyte = 2**30
+    assert default_max_kernels(8 * gigabyte) < default_max_kernels(16 * gigabyte)
+    assert default_max_kernels(16 * gigabyte) >= 2 * 30 + 10, "a class of 30 with two pages each fits 16 GB"
+    assert default_max_kernels(1 * gigabyte) == MINIMUM_KERNELS
+
+
+def test_a_closed_page_frees_its_kernel_within_three_minutes_by_default() -> None:
+    culling = KernelCulling()
+    assert culling.idle_seconds + culling.interval_seconds <= 180
+
+
+def get(url: str) -> tuple[int, dict[str, str], str]:
+    """Status, headers and body of a GET, also for an HTTP error status."""
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def test_at_the_budget_a_page_says_the_course_is_busy_and_opens_later(one_kernel_server: LiveServer) -> None:
+    start_page = one_kernel_server.url("/voila/render/course/00-start.ipynb")
+    status, _, body = get(start_page)
+    assert status == 200 and "Sign in" in body
+    held = kernels_of(one_kernel_server)
+    assert len(held) == 1, "the visit holds the budget's one kernel until it is culled"
+
+    status, headers, body = get(start_page)
+    assert status == 503
+    assert BUSY in body and 'http-equiv="refresh"' in body
+    assert int(headers["Retry-After"]) <= 15
+    assert kernels_of(one_kernel_server) == held, "a busy answer starts no kernel"
+
+    assert wait_until_gone(one_kernel_server, held, seconds=30) == set()
+    status, _, body = get(start_page)
+    assert status == 200 and "Sign in" in body
+
+
+@pytest.mark.browser
+def test_the_busy_page_reloads_by_itself_and_opens_the_page(browser: object, one_kernel_server: LiveServer) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    first = context.new_page()
+    first.goto(one_kernel_server.url("/"))
+    first.wait_for_selector(".jupyter-widgets", timeout=60_000)
+    second = context.new_page()
+    second.goto(one_kernel_server.url("/"))
+    assert BUSY in second.inner_text("body")
+    first.close()  # its kernel is culled, and the busy page's next try gets the freed place
+    second.wait_for_selector(".jupyter-widgets", timeout=60_000)
+    assert "Sign in" in second.inner_text("body")
+    context.close()

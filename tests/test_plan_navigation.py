@@ -75,12 +75,24 @@ def test_the_course_plan_the_notebooks_and_the_navigation_agree() -> None:
 
 def test_walking_next_links_visits_every_section_once() -> None:
     for course in plan.load_plans(REPO / "course").values():
-        page, seen = course.items[0].page, []
+        page, seen = course.items[0].sequence[0].page_id, []
         while page is not None:
             seen.append(page)
             following = plan.navigation(page, REPO / "course").next
             page = following.page_id if following else None
-        assert seen == [item.page for item in course.items]
+        assert [p for p in seen if not p.startswith("activity-")] == [item.page for item in course.items]
+        assert seen == [ref.page_id for item in course.items for ref in item.sequence]
+
+
+def test_an_activity_run_before_its_page_sits_between_the_previous_section_and_the_page(tmp_path: Path) -> None:
+    (tmp_path / "plan.yaml").write_text(PLAN.replace("activities: [{id: activity-x, title: \"Activity X\"}]",
+                                                     "activities: [{id: activity-x, title: \"Activity X\", before: true}]"))
+    assert plan.navigation("01-one", tmp_path).next.page_id == "activity-x"
+    nav = plan.navigation("activity-x", tmp_path)
+    assert (nav.previous.page_id, nav.next.page_id) == ("01-one", "02-two")
+    assert plan.navigation("02-two", tmp_path).previous.page_id == "activity-x"
+    assert plan.navigation("02-two", tmp_path).next.page_id == "03-three"
+    assert plan.agenda("demo", tmp_path)[1].activities[0].before
 
 
 def _copy_of_the_course(tmp_path: Path) -> Path:
@@ -113,6 +125,7 @@ def test_the_plan_check_names_each_disagreement(tmp_path: Path) -> None:
     assert "course/04-customer-service-and-policing.ipynb does not call page_header('04-customer-service-and-policing')" in problems
     assert "course/02-what-is-the-problem.ipynb is in no plan" in problems
     assert "course/11-telephone.ipynb is in no plan" in problems
-    assert "plan district-window: agenda items add up to 25 minutes, the plan says 55" in problems
+    window_page = raw["plans"]["district-window"]["agenda"][0]
+    assert f"plan district-window: agenda items add up to {window_page['minutes']} minutes, the plan says 55" in problems
     assert "course/04-customer-service-and-policing.ipynb: its first heading is not '# IV. Something Else'" in problems
     assert len(problems) == 8

@@ -16,6 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 import pytest
 
+from adaptive_policing.content.complaint_process import Step, complaint_process
 from adaptive_policing.data.store import TrainingClass, ResponseStore, Trainee
 from adaptive_policing.grading.submission import GRADING_DIR_ENV
 from adaptive_policing.views.render import render
@@ -78,18 +79,22 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "role_play_header": {"title": XSS},
     "role_play_card": {"role_name": XSS, "text": XSS},
     "role_play_observer": {"heading": XSS},
+    "rubric_header": {"title": XSS, "round": 2, "summary": XSS},
+    "rubric_step": {"step": Step(XSS, XSS, XSS, XSS, XSS, XSS, XSS), "ratings": complaint_process().ratings},
     "case_header": {"title": XSS, "summary": XSS},
     "case_meter": {"label": XSS, "level": 3, "maximum": 10, "moved": XSS, "share": 30},
     "case_situation": {"number": 1, "text": XSS},
     "case_consequence": {"choice": XSS, "effect": XSS},
-    "case_ending": {"outcome": XSS, "outcome_words": XSS, "text": XSS, "debrief": XSS, "steps": [
-        {"number": 1, "honours": False, "principle": XSS, "text": XSS, "debrief": XSS},
+    "case_ending": {"outcome": XSS, "outcome_words": XSS, "text": XSS, "debrief": XSS, "setback": XSS, "steps": [
+        {"number": 1, "honours": False, "defensible": True, "principle": XSS, "text": XSS, "debrief": XSS},
     ]},
+
     "assessment_order_item": {"number": 1, "item": XSS},
     "assessment_progress": {"where": XSS, "done": 1, "total": 2},
     "assessment_question": {"number": 1, "total": 2, "section": XSS, "points": "1", "plural": False,
                             "hand_graded": True, "prompt": XSS},
     "assessment_review": _REVIEW,
+    "assessment_confirm": {"unanswered": [(3, XSS)], "total": 26},
     "assessment_submitted": {"saved_at": XSS, **_REVIEW},
 }
 

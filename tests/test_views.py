@@ -29,7 +29,8 @@ from adaptive_policing.content.questions import Question
 from adaptive_policing.content.role_plays import CHECKLIST
 from adaptive_policing.content.scenarios import load_case_study
 from adaptive_policing.data.store import TrainingClass, SavedAnswer, Trainee
-from adaptive_policing.grading.reports import ItemStat
+from adaptive_policing.analysis.grading_status import ClassSummary
+from adaptive_policing.analysis.item_statistics import ItemStatistics
 from adaptive_policing.views import render as render_module
 from adaptive_policing.views.activities import DecisionView, WorksheetField, WorksheetView
 from adaptive_policing.views.agenda import AgendaItem, agenda_html, guide_html
@@ -39,6 +40,10 @@ from adaptive_policing.views.images import png_img
 from adaptive_policing.views.render import environment, render, stylesheet, template_names
 from adaptive_policing.views.results import Bar, Card, bars_html, prompt_html, slide_answers_html, wall_html
 from adaptive_policing.views.role_cards import RoleCard
+from adaptive_policing.analysis.role_plays import RubricSheet, step_counts
+from adaptive_policing.content.complaint_process import ComplaintProcess, complaint_process
+from adaptive_policing.content.pocket_card import CardItem, PocketCard, pocket_card
+from adaptive_policing.views.handouts import PaperActivity, PaperBlock
 
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 ESCAPED = str(escape(PAYLOAD))
@@ -53,6 +58,27 @@ def _answer(value: Any, prompt_id: str = "p") -> SavedAnswer:
     return SavedAnswer(1, 1, prompt_id, value, NOW)
 
 
+def _hostile_process() -> ComplaintProcess:
+    process = complaint_process()
+    steps = tuple(dataclasses.replace(step, name=PAYLOAD, what=PAYLOAD, done=PAYLOAD) for step in process.steps)
+    return dataclasses.replace(process, title=PAYLOAD, steps=steps)
+
+
+def _hostile_card() -> PocketCard:
+    card = pocket_card()
+    lists = tuple(dataclasses.replace(lst, title=PAYLOAD, items=(CardItem(PAYLOAD, PAYLOAD, True),)) for lst in card.lists)
+    return dataclasses.replace(card, title=PAYLOAD, lists=lists, complaint=_hostile_process(), legal_note=PAYLOAD)
+
+
+def _rubric_context() -> dict[str, Any]:
+    process = complaint_process()
+    ratings = {step.id: "partly" for step in process.steps}
+    sheets = [RubricSheet(_answer(ratings), PAYLOAD, PAYLOAD, 1, PAYLOAD, PAYLOAD, ratings, PAYLOAD, 11, 22,
+                          {**ratings, "listen": "done"}, 12, PAYLOAD)]
+    return {"process": process, "sheets": sheets, "labels": {r.id: r.label for r in process.ratings},
+            "counts": step_counts(process, sheets)}
+
+
 def _contexts() -> dict[str, dict[str, Any]]:
     case = dataclasses.replace(load_case_study("window-stolen-bike"), title=PAYLOAD, summary=PAYLOAD)
     node = case.decisions[0]
@@ -62,17 +88,21 @@ def _contexts() -> dict[str, dict[str, Any]]:
     row = AgendaRow(PAYLOAD, "course/01-introductions.ipynb", 10, 0, ())
     question = Question("q1", 1, "A", "text", PAYLOAD, (), (), 1.0)
     return {
-        "activities.html.j2": {"worksheets": PAYLOAD, "case_paths": PAYLOAD, "role_plays": PAYLOAD},
+        "activities.html.j2": {"worksheets": PAYLOAD, "case_paths": PAYLOAD, "role_plays": PAYLOAD, "rubrics": PAYLOAD},
         "agenda.html.j2": {"items": [AgendaItem(row, "now", PAYLOAD), AgendaItem(row, "next", "")]},
         "agenda_status.html.j2": {"text": PAYLOAD},
         "assessment.html.j2": {
-            "graded": 3, "passed": 2, "waiting": 1, "pass_percent": 70.0, "charts": (PAYLOAD, PAYLOAD),
-            "flagged": [ItemStat(question, answered=3, fully_right=0, mean_fraction=0.1)],
+            "summary": ClassSummary(graded=3, pending=1, met=2, percents=(50.0, 80.0, 90.0)), "pass_percent": 70.0,
+            "charts": (PAYLOAD, PAYLOAD), "min_graded": 5,
+            "flagged": [ItemStatistics(question, graded=6, fully_right=0, mean_fraction=0.1, discrimination=-0.2,
+                                       choices=((PAYLOAD, 0, False),), flags=(PAYLOAD,))],
+            "too_few": [ItemStatistics(question, graded=3, fully_right=0, mean_fraction=0.1, note=PAYLOAD)],
         },
         "assessment_not_graded.html.j2": {},
         "attendance.html.j2": {
             "rows": [AttendanceRow(_trainee(), PAYLOAD, NOW, NOW), AttendanceRow(_trainee(), None, None)], "here": 1,
         },
+        "busy.html.j2": {"seconds": 15},
         "bars.html.j2": {"bars": [Bar(PAYLOAD, 1, 100)], "total": 1},
         "case_paths.html.j2": {
             "case": case,
@@ -87,6 +117,16 @@ def _contexts() -> dict[str, dict[str, Any]]:
         },
         "export_links.html.j2": {"downloads": [Download(Path("/tmp") / PAYLOAD, "text/csv", "YQ==")]},
         "guide.html.j2": {"section": GuideSection("01-introductions", PAYLOAD, PAYLOAD), "body": PAYLOAD},
+        "handouts/pocket_card.html.j2": {"card": _hostile_card()},
+        "handouts/worksheets.html.j2": {"activities": [PaperActivity(PAYLOAD, [
+            PaperBlock("markdown", {"html": Markup("<p>rendered</p>")}),
+            PaperBlock("prompt", {"id": PAYLOAD, "text": PAYLOAD, "kind": "multi", "options": [PAYLOAD], "many": True}),
+            PaperBlock("prompt", {"id": PAYLOAD, "text": PAYLOAD, "kind": "text", "options": [], "many": False}),
+            PaperBlock("worksheet", {"id": PAYLOAD, "title": PAYLOAD, "fields": [(PAYLOAD, PAYLOAD)], "group": True}),
+            PaperBlock("role_cards", {"scenario": case, "cards": [(PAYLOAD, PAYLOAD)]}),
+            PaperBlock("rubric", {"scenario": case, "process": _hostile_process()}),
+            PaperBlock("case_study", {"case": case}),
+        ])]},
         "heading.html.j2": {"text": PAYLOAD, "level": 2},
         "join.html.j2": {"parts": [Markup("<p>kept</p>"), PAYLOAD]},
         "note.html.j2": {"text": PAYLOAD, "css_class": PAYLOAD},
@@ -96,6 +136,7 @@ def _contexts() -> dict[str, dict[str, Any]]:
             "scenarios": [(case, [RoleCard("observer", PAYLOAD, PAYLOAD)])], "checklist": [PAYLOAD, *CHECKLIST],
         },
         "role_plays.html.j2": {"pairs": [PairRating(PAYLOAD, PAYLOAD, PAYLOAD, 2, 8)], "chart": PAYLOAD},
+        "rubrics.html.j2": _rubric_context(),
         "slide_answers.html.j2": {"info": info, "results": PAYLOAD},
         "style.html.j2": {"css": Markup(".ap-x{color:#000}")},
         "wall.html.j2": {"cards": [card], "featured": card, "words": PAYLOAD},
@@ -107,7 +148,7 @@ def _contexts() -> dict[str, dict[str, Any]]:
 
 
 CONTEXTS = _contexts()
-SAFE_TEMPLATES = {"assessment_not_graded.html.j2", "style.html.j2"}
+SAFE_TEMPLATES = {"assessment_not_graded.html.j2", "busy.html.j2", "style.html.j2"}
 INSTRUCTOR_TEMPLATES = [name for name in template_names() if not name.startswith("trainee/")]
 """The console's, slides' and role cards' templates; the trainee widgets' are checked in test_trainee_views."""
 """Templates that show no text from a trainee or a course file (nothing to escape)."""

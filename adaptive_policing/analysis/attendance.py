@@ -6,8 +6,8 @@ submission are all answers) or a worksheet saved.
 
 A browser page says nothing when it closes, so "left" is read from activity: a
 trainee who has neither opened a page nor saved anything for
-:data:`AWAY_AFTER` (the same 15 minutes after which the server shuts an idle
-page's kernel down) is shown as having left at their last activity.
+:data:`AWAY_AFTER` (15 minutes: longer than any page's reading time) is shown
+as having left at their last activity.
 """
 
 from __future__ import annotations

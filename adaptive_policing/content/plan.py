@@ -3,7 +3,9 @@
 ``course/plan.yaml`` is the one list the start page's agenda, the previous and
 next links on every page and the facilitator's agenda are generated from. A
 plan's agenda names its items (each a notebook in ``course/``) with their minutes and
-the activities (worksheets in ``exercises/activities/``) run during them.
+the activities (worksheets in ``exercises/activities/``) run during them: after
+the page's teaching, or before it when the activity says ``before: true`` (the
+trainees' own ideas come first, then the page teaches the answer).
 :func:`check_plans` lists every way the plan and the notebooks disagree.
 """
 
@@ -32,6 +34,8 @@ class PageRef:
     page_id: str
     title: str
     path: str
+    before: bool = False
+    """For an activity: it is run before its section's page teaches the answer."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,11 @@ class AgendaItem:
     @property
     def ref(self) -> PageRef:
         return PageRef(self.page, self.title, f"course/{self.page}.ipynb")
+
+    @property
+    def sequence(self) -> tuple[PageRef, ...]:
+        """The pages the next links walk through for this item: activities run before it, then the page."""
+        return (*(a for a in self.activities if a.before), self.ref)
 
 
 @dataclass(frozen=True)
@@ -70,9 +79,9 @@ class AgendaRow:
     activities: tuple[PageRef, ...]
 
 
-def activity_ref(activity_id: str, title: str) -> PageRef:
+def activity_ref(activity_id: str, title: str, before: bool = False) -> PageRef:
     """A Required Learning Activity's trainee worksheet."""
-    return PageRef(activity_id, title, f"exercises/activities/{activity_id}.ipynb")
+    return PageRef(activity_id, title, f"exercises/activities/{activity_id}.ipynb", before)
 
 
 def _agenda_item(raw: dict[str, Any]) -> AgendaItem:
@@ -80,7 +89,8 @@ def _agenda_item(raw: dict[str, Any]) -> AgendaItem:
         page=str(raw["page"]),
         title=str(raw["title"]),
         minutes=int(raw["minutes"]),
-        activities=tuple(activity_ref(str(a["id"]), str(a["title"])) for a in raw.get("activities") or ()),
+        activities=tuple(activity_ref(str(a["id"]), str(a["title"]), bool(a.get("before")))
+                         for a in raw.get("activities") or ()),
     )
 
 
@@ -116,20 +126,23 @@ def find_page(page_id: str, course_dir: Path | None = None) -> tuple[CoursePlan,
 def navigation(page_id: str, course_dir: Path | None = None) -> Navigation:
     """The pages before and after ``page_id`` in its plan.
 
-    An activity sits inside its section: "previous" leads back to the section
-    and "next" on to the section after it.
+    The next links walk each item's :attr:`AgendaItem.sequence`: an activity run
+    before its page comes between the previous section and that page. An
+    activity run after the teaching sits inside its section: "previous" leads
+    back to the section and "next" on to the section after it.
     """
     found = find_page(page_id, course_dir)
     if found is None:
         return Navigation(None, None, None)
     plan, index = found
     item = plan.items[index]
-    if item.page == page_id:
-        previous = plan.items[index - 1].ref if index > 0 else None
-    else:
-        previous = item.ref
-    following = plan.items[index + 1].ref if index + 1 < len(plan.items) else None
-    return Navigation(plan, previous, following)
+    walk = [ref for entry in plan.items for ref in entry.sequence]
+    position = next((i for i, ref in enumerate(walk) if ref.page_id == page_id), None)
+    if position is None:  # an activity after the teaching
+        following = plan.items[index + 1].sequence[0] if index + 1 < len(plan.items) else None
+        return Navigation(plan, item.ref, following)
+    previous = walk[position - 1] if position > 0 else None
+    return Navigation(plan, previous, walk[position + 1] if position + 1 < len(walk) else None)
 
 
 def agenda(plan_id: str, course_dir: Path | None = None) -> list[AgendaRow]:

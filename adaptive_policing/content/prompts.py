@@ -37,6 +37,8 @@ class PromptInfo:
     kind: str = "text"
     options: tuple[str, ...] = ()
     page: str = ""
+    keyed: tuple[int, ...] = ()
+    """Positions (from 0) of the options the facilitator guide keys; empty when none is."""
 
 
 def _literal(node: ast.AST | None) -> object:
@@ -66,7 +68,10 @@ def prompts_in_source(source: str, page: str = "") -> list[PromptInfo]:
         kind = keywords.get("kind") if isinstance(keywords.get("kind"), str) else "text"
         options = keywords.get("options") or ()
         choices = tuple(str(o) for o in options) if isinstance(options, (list, tuple)) else ()
-        found.append(((node.lineno, node.col_offset), PromptInfo(prompt_id, question, str(kind), choices, page)))
+        keyed = keywords.get("keyed") or ()
+        keys = tuple(i for i in keyed if isinstance(i, int)) if isinstance(keyed, (list, tuple)) else ()
+        info = PromptInfo(prompt_id, question, str(kind), choices, page, keys)
+        found.append(((node.lineno, node.col_offset), info))
     return [info for _, info in sorted(found, key=lambda pair: pair[0])]
 
 
@@ -105,5 +110,5 @@ def describe(prompt_id: str, catalog: dict[str, PromptInfo]) -> PromptInfo:
     """What is known about a prompt; an unknown one is free text with its id as question."""
     info = catalog.get(prompt_id) or PromptInfo(prompt_id, prompt_id)
     if info.kind == "scale" and not info.options:
-        return PromptInfo(info.prompt_id, info.question, "scale", SCALE_LABELS, info.page)
+        return PromptInfo(info.prompt_id, info.question, "scale", SCALE_LABELS, info.page, info.keyed)
     return info

@@ -46,6 +46,13 @@ class Choice:
     principle: str
     honours: bool
     debrief: str
+    defensible: bool = False
+    """Also defensible: not the keyed choice, but a reasonable one with a different trade-off."""
+
+    @property
+    def sound(self) -> bool:
+        """Whether the choice is a defensible way to act (keyed or also defensible)."""
+        return self.honours or self.defensible
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,16 @@ class Node:
     text: str
     choices: tuple[Choice, ...]
 
+    @property
+    def keyed(self) -> list[int]:
+        """The indices of the keyed (best) choices: those that honour the principle."""
+        return [index for index, choice in enumerate(self.choices) if choice.honours]
+
+    @property
+    def sound(self) -> list[int]:
+        """The indices of every defensible choice, keyed or with a different trade-off."""
+        return [index for index, choice in enumerate(self.choices) if choice.sound]
+
 
 @dataclass(frozen=True)
 class Ending:
@@ -65,6 +82,8 @@ class Ending:
     outcome: Outcome
     text: str
     debrief: str
+    setback: str = ""
+    """What good service could not change here (the bike is not found, the person stays angry); empty if none."""
 
 
 @dataclass(frozen=True)
@@ -202,6 +221,16 @@ def _debrief_problems(data: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def _defensible_problems(data: Mapping[str, Any]) -> list[str]:
+    return [
+        f"node '{node_id}', choice {number} is marked both as honouring the principle and as 'defensible'; "
+        "'defensible' is for a reasonable choice that is not the keyed one."
+        for node_id, node in data["nodes"].items()
+        for number, choice in enumerate(node.get("choices") or [], start=1)
+        if choice.get("honours") and choice.get("defensible")
+    ]
+
+
 def _graph_problems(data: Mapping[str, Any]) -> list[str]:
     reachable = _reachable(data)
     finishing = _can_finish(data)
@@ -236,7 +265,7 @@ def check_case_study(data: Any, file_name: str | None = None) -> list[str]:
         return problems  # the graph checks need a well-formed file
     if file_name is not None and Path(file_name).stem != data["id"]:
         problems.append(f"its id '{data['id']}' does not match the file name '{Path(file_name).name}'.")
-    problems += _link_problems(data) + _debrief_problems(data)
+    problems += _link_problems(data) + _debrief_problems(data) + _defensible_problems(data)
     if not _link_problems(data):
         problems += _graph_problems(data)
     return problems
@@ -246,11 +275,12 @@ def _build(data: Mapping[str, Any], source: Path | None) -> CaseStudy:
     nodes: dict[str, Node | Ending] = {}
     for node_id, node in data["nodes"].items():
         if node.get("ending"):
-            nodes[node_id] = Ending(node_id, node["outcome"], node["text"].strip(), node["debrief"].strip())
+            nodes[node_id] = Ending(node_id, node["outcome"], node["text"].strip(), node["debrief"].strip(),
+                                    str(node.get("setback") or "").strip())
         else:
             choices = tuple(
                 Choice(c["text"].strip(), c["next"], int(c["effect"]), c["principle"].strip(),
-                       bool(c["honours"]), c["debrief"].strip())
+                       bool(c["honours"]), c["debrief"].strip(), bool(c.get("defensible", False)))
                 for c in node["choices"]
             )
             nodes[node_id] = Node(node_id, node["text"].strip(), choices)

@@ -7,8 +7,9 @@ from a shell through :func:`alembic_config`). A new, empty database runs every
 migration from the first: its tables never come from the current table
 definitions in :mod:`.schema`.
 
-Revisions are numbered ``0001``, ``0002``, … so a schema version is still a
-plain number (:func:`current_version`, :data:`LATEST_VERSION`).
+Revisions are numbered ``0001``, ``0002``, … (a later one may carry its topic,
+``0005_rubric``), so a schema version is still a plain number, the revision's
+first four digits (:func:`current_version`, :data:`LATEST_VERSION`).
 
 The whole upgrade runs in one transaction on the caller's connection: on
 PostgreSQL under an advisory lock, on SQLite under the write lock that the
@@ -77,18 +78,26 @@ def head_revision() -> str:
 
 
 _NUMBERED_SCRIPT = re.compile(r"^(\d{4})_\w+\.py$")
+_REVISION_LINE = re.compile(r"^revision\s*=\s*[\"']([\w-]+)[\"']", re.MULTILINE)
+
+
+def version_number(revision: str) -> int:
+    """The schema version of a revision id: its first four digits (``"0005_rubric"`` is 5)."""
+    return int(revision[:4])
 
 
 @functools.cache
 def newest_numbered_script() -> str:
-    """The newest revision by the scripts' names (``0004_class_progress.py`` is ``"0004"``).
+    """The revision id of the newest script by name (``0004_class_progress.py`` holds ``"0004"``).
 
-    Revision ids are the scripts' numbers, so this equals :func:`head_revision`
-    (a test checks it) without loading Alembic: opening a store that is up to
-    date, as every page does, stays cheap.
+    Read from the script's ``revision = "..."`` line, so this equals
+    :func:`head_revision` (a test checks it) without loading Alembic: opening a
+    store that is up to date, as every page does, stays cheap.
     """
-    numbers = [m.group(1) for path in (MIGRATIONS_DIR / "versions").iterdir() if (m := _NUMBERED_SCRIPT.match(path.name))]
-    return max(numbers)
+    newest = max(path for path in (MIGRATIONS_DIR / "versions").iterdir() if _NUMBERED_SCRIPT.match(path.name))
+    found = _REVISION_LINE.search(newest.read_text(encoding="utf-8"))
+    assert found is not None, f"{newest.name} has no revision line"
+    return found.group(1)
 
 
 def _recorded_revision(connection: sa.Connection) -> str | None:
@@ -115,7 +124,7 @@ def current_version(connection: sa.Connection) -> int:
     revision = current_revision(connection)
     if revision is None:
         return _legacy_version(connection) or 0
-    return int(revision)
+    return version_number(revision)
 
 
 def _legacy_version(connection: sa.Connection) -> int | None:
@@ -153,7 +162,7 @@ def migrate(engine: sa.Engine, target: int | str = "head") -> int:
     with engine.connect() as connection:
         with connection.execution_options(**{READ_ONLY: True}).begin():
             if _recorded_revision(connection) == wanted:  # the usual case: nothing to do, no write lock
-                return int(wanted)
+                return version_number(wanted)
     from alembic import command
 
     with engine.begin() as connection:
@@ -167,5 +176,5 @@ def migrate(engine: sa.Engine, target: int | str = "head") -> int:
 def __getattr__(name: str) -> int:
     # LATEST_VERSION is read from versions/ on first use, not at import.
     if name == "LATEST_VERSION":
-        return int(head_revision())
+        return version_number(head_revision())
     raise AttributeError(name)

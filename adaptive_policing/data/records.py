@@ -64,6 +64,18 @@ class SavedAnswer:
 
 
 @dataclass(frozen=True)
+class RubricConfirmation:
+    """The instructor confirmed one revision (``response_id``) of an observer's rubric with these ratings."""
+
+    id: int
+    class_id: int
+    response_id: int
+    ratings: dict[str, str]
+    note: str
+    confirmed_at: datetime
+
+
+@dataclass(frozen=True)
 class Group:
     id: int
     class_id: int

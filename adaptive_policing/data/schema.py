@@ -175,8 +175,24 @@ class_progress = sa.Table(
     sa.Index("ix_class_progress_class", "class_id"),
 )
 
+rubric_confirmations = sa.Table(
+    "rubric_confirmations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("class_sessions.id"), nullable=False),
+    # The observer's rubric (one revision of a ``rubric:<scenario>`` answer) the instructor confirmed;
+    # ``ratings`` is the confirmed rating per step (the observer's, or the instructor's correction).
+    # The latest row per rubric wins.
+    sa.Column("response_id", sa.Integer, sa.ForeignKey("responses.id"), nullable=False),
+    sa.Column("ratings", JSONText, nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("confirmed_at", UTCDateTime, nullable=False),
+    sa.Index("ix_rubric_confirmations_class", "class_id"),
+)
+
 APPEND_ONLY_TABLES = (
     "responses", "group_members", "worksheet_revisions", "page_visits", "prompt_states", "class_progress",
+    "rubric_confirmations",
 )
 
 # Kept importable from here for callers written against the old runner.
@@ -188,11 +204,11 @@ def __getattr__(name: str) -> int:
     if name == "LATEST_VERSION":
         from . import migrate as _migrate
 
-        return int(_migrate.head_revision())
+        return _migrate.version_number(_migrate.head_revision())
     raise AttributeError(name)
 
 __all__ = [
     "APPEND_ONLY_TABLES", "JSONText", "UTCDateTime", "as_utc", "class_progress", "class_sessions",
     "current_version", "group_members", "groups", "metadata", "migrate", "page_visits", "prompt_states",
-    "responses", "trainees", "utcnow", "worksheet_revisions",
+    "responses", "rubric_confirmations", "trainees", "utcnow", "worksheet_revisions",
 ]

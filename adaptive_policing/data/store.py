@@ -9,9 +9,10 @@ answer is a new revision, and the latest revision is the answer. Values are
 kept as JSON text, so any Unicode (emoji, right-to-left scripts, even NUL)
 comes back exactly as it went in.
 
-The store is one façade over four parts, one module per concern:
+The store is one façade over five parts, one module per concern:
 :mod:`.classes` (classes, roster, visits, groups), :mod:`.answers`,
-:mod:`.progress` (prompt states and agenda progress) and :mod:`.worksheets`.
+:mod:`.progress` (prompt states and agenda progress), :mod:`.worksheets` and
+:mod:`.rubrics` (the instructor's confirmations of Activity 3 rubrics).
 The values it hands out and its errors are in :mod:`.records`; every name
 callers use stays importable from here.
 """
@@ -34,6 +35,7 @@ from .records import (
     TrainingClass,
     Group,
     ProgressEvent,
+    RubricConfirmation,
     SavedAnswer,
     SheetOwner,
     StoreError,
@@ -50,14 +52,17 @@ from .schema import (
     page_visits,
     prompt_states,
     responses,
+    rubric_confirmations,
     trainees,
     worksheet_revisions,
 )
+from .rubrics import Rubrics
 from .worksheets import Worksheets
 
 __all__ = [
     "CLASS_CODE_ALPHABET", "CLASS_CODE_LENGTH", "MAX_TEXT_CHARS", "AnswerTooLong", "TrainingClass", "Group",
-    "ProgressEvent", "ResponseStore", "SavedAnswer", "SheetOwner", "StoreError", "Trainee", "WorksheetRevision",
+    "ProgressEvent", "ResponseStore", "RubricConfirmation", "SavedAnswer", "SheetOwner", "StoreError", "Trainee",
+    "WorksheetRevision",
     "WorksheetSave", "WrongClassCode", "check_length", "create_engine", "normalize_class_code", "open_store",
 ]
 
@@ -81,7 +86,7 @@ def _change_marker_query(class_id: int | None) -> sa.Select[tuple[int | None, ..
 
     if class_id is None:
         tables = (trainees, responses, worksheet_revisions, prompt_states, class_progress, page_visits,
-                  group_members, groups, class_sessions)
+                  group_members, groups, class_sessions, rubric_confirmations)
         return sa.select(*(highest(table.c.id) for table in tables))
     in_class = trainees.c.class_id == class_id
 
@@ -98,10 +103,11 @@ def _change_marker_query(class_id: int | None) -> sa.Select[tuple[int | None, ..
         highest(group_members.c.id, groups.c.class_id == class_id,
                 via=(groups, groups.c.id == group_members.c.group_id)),
         highest(groups.c.id, groups.c.class_id == class_id),
+        highest(rubric_confirmations.c.id, rubric_confirmations.c.class_id == class_id),
     )
 
 
-class ResponseStore(Classes, Answers, Progress, Worksheets):
+class ResponseStore(Classes, Answers, Progress, Worksheets, Rubrics):
     """Everything trainees save, in one database."""
 
     def __init__(self, url: str | None = None, *, engine: sa.Engine | None = None) -> None:

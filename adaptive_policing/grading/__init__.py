@@ -8,6 +8,7 @@
 * :mod:`.pool` — units of work in worker processes, each with a time limit;
 * :mod:`.pipeline` — ``adaptive-policing grade``: checks, autograde, feedback, exports, charts;
 * :mod:`.feedback` — feedback HTML without hidden tests or tracebacks;
-* :mod:`.reports` — scores, the POST roster and the item analysis (charts: :mod:`adaptive_policing.views.charts`);
+* :mod:`.reports` — scores and the item analysis (charts: :mod:`adaptive_policing.views.charts`);
+* :mod:`.roster` — the POST roster: course completion, and the assessment apart;
 * :mod:`.cli` — the ``release``, ``grade`` and ``report`` commands.
 """

@@ -17,7 +17,6 @@ from rich.table import Table
 from .. import config
 from ..data.store import ResponseStore
 from .course import GradingPaths
-from .reports import PASS_PERCENT
 
 if TYPE_CHECKING:
     from .pipeline import GradeRun
@@ -40,6 +39,19 @@ def quiet_known_warnings() -> None:
     for message in KNOWN_HARMLESS_WARNINGS:
         warnings.filterwarnings("ignore", message=message)
 
+def _pass_mark(_ctx: click.Context, _param: click.Parameter, value: str | None) -> float | None:
+    """``--pass-percent``: a percent, ``off``, or (not given) the configured mark."""
+    if value is None:
+        return config.settings().pass_percent
+    try:
+        return config.parse_pass_percent(value)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem)) from None
+
+
+PASS_PERCENT_HELP = ("Passing mark, percent of all points, or 'off' (default: $ADAPTIVE_POLICING_PASS_PERCENT, "
+                     f"else {config.DEFAULT_PASS_PERCENT:g}). Reported apart from course completion.")
+
 STATUS_WORDS = {
     "graded": "[green]graded[/green]",
     "tampered": "[yellow]graded, locked cells were tampered with[/yellow]",
@@ -54,9 +66,9 @@ STATUS_WORDS = {
 @click.option("--workers", default=2, show_default=True, help="Notebooks graded at once (one per core).")
 @click.option("--timeout", "notebook_timeout", default=120, show_default=True,
               help="Seconds one submission may run in total before it is cut off.")
-@click.option("--pass-percent", default=PASS_PERCENT, show_default=True, help="Passing mark, percent of all points.")
+@click.option("--pass-percent", callback=_pass_mark, help=PASS_PERCENT_HELP)
 @click.option("--regrade", is_flag=True, help="Grade every submission again, not only new ones.")
-def grade(workers: int, notebook_timeout: int, pass_percent: float, regrade: bool) -> None:
+def grade(workers: int, notebook_timeout: int, pass_percent: float | None, regrade: bool) -> None:
     """Autograde new submissions of both assessments, then write feedback, exports and charts to grading/reports/.
 
     The core assessment's reports go to grading/reports/, the district-window
@@ -112,8 +124,9 @@ def _print_run(run: GradeRun, paths: GradingPaths) -> None:
 
 
 @click.command()
-@click.option("--pass-percent", default=PASS_PERCENT, show_default=True, help="Passing mark, percent of all points.")
-def report(pass_percent: float) -> None:
+@click.option("--pass-percent", callback=_pass_mark, help=PASS_PERCENT_HELP)
+@click.option("--class", "class_code", default=None, help="Write the roster of this class only (its code).")
+def report(pass_percent: float | None, class_code: str | None) -> None:
     """Rewrite the exports and charts from the gradebook (after grading by hand in formgrader)."""
     from .course import nbgrader_api
     from .pipeline import write_reports
@@ -126,7 +139,7 @@ def report(pass_percent: float) -> None:
         with console.status(f"{paths.assignment}: writing feedback and reports…"):
             if any((paths.root / "autograded").glob(f"*/{paths.assignment}")):
                 nbgrader_api(paths).generate_feedback(paths.assignment, None, force=True)
-            written = write_reports(paths, store, pass_percent=pass_percent)
+            written = write_reports(paths, store, pass_percent=pass_percent, class_code=class_code)
         for name, path in written.items():
             console.print(f"{paths.assignment} {name}: {path}")
     store.close()

@@ -39,21 +39,22 @@ from .checks import SubmissionCheck, check_submission
 from .execute import DeadlineExecute
 from .pool import Lost, run_in_processes
 from .reports import (
-    PASS_PERCENT,
     export_item_analysis,
     export_results,
-    export_roster,
     export_rubric,
     export_scores,
     gradebook_scores,
     graded_scores,
-    item_statistics,
+    item_analysis,
     load_status,
-    release_questions,
     save_status,
-    section_mastery,
     trainees_by_student,
 )
+from .roster import export_roster
+from .. import config
+from ..analysis.grading_status import class_summary
+from ..analysis.item_statistics import section_mastery
+from ..content.questions import SECTIONS
 from ..data.store import ResponseStore
 
 Progress = Callable[[str, str], None]
@@ -174,7 +175,7 @@ def grade(
     store: ResponseStore | None = None,
     workers: int = 1,
     notebook_timeout: int | None = None,
-    pass_percent: float = PASS_PERCENT,
+    pass_percent: float | None = config.DEFAULT_PASS_PERCENT,
     regrade: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_done: Progress | None = None,
@@ -183,7 +184,8 @@ def grade(
 
     ``workers`` submissions are graded at once, each in a worker process;
     ``notebook_timeout`` seconds (default: the course configuration's) is how
-    long one submission may run.
+    long one submission may run. ``pass_percent`` is the agency's passing mark
+    (``None``: switched off; the command line passes the configured one, see :mod:`adaptive_policing.config`).
     """
     started = time.monotonic()
     paths = paths or GradingPaths.default()
@@ -261,35 +263,38 @@ def write_reports(
     paths: GradingPaths,
     store: ResponseStore | None,
     status: dict[str, dict[str, Any]] | None = None,
-    pass_percent: float = PASS_PERCENT,
+    pass_percent: float | None = config.DEFAULT_PASS_PERCENT,
+    class_code: str | None = None,
 ) -> dict[str, Path]:
     """All exports and charts of ``paths.assignment`` from the gradebook as it stands (``adaptive-policing report``).
 
     The core assessment writes nbgrader's scores export (every assignment, one
     row each), the POST roster and the section-mastery chart; the district-window
     module writes ``results.csv`` (scores only: it is not part of the POST course).
+    ``class_code`` limits the roster to one class; the item analysis and charts cover every graded submission.
+    Written answers still waiting for a grader count nowhere: not in the chart, not in the item statistics.
     """
     from ..views.charts import score_distribution, section_mastery_chart
 
+    mark = pass_percent
     status = load_status(paths) if status is None else status
     paths.reports.mkdir(parents=True, exist_ok=True)
     scores = graded_scores(paths, status)
-    questions = release_questions(paths)
-    stats = item_statistics(questions, scores)
-    mastery = section_mastery(stats)
+    stats = item_analysis(paths, scores)
+    mastery = section_mastery(stats, SECTIONS)
     items, sections = export_item_analysis(paths, stats, mastery)
+    summary = class_summary(score.status(mark) for score in scores.values())
     written = {
         "item_analysis": items,
         "section_mastery": sections,
         "rubric": export_rubric(paths),
-        "score_chart": score_distribution([s.percent for s in scores.values()], pass_percent,
-                                          paths.reports / "score-distribution.png"),
+        "score_chart": score_distribution(list(summary.percents), mark, paths.reports / "score-distribution.png"),
     }
     if paths.assignment != ASSIGNMENT:
         return {**written, "results": export_results(paths, store, scores, status)}
     return {
         **written,
         "scores": export_scores(paths),
-        "roster": export_roster(paths, store, scores, status, pass_percent),
+        "roster": export_roster(paths, store, scores, status, mark, class_code),
         "mastery_chart": section_mastery_chart(mastery, paths.reports / "section-mastery.png"),
     }

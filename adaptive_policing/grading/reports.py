@@ -1,12 +1,11 @@
 """Exports under ``grading/reports/``: scores, the POST roster, the item analysis, the rubric.
 
 * ``scores.csv``: nbgrader's own scores export (``nbgrader export``).
-* ``roster.csv``: a POST-style roster, one row per trainee of each class:
-  course 2320 / POST 10206, class date, hours, trainee name and number,
-  attended, assessment completed, score, passed.
-* ``item-analysis.csv`` and ``section-mastery.csv``: percent correct per
-  question and per section, with questions nearly everyone misses or gets
-  right flagged.
+* ``roster.csv``: the POST roster (:mod:`.roster`).
+* ``item-analysis.csv`` and ``section-mastery.csv``: per question the percent
+  correct, the discrimination, how often each option was chosen and the flags
+  (:mod:`adaptive_policing.analysis.item_statistics`); per section the share of
+  points earned. Written answers still waiting for a grader are left out.
 * ``rubric.md``: each hand-graded question with its model answer and rubric,
   to keep open next to formgrader, and how ordering and matching questions
   earn partial credit.
@@ -27,6 +26,7 @@ or a control character gets a leading apostrophe.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from dataclasses import dataclass, field
@@ -37,21 +37,13 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import CsvExportPlugin
 
-from ..content.questions import SECTIONS, Question, questions_in
+from ..analysis.grading_status import AssessmentStatus, ItemGrade, assessment_status
+from ..analysis.item_statistics import CHOICE_KINDS, ItemStatistics, item_statistics
+from ..content.questions import NOTEBOOK, SECTIONS, Question, questions_in
 from .submission import student_id
 from .course import GradingPaths
 from ..views.spreadsheet import write_csv
 from ..data.store import TrainingClass, ResponseStore, Trainee
-
-COURSE_NUMBER = "2320"
-POST_COURSE = "10206"
-COURSE_HOURS = 2
-PASS_PERCENT = 70.0
-"""Default passing mark in percent of all points (the outline sets none; change with ``--pass-percent``)."""
-MISSED_BY_NEARLY_ALL = 20.0
-"""A question answered fully right by at most this percent is flagged."""
-RIGHT_BY_NEARLY_ALL = 90.0
-"""A question answered fully right by at least this percent is flagged."""
 
 STATUS_FILE = "submission-status.json"
 
@@ -81,38 +73,36 @@ def save_status(paths: GradingPaths, status: dict[str, dict[str, Any]]) -> Path:
 
 @dataclass
 class StudentScore:
+    """One trainee's graded submission: per-answer grades (see :mod:`..analysis.grading_status`)."""
+
     student: str
-    score: float
     max_score: float
-    needs_manual_grade: bool
-    grades: dict[str, tuple[float, float, bool]] = field(default_factory=dict)
-    """grade_id -> (score, max score, still needs a manual grade)."""
+    grades: dict[str, ItemGrade] = field(default_factory=dict)
+    """grade_id -> the answer's grade (pending while it waits for a grader)."""
+
+    def status(self, pass_percent: float | None) -> AssessmentStatus:
+        """The one status every report shows for this trainee."""
+        return assessment_status(self.grades, self.max_score, pass_percent)
 
     @property
-    def percent(self) -> float:
-        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+    def needs_manual_grade(self) -> bool:
+        return any(grade.pending for grade in self.grades.values())
 
 
-def gradebook_scores(paths: GradingPaths) -> dict[str, StudentScore]:
-    """Every autograded student's score and per-question grades."""
+def gradebook_scores(paths: GradingPaths, assignment: str | None = None) -> dict[str, StudentScore]:
+    """Every autograded student's per-question grades in ``assignment`` (default: ``paths.assignment``)."""
     scores: dict[str, StudentScore] = {}
     with Gradebook(paths.db_url) as gb:
         try:
-            assignment = gb.find_assignment(paths.assignment)
+            found = gb.find_assignment(assignment or paths.assignment)
         except MissingEntry:
             return scores
-        for submission in assignment.submissions:
-            grades: dict[str, tuple[float, float, bool]] = {}
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    grades[grade.name] = (float(grade.score or 0), float(grade.max_score), bool(grade.needs_manual_grade))
-            scores[submission.student.id] = StudentScore(
-                student=submission.student.id,
-                score=float(submission.score or 0),
-                max_score=float(submission.max_score or 0),
-                needs_manual_grade=bool(submission.needs_manual_grade),
-                grades=grades,
-            )
+        for submission in found.submissions:
+            grades = {
+                grade.name: ItemGrade(float(grade.score or 0), float(grade.max_score), bool(grade.needs_manual_grade))
+                for notebook in submission.notebooks for grade in notebook.grades
+            }
+            scores[submission.student.id] = StudentScore(submission.student.id, float(submission.max_score or 0), grades)
     return scores
 
 
@@ -151,127 +141,85 @@ def export_scores(paths: GradingPaths) -> Path:
     return target
 
 
-def _completed(status: dict[str, Any] | None, score: StudentScore | None) -> str:
-    if status and status.get("status") == "broken":
-        return "no: submission file broken"
-    if status and status.get("status") == "rejected":
-        return "no: submission rejected"
-    if score is not None:
-        return "yes"
-    return "no"
+_ANSWER = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*) = (.+)$", re.M)
 
 
-def _passed(score: StudentScore | None, pass_percent: float) -> str:
-    if score is None:
-        return "no"
-    if score.needs_manual_grade:
-        return "pending: written answers not graded yet"
-    return "yes" if score.percent >= pass_percent else "no"
-
-
-def export_roster(
-    paths: GradingPaths,
-    store: ResponseStore | None,
-    scores: dict[str, StudentScore],
-    status: dict[str, dict[str, Any]],
-    pass_percent: float = PASS_PERCENT,
-) -> Path:
-    """The POST-style roster: every trainee of every class with a trainee, and any unmatched submission."""
-    people = trainees_by_student(store)
-    header = ["course_number", "post_course", "class_code", "class_date", "hours", "trainee_name",
-              "trainee_number", "attended", "assessment_completed", "score", "max_score", "percent",
-              "passed", "notes"]
-    rows: list[list[object]] = []
-    listed: set[str] = set()
-    for sid, (training_class, trainee) in sorted(people.items(), key=lambda kv: (str(kv[1][0].class_date), kv[1][0].code, kv[1][1].name)):
-        listed.add(sid)
-        rows.append(_roster_row(sid, training_class.code, str(training_class.class_date), trainee.name, trainee.badge, "yes",
-                                scores.get(sid), status.get(sid), pass_percent))
-    for sid in sorted(set(scores) | set(status)):
-        if sid in listed:
+def cell_answer(source: str, qid: str) -> Any:
+    """The literal assigned to ``qid`` in an answer cell's source (the last assignment), ``None`` if none."""
+    found = None
+    for name, literal in _ANSWER.findall(source):
+        if name != qid:
             continue
-        code, _, badge = sid.partition("-b")
-        rows.append(_roster_row(sid, code, "", "", badge, "no", scores.get(sid), status.get(sid), pass_percent))
-    return write_csv(paths.reports / "roster.csv", header, rows)
+        try:
+            found = ast.literal_eval(literal)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            found = None
+    return found
 
 
-def _roster_row(sid: str, code: str, when: str, name: str, badge: str, attended: str,
-                score: StudentScore | None, status: dict[str, Any] | None, pass_percent: float) -> list[object]:
-    notes = []
-    if status and status.get("problems"):
-        notes.append("; ".join(status["problems"]))
-    if score is not None and score.needs_manual_grade:
-        notes.append("written answers to grade in formgrader")
-    return [
-        COURSE_NUMBER, POST_COURSE, code, when, COURSE_HOURS, name, badge, attended,
-        _completed(status, score),
-        "" if score is None else f"{score.score:g}",
-        "" if score is None else f"{score.max_score:g}",
-        "" if score is None else f"{score.percent:.1f}",
-        _passed(score, pass_percent),
-        " | ".join(notes),
-    ]
-
-
-@dataclass
-class ItemStat:
-    question: Question
-    answered: int
-    fully_right: int
-    mean_fraction: float
-
-    @property
-    def percent_correct(self) -> float:
-        return 100.0 * self.fully_right / self.answered if self.answered else 0.0
-
-    @property
-    def flag(self) -> str:
-        if not self.answered:
-            return ""
-        if self.percent_correct <= MISSED_BY_NEARLY_ALL:
-            return "nearly everyone misses"
-        if self.percent_correct >= RIGHT_BY_NEARLY_ALL:
-            return "nearly everyone gets right"
-        return ""
-
-
-def item_statistics(questions: list[Question], scores: dict[str, StudentScore]) -> list[ItemStat]:
-    """Per question: how many graded answers, how many fully right, the mean share of points."""
-    stats = []
-    for q in questions:
-        fractions = []
-        right = 0
-        for student in scores.values():
-            got = student.grades.get(q.id)
-            if got is None or got[2] or not got[1]:
-                continue  # not graded yet (written answers waiting for a grader)
-            fractions.append(got[0] / got[1])
-            right += got[0] >= got[1]
-        stats.append(ItemStat(q, len(fractions), right, sum(fractions) / len(fractions) if fractions else 0.0))
-    return stats
-
-
-def section_mastery(stats: list[ItemStat]) -> dict[str, float]:
-    """Per section: percent of the available points earned (weighted by each question's points)."""
-    earned: dict[str, float] = {}
-    possible: dict[str, float] = {}
-    for s in stats:
-        if not s.answered:
+def submitted_choices(paths: GradingPaths, students: list[str], questions: list[Question]) -> dict[str, dict[str, Any]]:
+    """Each graded student's answers to the choice questions, read as data from the graded notebook."""
+    wanted = {q.id for q in questions if q.kind in CHOICE_KINDS}
+    out: dict[str, dict[str, Any]] = {}
+    for sid in students:
+        notebook = paths.autograded(sid) / f"{NOTEBOOK}.ipynb"
+        try:
+            cells = nbformat.read(notebook, as_version=4).cells
+        except (OSError, ValueError):
             continue
-        key = s.question.section
-        earned[key] = earned.get(key, 0.0) + s.mean_fraction * s.question.points
-        possible[key] = possible.get(key, 0.0) + s.question.points
-    return {key: 100.0 * earned[key] / possible[key] for key in SECTIONS if possible.get(key)}
+        answers: dict[str, Any] = {}
+        for cell in cells:
+            qid = (cell.get("metadata", {}).get("assessment") or {}).get("id")
+            if qid in wanted and cell.cell_type == "code":
+                answers[qid] = cell_answer(cell.source, qid)
+        out[sid] = answers
+    return out
 
 
-def export_item_analysis(paths: GradingPaths, stats: list[ItemStat], mastery: dict[str, float]) -> list[Path]:
+def answer_keys(paths: GradingPaths, questions: list[Question]) -> dict[str, frozenset[str]]:
+    """The keyed options of each choice question, from the authored source's solution regions."""
+    wanted = {q.id for q in questions if q.kind in CHOICE_KINDS}
+    keys: dict[str, frozenset[str]] = {}
+    for cell in nbformat.read(paths.source_notebook(), as_version=4).cells:
+        qid = (cell.get("metadata", {}).get("assessment") or {}).get("id")
+        match = _SOLUTION.search(cell.source) if qid in wanted else None
+        if not match:
+            continue
+        key = cell_answer(match.group(1), qid)
+        if isinstance(key, str):
+            keys[qid] = frozenset([key])
+        elif isinstance(key, (list, tuple)):
+            keys[qid] = frozenset(map(str, key))
+    return keys
+
+
+def item_analysis(paths: GradingPaths, scores: dict[str, StudentScore],
+                  questions: list[Question] | None = None) -> list[ItemStatistics]:
+    """Item statistics of ``scores`` with each trainee's choices and the answer key."""
+    questions = questions if questions is not None else release_questions(paths)
+    return item_statistics(
+        questions,
+        {sid: score.grades for sid, score in scores.items()},
+        submitted_choices(paths, sorted(scores), questions),
+        answer_keys(paths, questions),
+    )
+
+
+def _choices_cell(stat: ItemStatistics) -> str:
+    return "; ".join(f"{option}: {count}{' (key)' if keyed else ''}" for option, count, keyed in stat.choices)
+
+
+def export_item_analysis(paths: GradingPaths, stats: list[ItemStatistics], mastery: dict[str, float]) -> list[Path]:
+    """``item-analysis.csv`` (one row per question) and ``section-mastery.csv``."""
     items = write_csv(
         paths.reports / "item-analysis.csv",
-        ["number", "grade_id", "section", "kind", "points", "graded", "fully_right", "percent_correct",
-         "mean_percent_of_points", "flag", "question"],
+        ["number", "grade_id", "section", "kind", "points", "graded", "pending", "fully_right", "percent_correct",
+         "mean_percent_of_points", "discrimination", "choices", "distractors_nobody_picked", "flag", "note",
+         "question"],
         [[s.question.number, s.question.id, s.question.section, s.question.kind, f"{s.question.points:g}",
-          s.answered, s.fully_right, f"{s.percent_correct:.1f}", f"{100 * s.mean_fraction:.1f}", s.flag,
-          s.question.prompt] for s in stats],
+          s.graded, s.pending, s.fully_right, f"{s.percent_correct:.1f}", f"{100 * s.mean_fraction:.1f}",
+          "" if s.discrimination is None else f"{s.discrimination:.2f}", _choices_cell(s),
+          " | ".join(s.unpicked_distractors), s.flag, s.note, s.question.prompt] for s in stats],
     )
     sections = write_csv(
         paths.reports / "section-mastery.csv",
@@ -328,7 +276,10 @@ def export_results(
     scores: dict[str, StudentScore],
     status: dict[str, dict[str, Any]],
 ) -> Path:
-    """``results.csv`` for an assignment outside the POST course: every trainee who submitted, with the score."""
+    """``results.csv`` for an assignment outside the POST course: every trainee who submitted, with the score.
+
+    ``completed`` is ``yes`` for a graded submission, otherwise why not (broken, rejected); there is no pass mark.
+    """
     people = trainees_by_student(store)
     header = ["assignment", "class_code", "class_date", "trainee_name", "trainee_number", "completed", "score",
               "max_score", "percent", "notes"]
@@ -336,14 +287,16 @@ def export_results(
     for sid in sorted(set(scores) | set(status)):
         code, _, badge = sid.partition("-b")
         training_class, trainee = people.get(sid, (None, None))
-        score, found = scores.get(sid), status.get(sid)
+        score, found = scores.get(sid), status.get(sid) or {}
+        result = score.status(None) if score is not None else None
         rows.append([
             paths.assignment, code, str(training_class.class_date) if training_class else "",
-            trainee.name if trainee else "", badge, _completed(found, score),
-            "" if score is None else f"{score.score:g}",
-            "" if score is None else f"{score.max_score:g}",
-            "" if score is None else f"{score.percent:.1f}",
-            "; ".join(found.get("problems", [])) if found else "",
+            trainee.name if trainee else "", badge,
+            "yes" if result is not None else f"no: {found.get('status', 'not graded')}",
+            "" if result is None else f"{result.score:g}",
+            "" if result is None else f"{result.max_score:g}",
+            "" if result is None or result.percent is None else f"{result.percent:.1f}",
+            "; ".join(found.get("problems", [])),
         ])
     return write_csv(paths.reports / "results.csv", header, rows)
 

@@ -13,6 +13,16 @@ A submission is the released notebook with the answers filled in as data:
 It is written to ``grading/submitted/<student>/<assignment>/`` with nbgrader's
 ``timestamp.txt``. A second submission replaces the first for grading; the
 earlier one moves to ``grading/history/<student>/<assignment>/<timestamp>/``.
+
+Submitting is idempotent: the same answers submitted again within
+:data:`DUPLICATE_SECONDS` (a double click, a second tab) are ignored
+(:func:`recent_duplicate`), so only one submission is written.
+
+A resubmission keeps the hand scores of written answers whose text did not
+change: :func:`keep_unchanged_hand_scores` runs after nbgrader has graded the
+new submission (nbgrader itself would send every hand-graded answer back to
+"needs grading"); a written answer whose text changed loses its old score and
+waits for a grader again.
 """
 
 from __future__ import annotations
@@ -37,6 +47,9 @@ from ..content.questions import ASSIGNMENT, NOTEBOOK, Question, questions_in
 GRADING_DIR_ENV = "ADAPTIVE_POLICING_GRADING_DIR"
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 """nbgrader's own timestamp format (``ExchangeSubmit``)."""
+
+DUPLICATE_SECONDS = 10.0
+"""The same answers submitted again within this many seconds are ignored."""
 
 _STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
@@ -96,6 +109,29 @@ def fill_notebook(release: NotebookNode, answers: Mapping[str, Answer]) -> Noteb
     return filled
 
 
+def parse_timestamp(stamp: str) -> datetime | None:
+    """A ``timestamp.txt`` written by :func:`timestamp`, as an aware UTC datetime (``None`` if unreadable)."""
+    try:
+        return datetime.strptime(stamp.strip(), TIMESTAMP_FORMAT).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def recent_duplicate(notebook: NotebookNode, student: str, *, root: Path | None = None,
+                     assignment: str = ASSIGNMENT, now: datetime | None = None) -> Path | None:
+    """The submission folder if ``student`` submitted exactly ``notebook`` less than :data:`DUPLICATE_SECONDS` ago."""
+    target = (root or grading_dir()) / "submitted" / student / assignment
+    try:
+        previous = (target / f"{NOTEBOOK}.ipynb").read_text(encoding="utf-8")
+        when = parse_timestamp((target / "timestamp.txt").read_text())
+    except OSError:
+        return None
+    if when is None or previous.strip() != nbformat.writes(notebook).strip():
+        return None
+    age = ((now or datetime.now(timezone.utc)) - when).total_seconds()
+    return target if 0 <= age < DUPLICATE_SECONDS else None
+
+
 def _safe_folder(stamp: str) -> str:
     return re.sub(r"[^0-9A-Za-z]+", "-", stamp).strip("-")
 
@@ -110,11 +146,16 @@ def write_submission(
 ) -> Path:
     """Write ``notebook`` as ``student``'s submission; returns the submission folder.
 
-    An earlier submission is moved to ``history/`` first, never deleted.
+    An earlier submission is moved to ``history/`` first, never deleted. The
+    same notebook submitted again within :data:`DUPLICATE_SECONDS` is not
+    written a second time (the existing folder is returned).
     """
     if not _STUDENT_ID.fullmatch(student):
         raise ValueError(f"not a safe student id: {student!r}")
     root = root or grading_dir()
+    duplicate = recent_duplicate(notebook, student, root=root, assignment=assignment, now=when)
+    if duplicate is not None:
+        return duplicate
     target = root / "submitted" / student / assignment
     stamp = timestamp(when)
     staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=_ensure(root / "submitted" / student)))
@@ -139,3 +180,43 @@ def write_submission(
 def _ensure(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def written_answers(notebook: NotebookNode) -> dict[str, str]:
+    """The written (hand-graded) answers of a submission: question id -> the answer cell's text."""
+    found = {}
+    for cell in notebook.cells:
+        data = cell.get("metadata", {}).get("assessment") or {}
+        if data.get("kind") == "text" and isinstance(data.get("id"), str):
+            found[data["id"]] = cell.source
+    return found
+
+
+def keep_unchanged_hand_scores(db_url: str, student: str, before: Mapping[str, str], after: Mapping[str, str],
+                               *, assignment: str = ASSIGNMENT) -> list[str]:
+    """After a resubmission is graded: keep the hand scores of written answers whose text is unchanged.
+
+    ``before`` holds the written answers as they were when graded, ``after``
+    as they are now (:func:`written_answers`). An unchanged answer with a hand
+    score is marked graded again; a changed one loses its hand score and waits
+    for a grader. Returns the ids whose scores were kept.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    kept = []
+    with Gradebook(db_url) as gb:
+        for qid, text in after.items():
+            try:
+                grade = gb.find_grade(qid, NOTEBOOK, assignment, student)
+            except MissingEntry:
+                continue
+            if grade.manual_score is None:
+                continue
+            if before.get(qid) == text:
+                grade.needs_manual_grade = False
+                kept.append(qid)
+            else:
+                grade.manual_score = None
+                grade.needs_manual_grade = True
+        gb.db.commit()
+    return kept

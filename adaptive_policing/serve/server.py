@@ -6,8 +6,11 @@ no file reached through a symlink, no notebook or Python download (Voilà's file
 handler only hands out images), no code cells and no tracebacks. The
 instructor server adds ``solutions/`` and asks for the instructor key.
 
-Both run Voilà's kernels with idle culling, so pages that were closed do not
-leave kernels behind, and both send a Content-Security-Policy that lets a page
+Both run Voilà's kernels with idle culling, so a page that was closed or left
+gives its kernel back within about two and a half minutes (an open page keeps
+its kernel), and both keep to a kernel budget (:class:`KernelBudget`): at the
+budget a new page gets a short "The course is busy" page that retries by
+itself, never an error or a hang. Both send a Content-Security-Policy that lets a page
 load nothing from any other machine.
 
 Settings live in two places, each key in one only. What never changes at run
@@ -43,6 +46,8 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from .. import config
 from ..config import SLIDES_TEMPLATE
+from ..views.render import render
+from .budget import KernelBudget, default_max_kernels
 
 Role = Literal["trainee", "instructor"]
 
@@ -91,10 +96,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 @dataclass(frozen=True)
 class KernelCulling:
-    """When Voilà shuts down the kernel of a page nobody is using."""
+    """When Voilà shuts down the kernel of a page nobody has open.
 
-    idle_seconds: int = 900
-    interval_seconds: int = 60
+    Only kernels with no open page are culled (``cull_connected`` is off in
+    :data:`CONFIG_FILE`), so a closed or left page gives its kernel back after
+    at most ``idle_seconds + interval_seconds`` (150 s by default), while a page
+    that stays open keeps its kernel however long the trainee reads.
+    """
+
+    idle_seconds: int = 120
+    interval_seconds: int = 30
 
 
 def build_serving_tree(settings: config.Settings, role: Role) -> Path:
@@ -139,10 +150,14 @@ class NotFoundHandler(RequestHandler):
 
 
 class CourseRenderHandler(TornadoVoilaHandler):
-    """Voilà's page handler, answering 404 to ``?template=`` values this server does not offer.
+    """Voilà's page handler, keeping to the kernel budget and to the templates this server offers.
 
-    (Voilà itself would silently fall back to the default template, or switch to
-    any installed template, e.g. its reveal template that loads from a CDN.)
+    A page asked for while the server runs its budget's worth of kernels gets
+    the "course is busy" page (HTTP 503 with ``Retry-After``), which the browser
+    reloads by itself; no kernel is started for it. A ``?template=`` value this
+    server does not offer is a 404 (Voilà itself would silently fall back to the
+    default template, or switch to any installed template, e.g. its reveal
+    template that loads from a CDN).
     """
 
     async def prepare(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
@@ -150,6 +165,13 @@ class CourseRenderHandler(TornadoVoilaHandler):
         template = self.get_argument("template", None)
         if template is not None and template not in self.settings.get("ap_template_overrides", ()):
             raise HTTPError(404)
+        budget: KernelBudget | None = self.settings.get("ap_kernel_budget")
+        if self.request.method == "GET" and budget is not None:
+            if len(self.kernel_manager.list_kernel_ids()) >= budget.max_kernels:
+                self.set_status(503)
+                self.set_header("Retry-After", str(budget.retry_seconds))
+                self.set_header("Cache-Control", "no-store")
+                self.finish(render("busy.html.j2", seconds=budget.retry_seconds))
 
 
 class CourseVoila(Voila):
@@ -189,7 +211,8 @@ def file_config() -> Config:
 
 
 def runtime_config(
-    *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling
+    *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling,
+    budget: KernelBudget | None = None,
 ) -> Config:
     """The settings of one server that depend on its role, address, key and command line."""
     c = Config()
@@ -201,6 +224,7 @@ def runtime_config(
     c.Voila.tornado_settings = {
         "headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY},
         "ap_template_overrides": list(TEMPLATE_OVERRIDES[role]),
+        "ap_kernel_budget": budget or KernelBudget(default_max_kernels()),
     }
     c.CourseVoila.landing_page = LANDING_PAGES[role]
     c.CourseVoila.refused_templates = [SLIDES_TEMPLATE] if not TEMPLATE_OVERRIDES[role] else []
@@ -227,7 +251,9 @@ def prepare_environment(settings: config.Settings, role: Role | None = None) -> 
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None = None) -> None:
+def run_server(
+    role: Role, *, ip: str, port: int, culling: KernelCulling | None = None, budget: KernelBudget | None = None
+) -> None:
     """Build the serving tree and run one server until it is stopped (blocking)."""
     settings = config.settings()
     prepare_environment(settings, role)
@@ -238,7 +264,7 @@ def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None 
     key = config.instructor_key(settings) if role == "instructor" else None
     app = CourseVoila(
         config=runtime_config(
-            role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling()
+            role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling(), budget=budget
         )
     )
     app.initialize([])  # Voilà reads CONFIG_FILE here
@@ -246,7 +272,8 @@ def run_server(role: Role, *, ip: str, port: int, culling: KernelCulling | None 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m adaptive_policing.serve.server ROLE --ip IP --port PORT [--cull-idle S --cull-interval S]``."""
+    """``python -m adaptive_policing.serve.server ROLE --ip IP --port PORT [--cull-idle S --cull-interval S]
+    [--max-kernels N]``."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="adaptive_policing.serve.server")
@@ -255,12 +282,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--cull-idle", type=int, default=KernelCulling.idle_seconds)
     parser.add_argument("--cull-interval", type=int, default=KernelCulling.interval_seconds)
+    parser.add_argument("--max-kernels", type=int, default=None, help="default: from the machine's memory")
     args = parser.parse_args(argv)
     run_server(
         args.role,
         ip=args.ip,
         port=args.port,
         culling=KernelCulling(args.cull_idle, args.cull_interval),
+        budget=KernelBudget(
+            args.max_kernels or default_max_kernels(), retry_seconds=min(15, max(2, args.cull_interval))
+        ),
     )
 
 

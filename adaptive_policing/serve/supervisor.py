@@ -43,6 +43,8 @@ class ServerSpec:
     role: str
     port: int
     log: Path
+    options: tuple[str, ...] = ()
+    """More command-line options for the server, e.g. ``("--max-kernels", "40")``."""
 
 
 def port_holder(port: int) -> str:
@@ -105,7 +107,7 @@ def start_servers(ip: str, specs: Sequence[ServerSpec]) -> list[subprocess.Popen
             children.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "adaptive_policing.serve.server", spec.role,
-                     "--ip", ip, "--port", str(spec.port)],
+                     "--ip", ip, "--port", str(spec.port), *spec.options],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                     start_new_session=True, preexec_fn=preexec,
                 )

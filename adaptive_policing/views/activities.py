@@ -8,7 +8,8 @@
   perception (:func:`adaptive_policing.analysis.case_paths.class_paths`).
 * **Role plays**: each customer's rating of the police before and after, as a
   chart with its text alternative and a table
-  (:mod:`adaptive_policing.analysis.role_plays`).
+  (:mod:`adaptive_policing.analysis.role_plays`), and Learning Activity 3's
+  rubrics step by step (:mod:`adaptive_policing.views.rubrics`).
 
 Everything a trainee typed reaches the page only as an autoescaped template
 variable; charts are PNG data URLs (:func:`adaptive_policing.views.images.png_img`),
@@ -32,6 +33,7 @@ from ..data.store import ResponseStore, WorksheetRevision
 from .charts import role_play_chart, role_play_chart_alt
 from .images import png_img
 from .render import render
+from .rubrics import rubrics_html
 
 BEST_PRACTICES_HINT = "best practice"
 """A worksheet field whose name contains this is lined up first (Activity 2's best practices)."""
@@ -162,4 +164,5 @@ def activities_html(store: ResponseStore, class_id: int, prompt_ids: Iterable[st
         worksheets=worksheets_html(store, class_id, sheet_ids),
         case_paths=case_paths_html(store, class_id, case_ids),
         role_plays=role_plays_html(store, class_id),
+        rubrics=rubrics_html(store, class_id),
     )

@@ -33,26 +33,30 @@ def _write(png: bytes, target: Path) -> Path:
     return target
 
 
-def score_distribution_png(percents: list[float], pass_percent: float) -> bytes:
-    """A histogram of trainees' percent scores, with the passing mark."""
+def score_distribution_png(percents: list[float], pass_percent: float | None) -> bytes:
+    """A histogram of trainees' percent scores, with the passing mark unless it is switched off (``None``)."""
     figure = Figure(figsize=(7, 4), dpi=100)
     ax = figure.subplots()
     bins = list(range(0, 101, 10))
     ax.hist([min(p, 99.999) for p in percents], bins=bins, color="#1f5f99", edgecolor="white")
-    ax.axvline(pass_percent, color="#b02a30", linestyle="--", label=f"Passing mark {pass_percent:g}%")
+    if pass_percent is not None:
+        ax.axvline(pass_percent, color="#b02a30", linestyle="--", label=f"Passing mark {pass_percent:g}%")
     ax.set_xlim(0, 100)
     ax.set_xlabel("Score (percent of all points)")
     ax.set_ylabel("Trainees")
     ax.set_title(f"Assessment scores ({len(percents)} graded)")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper left")
+    if pass_percent is not None:
+        ax.legend(loc="upper left")
     return _png(figure)
 
 
-def score_distribution_alt(percents: list[float], pass_percent: float) -> str:
+def score_distribution_alt(percents: list[float], pass_percent: float | None) -> str:
     """The score distribution in words."""
     if not percents:
         return "No assessment graded yet."
+    if pass_percent is None:
+        return f"{len(percents)} graded; scores from {min(percents):.0f}% to {max(percents):.0f}%."
     passed = sum(p >= pass_percent for p in percents)
     return (f"{len(percents)} graded; {passed} at or above the passing mark of {pass_percent:g}%; "
             f"scores from {min(percents):.0f}% to {max(percents):.0f}%.")
@@ -82,7 +86,7 @@ def section_mastery_alt(mastery: dict[str, float]) -> str:
         f"{title} {mastery[key]:.0f}%" for key, title in SECTIONS.items() if key in mastery)
 
 
-def score_distribution(percents: list[float], pass_percent: float, target: Path) -> Path:
+def score_distribution(percents: list[float], pass_percent: float | None, target: Path) -> Path:
     """Write the score distribution to ``target``."""
     return _write(score_distribution_png(percents, pass_percent), target)
 

@@ -8,7 +8,9 @@
   value exactly as stored, every worksheet revision (sheet, group or trainee,
   author, fields, time; saves kept aside after a clash included), each
   observer's latest checklist, the class's case-study paths, the role-play
-  ratings and which prompts the instructor opened or closed;
+  ratings, Learning Activity 3's rubrics (the observer's ratings, the
+  instructor's confirmed ratings and the points) and which prompts the
+  instructor opened or closed;
 * ``<code>-<date>-attendance.csv``, ``<code>-<date>-responses.csv`` and
   ``<code>-<date>-worksheets.csv`` — the attendance, the answer revisions (one
   row each, the answer as plain text with choices joined by "; ", and whether
@@ -35,6 +37,7 @@ from ..content.scenarios import PROMPT_PREFIX as CASE_PREFIX
 from ..data.store import TrainingClass, ResponseStore
 from .activities import class_role_play_ratings, played_case_studies
 from .attendance import class_attendance
+from .rubrics import rubric_records
 from .spreadsheet import write_csv
 
 WORKSHEET_COLUMNS = ["revision_id", "sheet_id", "owner_kind", "owner", "revision", "kept_aside",
@@ -132,6 +135,7 @@ def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[st
             {**asdict(pair), "change": pair.change}
             for pair in class_role_play_ratings(store, training_class.id)
         ],
+        "rubrics": rubric_records(store, training_class.id),
         "prompt_states": [
             {"prompt_id": prompt_id, "open": is_open}
             for prompt_id, is_open in store.prompt_states_in(training_class.id).items()

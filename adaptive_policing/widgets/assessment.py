@@ -4,10 +4,13 @@
 released assessment's questions one at a time with radio buttons, check boxes,
 an ordering control (Move up / Move down), drop-downs for matching and text
 areas, a progress bar, and a review screen listing every answer before the
-trainee submits. Each change is saved to the response store straight away
+trainee submits; Submit first lists any unanswered questions and asks to
+confirm. Each change is saved to the response store straight away
 (prompt ``assessment:<assignment>``), so a trainee who closes the page and
 comes back finds their answers. Submitting writes an nbgrader submission (see
-:mod:`.submission`) and records it in the store as well.
+:mod:`.submission`) and records it in the store as well. It happens once per
+click burst: the buttons are disabled while it runs, and the same answers
+submitted again within seconds (a double click) are ignored.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from ..views.render import render
 from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment
 from ..content.answers import Answer, InvalidAnswer, describe_answer, validate_answer
 from ..content.questions import ASSIGNMENT, Question, questions_in, release_notebook_path
-from ..grading.submission import fill_notebook, grading_dir, student_id, write_submission
+from ..grading.submission import fill_notebook, grading_dir, recent_duplicate, student_id, write_submission
 
 PROGRESS_PREFIX = "assessment:"
 SUBMITTED_PREFIX = "assessment-submitted:"
@@ -185,7 +188,14 @@ class AssessmentApp(widgets.VBox):
         self.prev_button.on_click(lambda _b: self.go_to(self.index - 1))
         self.next_button.on_click(lambda _b: self.go_to(self.index + 1))
         self.review_button.on_click(lambda _b: self.show_review())
-        self.submit_button.on_click(lambda _b: self.submit())
+        self.submit_button.on_click(lambda _b: self.confirm_submit())
+        self.final_button = widgets.Button(description="Yes, submit now", icon="paper-plane", button_style="success",
+                                           layout=widgets.Layout(width="auto"))
+        self.back_button = widgets.Button(description="Go back to my answers", icon="arrow-left",
+                                          layout=widgets.Layout(width="auto"))
+        self.final_button.on_click(lambda _b: self.submit())
+        self.back_button.on_click(lambda _b: self.show_review())
+        self._submitting = False
         self.nav = widgets.HBox([self.prev_button, self.next_button, self.review_button])
         self.controls = {q.id: QuestionControl(q, lambda v, q=q: self.answer(q.id, v)) for q in self.questions}
         # Page 09 is the core assessment's own page; elsewhere (the window module's last page) it needs its title.
@@ -260,6 +270,7 @@ class AssessmentApp(widgets.VBox):
         done = self.answered()
         self.progress.value = done
         where = f"Question {self.index + 1} of {len(self.questions)}" if self.mode == "question" else "Review"
+        where = "Submit" if self.mode == "confirm" else where
         self.progress_text.value = render(
             "trainee/assessment_progress.html.j2", where=where, done=done, total=len(self.questions)
         )
@@ -319,17 +330,47 @@ class AssessmentApp(widgets.VBox):
 
     # submitting ------------------------------------------------------------------------
 
+    def unanswered(self) -> list[Question]:
+        """The questions without an answer, in order."""
+        return [q for q in self.questions if self.answers.get(q.id) is None]
+
+    def confirm_submit(self) -> None:
+        """The confirmation before the final submit: lists every unanswered question."""
+        self.mode = "confirm"
+        self.heading.value = render("trainee/assessment_confirm.html.j2", total=len(self.questions),
+                                    unanswered=[(q.number, q.prompt) for q in self.unanswered()])
+        self.holder.children = []
+        self.final_button.disabled = not self.participant.signed_in
+        self.nav.children = [self.back_button, self.final_button]
+        self._update_progress()
+
+    def _busy(self, busy: bool) -> None:
+        self._submitting = busy
+        for button in (self.submit_button, self.final_button, self.back_button):
+            button.disabled = busy
+
     def submit(self) -> bool:
-        """Write the nbgrader submission; returns whether it was written."""
+        """Write the nbgrader submission; returns whether it was written (or had just been, a duplicate)."""
         if not self.participant.signed_in:
             self.status.show(PREVIEW_MESSAGE, "warning")
             return False
+        if self._submitting:
+            return False
+        self._busy(True)
+        try:
+            return self._submit()
+        finally:
+            self._busy(False)
+
+    def _submit(self) -> bool:
         trainee = self.participant.trainee
         store = self.participant.store
         training_class = store.class_by_id(trainee.class_id)
         try:
             sid = student_id(training_class.code if training_class else "class", trainee.badge)
             filled = fill_notebook(self.release, self.answers)
+            if recent_duplicate(filled, sid, root=grading_dir(), assignment=self.assignment) is not None:
+                return True  # a double click: the first click's submission stands
             folder = write_submission(filled, sid, root=grading_dir(), assignment=self.assignment)
             saved = store.save_answer(
                 trainee, SUBMITTED_PREFIX + self.assignment,
@@ -338,6 +379,7 @@ class AssessmentApp(widgets.VBox):
         except (InvalidAnswer, StoreError, OSError, ValueError) as problem:
             self.status.show(f"Your assessment could not be submitted: {problem} Please tell your instructor.", "error")
             return False
+        self.nav.children = [self.review_button]
         self.status.show(
             f"Submitted at {local_time(saved.created_at)}. Thank you: your answers have been sent for grading.",
             "saved",

@@ -31,12 +31,12 @@ def debrief_html(play: CasePlay) -> str:
     ending = play.node
     assert isinstance(ending, Ending)
     steps = [
-        {"number": number, "honours": choice.honours, "principle": choice.principle,
+        {"number": number, "honours": choice.honours, "defensible": choice.defensible, "principle": choice.principle,
          "text": choice.text, "debrief": choice.debrief}
         for number, (_node, choice) in enumerate(play.made(), start=1)
     ]
     return render("trainee/case_ending.html.j2", outcome=ending.outcome, outcome_words=OUTCOME_WORDS[ending.outcome],
-                  text=ending.text, debrief=ending.debrief, steps=steps)
+                  text=ending.text, debrief=ending.debrief, setback=ending.setback, steps=steps)
 
 
 class CaseStudyPlayer(SavedAnswerWidget):

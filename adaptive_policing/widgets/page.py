@@ -31,7 +31,7 @@ def _plan_agenda(plan_id: str, trainee: Trainee) -> dict[str, Any]:
             "title": row.title,
             "minutes": row.minutes,
             "activities": [
-                {"href": viewer.page_link(activity.path, trainee), "title": activity.title}
+                {"href": viewer.page_link(activity.path, trainee), "title": activity.title, "before": activity.before}
                 for activity in row.activities
             ],
         }

@@ -116,6 +116,7 @@ def prompt(
     *,
     kind: PromptKind = "text",
     options: Sequence[str] = (),
+    keyed: Sequence[int] = (),
 ) -> widgets.Widget:
     """A discussion prompt for a course page (one line in a notebook).
 
@@ -123,6 +124,9 @@ def prompt(
     ``"choice"`` (one of ``options``), ``"multi"`` (any of ``options``) or
     ``"scale"`` (1 to 5, strongly disagree to strongly agree). On the instructor
     server the class's live answers are shown instead (for the projector slides).
+    ``keyed`` names the positions (from 0) of the options the facilitator guide
+    keys; it is read from the page's source by :mod:`adaptive_policing.content.prompts`
+    for the answer-cue checks and never shown to trainees.
     """
     if viewer.is_instructor_view():
         from .console.slide_answers import slide_answers

@@ -25,8 +25,8 @@ from typing import Any, Mapping
 import ipywidgets as widgets
 
 from ..analysis.role_plays import rating_or_none
-from ..content.role_plays import CHECKLIST, COMPLAINT_STEPS, PROMPT_PREFIX, ROLES, role_label
-from ..content.scenarios import CaseStudy, load_case_study
+from ..content.role_plays import CHECKLIST, COMPLAINT_STEPS, PROMPT_PREFIX, ROLES, RolePlayScenario, load_scenario, role_label
+from ..content.scenarios import CaseStudy
 from ..data.store import ResponseStore, Trainee
 from ..views.render import render
 from .common import fragment, text_box
@@ -49,13 +49,13 @@ class RolePlayKit(SavedAnswerWidget):
 
     def __init__(
         self,
-        case: CaseStudy | str,
+        case: CaseStudy | RolePlayScenario | str,
         *,
         store: ResponseStore | None = None,
         trainee: Trainee | None = None,
         course_dir: Path | str | None = None,
     ) -> None:
-        self.case = case if isinstance(case, CaseStudy) else load_case_study(case, course_dir)
+        self.case = load_scenario(case, course_dir) if isinstance(case, str) else case
         super().__init__(PROMPT_PREFIX + self.case.id, store=store, trainee=trainee)
 
     def build(self) -> list[widgets.Widget]:
@@ -105,7 +105,9 @@ class RolePlayKit(SavedAnswerWidget):
             name = role_label(role, self.case.setting)
             self.card.value = render("trainee/role_play_card.html.j2", role_name=name, text=self.case.roles[role])
         self.customer_box.layout.display = None if role == "customer" else "none"
-        self.observer_box.layout.display = None if role == "observer" else "none"
+        # with a rubric of its own (Activity 3), the observer scores that instead of this checklist
+        has_rubric = getattr(self.case, "rubric", False)
+        self.observer_box.layout.display = None if role == "observer" and not has_rubric else "none"
 
     # the value --------------------------------------------------------------------------
 

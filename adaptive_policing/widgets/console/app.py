@@ -10,7 +10,8 @@
   in the class", with *Start class*, *Back* and *Next section* (one click moves
   on; after the last section the class is finished). The *Agenda & guide* tab
   lists the plan's sections (``plan.agenda``) with the current one marked "Now"
-  in words, not colour only, and beside it the facilitator guide's part for that
+  in words, not colour only, each with its activities and its run-of-show (core
+  and if-time items, :mod:`adaptive_policing.content.run_of_show`), and beside it the facilitator guide's part for that
   section (``solutions/facilitator-guide.md``, rendered from markdown with raw
   HTML escaped). Every move is a row in the store (``ResponseStore.record_progress``),
   so a restarted server or a second console window shows the same section and
@@ -57,6 +58,7 @@ from ... import config
 from ...data.store import TrainingClass, ResponseStore, StoreError, open_store
 from ..common import StatusLine
 from ..live import Refresher, Subscription, refresher as kernel_refresher
+from ..rubric import RubricConfirmPanel
 from ..viewer import slides_link
 from ...views.activities import activities_html
 from ...analysis.agenda import (
@@ -110,6 +112,16 @@ def plan_agenda(plan_id: str) -> list[Any]:
         return agenda(plan_id)
     except Exception:
         return []
+
+
+def plan_run_of_show(plan_id: str) -> dict[str, Any]:
+    """The run-of-show of a plan's pages, by page id (none when it cannot be read, e.g. while being edited)."""
+    try:
+        from ...content.run_of_show import course_estimates
+
+        return dict(course_estimates().get(plan_id, {}))
+    except Exception:
+        return {}
 
 
 def _utcnow() -> datetime:
@@ -204,6 +216,7 @@ class Console(widgets.VBox):
         # worksheets, case studies, role plays, the assessment and export
         self.activities = widgets.HTML()
         self.activities.add_class("ap-activities")
+        self.rubric_panel = RubricConfirmPanel(self.store, on_confirmed=self.refresh)
         self.assessment = widgets.HTML()
         self.assessment.add_class("ap-assessment")
         self.export_button = widgets.Button(description="Export this class", icon="download")
@@ -211,7 +224,8 @@ class Console(widgets.VBox):
         self.export_links = widgets.HTML(note_html(EXPORT_HINT))
 
         self.tabs = widgets.Tab(children=[
-            new_class, agenda_box, self.attendance, results_box, self.activities, self.assessment,
+            new_class, agenda_box, self.attendance, results_box, widgets.VBox([self.activities, self.rubric_panel]),
+            self.assessment,
             widgets.VBox([self.export_button, self.export_links]),
         ])
         titles = ["New class", "Agenda & guide", "Attendance", "Live results", "Activities", "Assessment", "Export"]
@@ -347,7 +361,9 @@ class Console(widgets.VBox):
         _set(self.next_button, "disabled", not status.running)
         _set(self.back_button, "disabled", not (status.finished or (status.running and status.index)))
         links = [slides_link(row.path, training_class.code) for row in rows]
-        _set(self.agenda_list, "value", agenda_html(rows, status, links) if rows else
+        activity_links = {a.path: slides_link(a.path, training_class.code) for row in rows for a in row.activities}
+        estimates = plan_run_of_show(training_class.course_plan)
+        _set(self.agenda_list, "value", agenda_html(rows, status, links, estimates, activity_links) if rows else
              note_html(f"The course plan {training_class.course_plan} could not be read."))
         if status.running:
             current = page_id_of(rows[status.index])  # type: ignore[index]
@@ -382,6 +398,7 @@ class Console(widgets.VBox):
                                self.guide):
                     _set(widget, "value", note_html("Nothing yet."))
                 _set(self.agenda_status, "value", note_html("Create or pick a class to see its agenda."))
+                self.rubric_panel.show(None)
                 for button in (self.start_button, self.next_button, self.back_button):
                     _set(button, "disabled", True)
                 return
@@ -393,6 +410,7 @@ class Console(widgets.VBox):
             _set(self.results, "value", self._results_html(latest, states))
             _set(self.activities, "value",
                  activities_html(self.store, training_class.id, latest, self.store.worksheet_ids(training_class.id)))
+            self.rubric_panel.show(training_class.id)
             if self._agenda_read_at == 0.0 or time.monotonic() - self._agenda_read_at >= AGENDA_REFRESH_SECONDS:
                 self._refresh_clock(training_class)
 

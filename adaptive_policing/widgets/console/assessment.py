@@ -2,18 +2,29 @@
 
 Scores come from nbgrader's gradebook (``grading/gradebook.db``), limited to the
 chosen class: nbgrader student ids start with the class code
-(:func:`adaptive_policing.grading.submission.student_id`). The console shows
-how many trainees are graded and passed, the score distribution and mastery per
-section as charts with text alternatives, and the questions nearly everyone
-misses or gets right (the item analysis).
+(:func:`adaptive_policing.grading.submission.student_id`). Every figure goes
+through the same status the roster uses
+(:func:`adaptive_policing.analysis.grading_status.assessment_status`): a trainee
+whose written answers wait for a grader is "pending", never a 0, and is left
+out of the score chart until graded. The tab shows how many are graded, pending
+and at or above the pass mark (if the agency set one), the score distribution
+and mastery per section as charts with text alternatives, and the flagged
+questions of the item analysis (:mod:`adaptive_policing.analysis.item_statistics`):
+flags appear only once a question has enough graded answers, and the tab says
+so while it has not.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from markupsafe import Markup
 
+from ... import config
+from ...analysis.grading_status import class_summary
+from ...analysis.item_statistics import MIN_GRADED, section_mastery
+from ...content.questions import SECTIONS
 from ...views.charts import (
     section_mastery_alt,
     section_mastery_png,
@@ -21,7 +32,7 @@ from ...views.charts import (
     score_distribution_png,
 )
 from ...grading.course import GradingPaths
-from ...grading.reports import PASS_PERCENT, StudentScore, graded_scores, item_statistics, release_questions, section_mastery
+from ...grading.reports import STATUS_FILE, StudentScore, graded_scores, item_analysis
 from ...views.images import png_img
 from ...views.render import render
 
@@ -38,7 +49,8 @@ def class_scores(class_code: str, paths: GradingPaths | None = None) -> dict[str
 
 
 @lru_cache(maxsize=16)
-def _charts(percents: tuple[float, ...], mastery: tuple[tuple[str, float], ...], pass_percent: float) -> tuple[Markup, Markup]:
+def _charts(percents: tuple[float, ...], mastery: tuple[tuple[str, float], ...],
+            pass_percent: float | None) -> tuple[Markup, Markup]:
     """The two charts as images, drawn again only when a score changed."""
     by_section = dict(mastery)
     return (
@@ -47,25 +59,46 @@ def _charts(percents: tuple[float, ...], mastery: tuple[tuple[str, float], ...],
     )
 
 
-def assessment_html(
-    class_code: str, paths: GradingPaths | None = None, pass_percent: float = PASS_PERCENT
-) -> Markup:
-    """Scores, charts and flagged questions of one class's assessment, as HTML."""
+def assessment_html(class_code: str, paths: GradingPaths | None = None,
+                    pass_percent: float | None | Literal["configured"] = "configured") -> Markup:
+    """Scores, charts and flagged questions of one class's assessment, as HTML.
+
+    The pass mark is ``pass_percent`` (``None``: switched off), by default the
+    configured one (:attr:`adaptive_policing.config.Settings.pass_percent`).
+    """
     paths = paths or GradingPaths.default()
+    if pass_percent == "configured":
+        pass_percent = config.settings().pass_percent
+    return _assessment_html(class_code, paths, pass_percent, _grading_marker(paths))
+
+
+def _grading_marker(paths: GradingPaths) -> tuple[int, ...]:
+    """Changes whenever grading (or a grader in formgrader) writes: the gradebook's and the run record's times."""
+    found = []
+    for file in (paths.root / "gradebook.db", paths.reports / STATUS_FILE):
+        try:
+            found.append(file.stat().st_mtime_ns)
+        except OSError:
+            found.append(0)
+    return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def _assessment_html(class_code: str, paths: GradingPaths, pass_percent: float | None,
+                     _marker: tuple[int, ...]) -> Markup:
+    """The tab's HTML, computed again only when the gradebook or the last run's record changed."""
     scores = class_scores(class_code, paths)
     if not scores:
         return NOT_GRADED
-    stats = item_statistics(release_questions(paths), scores)
-    mastery = section_mastery(stats)
-    percents = tuple(sorted(round(score.percent, 1) for score in scores.values()))
-    passed = sum(percent >= pass_percent for percent in percents)
-    waiting = sum(score.needs_manual_grade for score in scores.values())
+    stats = item_analysis(paths, scores)
+    mastery = section_mastery(stats, SECTIONS)
+    summary = class_summary(score.status(pass_percent) for score in scores.values())
     return render(
         "assessment.html.j2",
-        graded=len(percents),
-        passed=passed,
+        summary=summary,
         pass_percent=pass_percent,
-        waiting=waiting,
-        charts=_charts(percents, tuple(sorted(mastery.items())), pass_percent),
-        flagged=[stat for stat in stats if stat.flag],
+        charts=_charts(summary.percents, tuple(sorted(mastery.items())), pass_percent),
+        flagged=[stat for stat in stats if stat.flags],
+        too_few=[stat for stat in stats if stat.note],
+        min_graded=MIN_GRADED,
     )

@@ -15,7 +15,7 @@ REVEAL := adaptive_policing/serve/templates/voila/templates/adaptive-slides/stat
 help:
 	@echo "make serve   serve the course (trainee and instructor servers)"
 	@echo "make test    install everything the tests need (Chromium, PostgreSQL) and run them"
-	@echo "make grade   autograde the assessment, write feedback and reports"
+	@echo "make grade   autograde both assessments (course and window module), write feedback and reports"
 	@echo "make formgrader  open nbgrader's formgrader to grade written answers by hand"
 	@echo "make release regenerate exercises/ from solutions/"
 	@echo "make lab     open JupyterLab for authoring"

@@ -245,17 +245,18 @@ def release(check: bool) -> None:
     paths = GradingPaths.default()
     if check:
         problems = stale_exercises()
-        if not release_is_current(paths):
-            problems.append("exercises/assessment differs from solutions/assessment")
+        problems += [f"exercises/assessment/{each.assignment} differs from solutions/assessment"
+                     for each in paths.every_assignment() if not release_is_current(each)]
         if problems:
             raise click.ClickException("; ".join(problems) + ". Run `adaptive-policing release`.")
         console.print("exercises/ matches solutions/.")
         return
     for worksheet in generate_exercises():
         console.print(f"Worksheet: {worksheet.relative_to(config.settings().home)}")
-    with console.status("Releasing the assessment with nbgrader…"):
-        notebook = generate_release(paths)
-    console.print(f"Assessment: {notebook.relative_to(config.settings().home)}")
+    for each in paths.every_assignment():
+        with console.status(f"Releasing {each.assignment} with nbgrader…"):
+            notebook = generate_release(each)
+        console.print(f"Assessment: {notebook.relative_to(config.settings().home)}")
 cli.add_command(grade)
 cli.add_command(report)
 

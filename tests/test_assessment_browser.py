@@ -7,10 +7,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
+import nbformat
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from adaptive_policing.grading.submission import GRADING_DIR_ENV
 from adaptive_policing.grading.course import GradingPaths, copy_config
@@ -19,6 +20,11 @@ from .browser import shot, sign_in, wait_for_widgets
 from .conftest import REPO, LiveServer, start_server, stop_process_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+SECOND_ANSWER = "'A house on this block was just broken into; I'm checking with people nearby.'"
+"""The keyed answer to question 2 (``explain_the_why``, 1 point)."""
+WINDOW_FIRST_ANSWER = "Look up, make eye contact and signal 'I'll be right with you' while you finish"
+"""The keyed answer to the window module's question 1 (``window_acknowledge``)."""
 
 
 @pytest.fixture(scope="module")
@@ -34,25 +40,35 @@ def assessment_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
     stop_process_tree(server.process)
 
 
+def _open_assessment(page: Page, server: LiveServer, name: str, badge: str, course_page: str,
+                     questions: int) -> tuple[Any, Any, Locator]:
+    """A new class, a trainee signed in to it, and the assessment on ``course_page`` open at its first question.
+
+    Returns the store, the class and the assessment app's locator.
+    """
+    store = server.store()
+    course = store.create_class(location="Room C", instructor="Sgt. Example")
+    sign_in(page, server, course, name, badge)
+    token = store.sign_in(course.code, name, badge).token  # the same trainee, as the page knows them
+    page.goto(server.url(f"/voila/render/course/{course_page}.ipynb?t={token}"))
+    wait_for_widgets(page)
+    app = page.locator(".ap-assessment")
+    expect(app.get_by_role("heading", name=f"Question 1 of {questions}")).to_be_visible()
+    return store, course, app
+
+
 def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
     page: Page, assessment_server: tuple[LiveServer, Path]
 ) -> None:
     server, grading = assessment_server
-    store = server.store()
-    course = store.create_class(location="Room C", instructor="Sgt. Example")
-    sign_in(page, server, course, "Robin Diaz", "7001")
-    token = store.sign_in(course.code, "Robin Diaz", "7001").token  # the same trainee, as the page knows them
-    page.goto(server.url(f"/voila/render/course/09-assessment-of-learning.ipynb?t={token}"))
-    wait_for_widgets(page)
-    app = page.locator(".ap-assessment")
-    expect(app.get_by_role("heading", name="Question 1 of 26")).to_be_visible()
+    store, course, app = _open_assessment(page, server, "Robin Diaz", "7001", "09-assessment-of-learning", 26)
     for reason in ("There has been no customer-service training specific to law enforcement",
                    "There are no clearly defined expectations for service delivery by police officers",
                    "There are no industry standards for interactions"):
         app.get_by_label(reason).check()
     expect(app.get_by_text("· 1 of 26 answered")).to_be_visible()
     app.get_by_role("button", name="Next").click()
-    app.get_by_label("Participate and give feedback").check()
+    app.get_by_label(SECOND_ANSWER).check()
     expect(app.get_by_text("· 2 of 26 answered")).to_be_visible()
     expect(app.get_by_text("Answer saved")).to_be_visible()
 
@@ -61,7 +77,7 @@ def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
     app = page.locator(".ap-assessment")
     expect(app.get_by_text("· 2 of 26 answered")).to_be_visible()
     app.get_by_role("button", name="Next").click()
-    expect(app.get_by_label("Participate and give feedback")).to_be_checked()
+    expect(app.get_by_label(SECOND_ANSWER)).to_be_checked()
 
     app.get_by_role("button", name="Review answers").click()
     expect(app.get_by_text("24 questions are not answered")).to_be_visible()
@@ -77,7 +93,7 @@ def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
     expect(app.get_by_role("button", name="Review answers")).to_be_visible()  # both clicks handled
     assert [p.name for p in student.iterdir() if not p.name.startswith(".")] == ["adaptive-policing-assessment"]
     assert not (grading / "history").exists()  # a double click writes one submission
-    assert len(store.answer_history(store.trainee_by_token(token), "assessment-submitted:adaptive-policing-assessment")) == 1
+    assert len(store.answer_history(store.sign_in(course.code, "Robin Diaz", "7001"), "assessment-submitted:adaptive-policing-assessment")) == 1
 
     env = {**os.environ, GRADING_DIR_ENV: str(grading), "ADAPTIVE_POLICING_DB_URL": server.db_url,
            "ADAPTIVE_POLICING_HOME": str(REPO),
@@ -89,4 +105,26 @@ def test_take_the_assessment_in_chromium_and_see_the_score_after_grading(
     mine = next(r for r in rows if r["trainee_number"] == "7001" and r["class_code"] == course.code)
     assert (mine["trainee_name"], mine["course_completed"], mine["assessment_status"]) == ("Robin Diaz", "no", "graded")
     assert mine["score"] == "3" and mine["met_standard"] == "no"
+    store.close()
+
+
+def test_the_window_module_s_check_runs_on_its_last_page_in_chromium(
+    page: Page, assessment_server: tuple[LiveServer, Path]
+) -> None:
+    server, grading = assessment_server
+    store, course, app = _open_assessment(page, server, "Kim Nguyen", "7002", "11-telephone", 8)
+    app.get_by_label(WINDOW_FIRST_ANSWER).check()
+    expect(app.get_by_text("· 1 of 8 answered")).to_be_visible()
+    app.scroll_into_view_if_needed()
+    shot(page, "window-assessment")
+    app.get_by_role("button", name="Review answers").click()
+    expect(app.get_by_text("7 questions are not answered")).to_be_visible()
+    app.get_by_role("button", name="Submit assessment").click()
+    expect(app.get_by_text("7 of 8 questions are not answered")).to_be_visible()
+    app.get_by_role("button", name="Yes, submit now").click()
+    expect(app.get_by_role("heading", name="Assessment submitted")).to_be_visible()
+    folder = grading / "submitted" / f"{course.code}-b7002"
+    assert [p.name for p in folder.iterdir() if not p.name.startswith(".")] == ["district-window-assessment"]
+    submitted = nbformat.read(folder / "district-window-assessment" / "assessment.ipynb", as_version=4)
+    assert f"window_acknowledge = {WINDOW_FIRST_ANSWER!r}" in [c.source for c in submitted.cells]
     store.close()

@@ -10,13 +10,15 @@ import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from adaptive_policing.content.answers import InvalidAnswer, validate_answer
-from adaptive_policing.content.questions import load_questions
+from adaptive_policing.content.questions import ASSIGNMENTS, load_questions
 from adaptive_policing.grading.submission import answer_source, fill_notebook, free_text_markdown, student_id, write_submission
 from adaptive_policing.grading.checks import check_submission
 
 from .fixtures.assessment import submissions as fx
 
-QUESTIONS = {q.id: q for q in load_questions(fx.REPO / "exercises/assessment/adaptive-policing-assessment/assessment.ipynb")}
+QUESTIONS = {q.id: q for a in ASSIGNMENTS
+             for q in load_questions(fx.REPO / "exercises" / "assessment" / a / "assessment.ipynb")}
+WRONG_CHOICE = QUESTIONS["one_customer"].options[0]
 PAYLOADS = fx.fixture("payloads.json")
 
 
@@ -30,7 +32,7 @@ def test_a_payload_is_never_accepted_as_a_choice(payload: str) -> None:
 
 
 def test_answer_cells_hold_one_literal_assignment() -> None:
-    for qid, value in fx.solution_answers().items():
+    for qid, value in {**fx.solution_answers(), **fx.solution_answers(ASSIGNMENTS[1])}.items():
         source = answer_source(QUESTIONS[qid], value)
         tree = ast.parse(source)
         assert len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign)
@@ -63,15 +65,15 @@ def test_filled_submission_passes_the_grading_checks(tmp_path: Path) -> None:
 
 
 def test_a_second_submission_replaces_the_first_and_keeps_it(tmp_path: Path) -> None:
-    first = write_submission(fill_notebook(fx.release(), {"one_customer": "The chief of police"}), "ABCDEF-b42",
+    first = write_submission(fill_notebook(fx.release(), {"one_customer": WRONG_CHOICE}), "ABCDEF-b42",
                              root=tmp_path)
     first_stamp = (first / "timestamp.txt").read_text()
     second = write_submission(fill_notebook(fx.release(), {}), "ABCDEF-b42", root=tmp_path)
     assert second == first and (second / "timestamp.txt").read_text() != first_stamp
     kept = list((tmp_path / "history" / "ABCDEF-b42" / "adaptive-policing-assessment").iterdir())
     assert len(kept) == 1
-    assert "one_customer = 'The chief of police'" in (kept[0] / "assessment.ipynb").read_text()
-    assert "one_customer = 'The chief of police'" not in (second / "assessment.ipynb").read_text()
+    assert f"one_customer = {WRONG_CHOICE!r}" in (kept[0] / "assessment.ipynb").read_text()
+    assert f"one_customer = {WRONG_CHOICE!r}" not in (second / "assessment.ipynb").read_text()
     assert [p.name for p in (tmp_path / "submitted" / "ABCDEF-b42").iterdir()] == ["adaptive-policing-assessment"]
 
 

@@ -21,8 +21,21 @@ question there is three cells (two for a free-text question):
    a visible ``assert <id> is not None`` and a hidden test whose last line is
    ``float(<points earned>)``: nbgrader reads that number as the score (its
    partial credit), so matching earns a share per correct pair while the other
-   kinds are all or nothing. The hidden tests use plain Python only, so plain
+   kinds are all or nothing, and an ordering earns a share per pair of items
+   in the right relative order (pairwise agreement, stated under the
+   question). The hidden tests use plain Python only, so plain
    ``nbgrader autograde`` needs nothing from this package.
+
+The answer cell's ``metadata.assessment`` also names the learning
+``objective`` the question measures (a code of
+:data:`adaptive_policing.content.objectives.OBJECTIVES`) and, for a short
+scenario, its ``setting`` (``window``, ``phone`` or ``street``).
+
+There are two assignments, each its own nbgrader assignment and notebook
+folder under ``solutions/assessment/``: :data:`ASSIGNMENT`, the Assessment of
+Learning of the 2-hour course (sections I-VIII only), and
+:data:`WINDOW_ASSIGNMENT`, the district-window and telephone module's own
+short check, taken on that module's last page.
 
 Options of ordering questions are stored shuffled; the right order lives only
 in the hidden test. To add a question, copy three cells, give them a new id,
@@ -41,7 +54,13 @@ from nbformat.notebooknode import NotebookNode
 from .. import config
 
 ASSIGNMENT = "adaptive-policing-assessment"
-"""The nbgrader assignment id."""
+"""The nbgrader assignment id of the 2-hour course's Assessment of Learning."""
+
+WINDOW_ASSIGNMENT = "district-window-assessment"
+"""The nbgrader assignment id of the district-window and telephone module's check."""
+
+ASSIGNMENTS: tuple[str, ...] = (ASSIGNMENT, WINDOW_ASSIGNMENT)
+"""Every assignment, in the order they are released and graded."""
 
 NOTEBOOK = "assessment"
 """The notebook's name inside the assignment (without ``.ipynb``)."""
@@ -62,6 +81,15 @@ SECTIONS: dict[str, str] = {
 }
 """Section keys used in ``metadata.assessment.section`` and their titles."""
 
+ASSIGNMENT_SECTIONS: dict[str, tuple[str, ...]] = {
+    ASSIGNMENT: ("I", "II", "III", "IV", "V", "VI", "VII", "VIII"),
+    WINDOW_ASSIGNMENT: ("W",),
+}
+"""The sections each assignment may ask about: the core assessment covers only the 2-hour course."""
+
+SETTINGS: tuple[str, ...] = ("window", "phone", "street")
+"""Where a scenario question takes place (``metadata.assessment.setting``)."""
+
 
 class QuestionBankError(ValueError):
     """The assessment notebook does not follow the question conventions."""
@@ -79,6 +107,10 @@ class Question:
     options: tuple[str, ...]
     items: tuple[str, ...]
     points: float
+    objective: str = ""
+    """The code of the learning objective the question measures."""
+    setting: str | None = None
+    """``window``, ``phone`` or ``street`` for a short scenario; ``None`` otherwise."""
 
     @property
     def autograded(self) -> bool:
@@ -89,14 +121,14 @@ class Question:
         return SECTIONS.get(self.section, self.section)
 
 
-def source_notebook_path(home: Path | None = None) -> Path:
+def source_notebook_path(home: Path | None = None, assignment: str = ASSIGNMENT) -> Path:
     home = home or config.settings().home
-    return home / "solutions" / "assessment" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    return home / "solutions" / "assessment" / assignment / f"{NOTEBOOK}.ipynb"
 
 
-def release_notebook_path(home: Path | None = None) -> Path:
+def release_notebook_path(home: Path | None = None, assignment: str = ASSIGNMENT) -> Path:
     home = home or config.settings().home
-    return home / "exercises" / "assessment" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    return home / "exercises" / "assessment" / assignment / f"{NOTEBOOK}.ipynb"
 
 
 def nbgrader_meta(cell: NotebookNode) -> dict:
@@ -136,6 +168,9 @@ def questions_in(notebook: NotebookNode) -> list[Question]:
             raise QuestionBankError(f"{qid}: a matching question needs items")
         if qid not in points:
             raise QuestionBankError(f"{qid}: no graded cell with grade_id {qid!r}")
+        setting = data.get("setting")
+        if setting is not None and setting not in SETTINGS:
+            raise QuestionBankError(f"{qid}: unknown setting {setting!r}")
         seen.add(qid)
         found.append(
             Question(
@@ -147,6 +182,8 @@ def questions_in(notebook: NotebookNode) -> list[Question]:
                 options=options,
                 items=items,
                 points=points[qid],
+                objective=str(data.get("objective", "")),
+                setting=setting,
             )
         )
     if not found:
@@ -154,7 +191,7 @@ def questions_in(notebook: NotebookNode) -> list[Question]:
     return found
 
 
-def load_questions(path: Path | None = None) -> list[Question]:
+def load_questions(path: Path | None = None, assignment: str = ASSIGNMENT) -> list[Question]:
     """The released assessment's questions (what the trainee app shows)."""
-    path = path or release_notebook_path()
+    path = path or release_notebook_path(assignment=assignment)
     return questions_in(nbformat.read(path, as_version=4))

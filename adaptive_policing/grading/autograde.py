@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import nbformat
 
-from ..content.questions import ASSIGNMENT, NOTEBOOK
+from ..content.questions import NOTEBOOK
 from .course import GradingPaths, nbgrader_api, nbgrader_config
 from .execute import timed_out
 from .submission import keep_unchanged_hand_scores, written_answers
@@ -66,16 +66,17 @@ def _api(paths: GradingPaths, notebook_timeout: int | None) -> Any:
 def _autograde(api: Any, paths: GradingPaths, student: str) -> AutogradeResult:
     graded = paths.autograded(student) / f"{NOTEBOOK}.ipynb"
     before = written_answers(nbformat.read(graded, as_version=4)) if graded.exists() else {}
-    result = api.autograde(ASSIGNMENT, student, force=True, create=True)
+    result = api.autograde(paths.assignment, student, force=True, create=True)
     if not result.get("success") or not graded.exists():
         log = (result.get("error") or result.get("log") or "").strip().splitlines()
         reason = log[-1] if log else "unknown error"
         return AutogradeResult(student, "error", (f"nbgrader could not grade it: {reason}",))
     if before:  # a resubmission: unchanged written answers keep their hand scores
-        keep_unchanged_hand_scores(paths.db_url, student, before, written_answers(nbformat.read(graded, as_version=4)))
+        keep_unchanged_hand_scores(paths.db_url, student, before, written_answers(nbformat.read(graded, as_version=4)),
+                                   assignment=paths.assignment)
     status: Outcome = "timed out" if timed_out(nbformat.read(graded, as_version=4)) else "graded"
     problems = [TIMED_OUT] if status == "timed out" else []
-    feedback = api.generate_feedback(ASSIGNMENT, student, force=True)
+    feedback = api.generate_feedback(paths.assignment, student, force=True)
     if not feedback.get("success"):
         problems.append("feedback could not be written")
     return AutogradeResult(student, status, tuple(problems))

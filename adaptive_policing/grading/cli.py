@@ -7,7 +7,7 @@ runs on its own: ``python -m adaptive_policing.grading.cli grade``.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -69,33 +69,43 @@ STATUS_WORDS = {
 @click.option("--pass-percent", callback=_pass_mark, help=PASS_PERCENT_HELP)
 @click.option("--regrade", is_flag=True, help="Grade every submission again, not only new ones.")
 def grade(workers: int, notebook_timeout: int, pass_percent: float | None, regrade: bool) -> None:
-    """Autograde new submissions, then write feedback, exports and charts to grading/reports/."""
+    """Autograde new submissions of both assessments, then write feedback, exports and charts to grading/reports/.
+
+    The core assessment's reports go to grading/reports/, the district-window
+    module's to grading/reports/district-window-assessment/.
+    """
     from .pipeline import grade as run_grade
 
     quiet_known_warnings()
     paths = GradingPaths.default()
     store = ResponseStore(config.settings().db_url)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task("Checking the gradebook", total=None)
+    runs = []
+    for each in paths.every_assignment():
+        if not each.source_notebook().exists():
+            continue
+        with Progress(*columns, console=console) as progress:
+            task = progress.add_task(f"{each.assignment}: checking the gradebook", total=None)
 
-        def started(total: int) -> None:
-            progress.update(task, description="Grading submissions", total=total, completed=0)
+            def started(total: int, task: Any = task, progress: Progress = progress, name: str = each.assignment) -> None:
+                progress.update(task, description=f"{name}: grading submissions", total=total, completed=0)
 
-        def finished(student: str, outcome: str) -> None:
-            progress.update(task, advance=1)
-            if outcome != "graded":
-                progress.console.print(f"  {student}: {STATUS_WORDS.get(outcome, outcome)}")
+            def finished(student: str, outcome: str, task: Any = task, progress: Progress = progress) -> None:
+                progress.update(task, advance=1)
+                if outcome != "graded":
+                    progress.console.print(f"  {student}: {STATUS_WORDS.get(outcome, outcome)}")
 
-        run = run_grade(paths, store=store, workers=workers, notebook_timeout=notebook_timeout,
-                        pass_percent=pass_percent, regrade=regrade, on_start=started, on_done=finished)
-        progress.update(task, description="Done")
+            runs.append((run_grade(each, store=store, workers=workers, notebook_timeout=notebook_timeout,
+                                   pass_percent=pass_percent, regrade=regrade, on_start=started, on_done=finished),
+                         each))
+            progress.update(task, description=f"{each.assignment}: done")
     store.close()
-    _print_run(run, paths)
+    for run, each in runs:
+        _print_run(run, each)
 
 
 def _print_run(run: GradeRun, paths: GradingPaths) -> None:
-    table = Table(title=f"Graded in {run.seconds:.1f} s", show_lines=False)
+    table = Table(title=f"{run.assignment}: graded in {run.seconds:.1f} s", show_lines=False)
     table.add_column("Trainee (student id)")
     table.add_column("Result")
     table.add_column("Details")
@@ -104,7 +114,7 @@ def _print_run(run: GradeRun, paths: GradingPaths) -> None:
     if run.results:
         console.print(table)
     else:
-        console.print("No new submissions.")
+        console.print(f"{run.assignment}: no new submissions.")
     if run.unchanged:
         console.print(f"{len(run.unchanged)} earlier submission(s) unchanged, not graded again.")
     if run.manual_pending:
@@ -120,18 +130,19 @@ def report(pass_percent: float | None, class_code: str | None) -> None:
     """Rewrite the exports and charts from the gradebook (after grading by hand in formgrader)."""
     from .course import nbgrader_api
     from .pipeline import write_reports
-    from ..content.questions import ASSIGNMENT
 
     quiet_known_warnings()
-    paths = GradingPaths.default()
     store = ResponseStore(config.settings().db_url)
-    with console.status("Writing feedback and reports…"):
-        if (paths.root / "autograded").is_dir():
-            nbgrader_api(paths).generate_feedback(ASSIGNMENT, None, force=True)
-        written = write_reports(paths, store, pass_percent=pass_percent, class_code=class_code)
+    for paths in GradingPaths.default().every_assignment():
+        if not paths.source_notebook().exists():
+            continue
+        with console.status(f"{paths.assignment}: writing feedback and reports…"):
+            if any((paths.root / "autograded").glob(f"*/{paths.assignment}")):
+                nbgrader_api(paths).generate_feedback(paths.assignment, None, force=True)
+            written = write_reports(paths, store, pass_percent=pass_percent, class_code=class_code)
+        for name, path in written.items():
+            console.print(f"{paths.assignment} {name}: {path}")
     store.close()
-    for name, path in written.items():
-        console.print(f"{name}: {path}")
 
 
 @click.group()

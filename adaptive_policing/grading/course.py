@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbgrader.apps import NbGraderAPI
@@ -21,7 +21,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config, PyFileConfigLoader
 
 from .. import config
-from ..content.questions import ASSIGNMENT, NOTEBOOK
+from ..content.questions import ASSIGNMENT, ASSIGNMENTS, NOTEBOOK
 from .submission import GRADING_DIR_ENV
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -33,11 +33,26 @@ class GradingError(RuntimeError):
 
 @dataclass(frozen=True)
 class GradingPaths:
-    """The nbgrader course root, the authored source and the release folder."""
+    """The nbgrader course root, the authored source and the release folder, for one assignment.
+
+    Both assignments share the course root and its gradebook; each has its own
+    folders under ``submitted/``, ``autograded/`` and ``feedback/`` (nbgrader's
+    layout) and its own reports: the core assessment's in ``reports/``, any
+    other's in ``reports/<assignment>/``.
+    """
 
     root: Path
     source: Path
     release: Path
+    assignment: str = ASSIGNMENT
+
+    def for_assignment(self, assignment: str) -> "GradingPaths":
+        """The same course root and folders, for ``assignment``."""
+        return replace(self, assignment=assignment)
+
+    def every_assignment(self) -> list["GradingPaths"]:
+        """These paths for each assignment of :data:`~adaptive_policing.content.questions.ASSIGNMENTS`."""
+        return [self.for_assignment(a) for a in ASSIGNMENTS]
 
     @classmethod
     def default(cls) -> "GradingPaths":
@@ -55,22 +70,27 @@ class GradingPaths:
 
     @property
     def reports(self) -> Path:
-        return self.root / "reports"
+        """This assignment's reports: ``reports/`` for the core assessment, ``reports/<assignment>/`` otherwise."""
+        top = self.root / "reports"
+        return top if self.assignment == ASSIGNMENT else top / self.assignment
 
     def submitted(self, student: str) -> Path:
-        return self.root / "submitted" / student / ASSIGNMENT
+        return self.root / "submitted" / student / self.assignment
 
     def autograded(self, student: str) -> Path:
-        return self.root / "autograded" / student / ASSIGNMENT
+        return self.root / "autograded" / student / self.assignment
 
     def feedback(self, student: str) -> Path:
-        return self.root / "feedback" / student / ASSIGNMENT
+        return self.root / "feedback" / student / self.assignment
+
+    def history(self, student: str) -> Path:
+        return self.root / "history" / student / self.assignment
 
     def release_notebook(self) -> Path:
-        return self.release / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+        return self.release / self.assignment / f"{NOTEBOOK}.ipynb"
 
     def source_notebook(self) -> Path:
-        return self.source / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+        return self.source / self.assignment / f"{NOTEBOOK}.ipynb"
 
 
 def tools_on_path() -> None:
@@ -112,11 +132,11 @@ def nbgrader_api(paths: GradingPaths, cfg: Config | None = None) -> NbGraderAPI:
 
 
 def _generate(paths: GradingPaths, release_dir: Path) -> Path:
-    api = nbgrader_api(GradingPaths(paths.root, paths.source, release_dir))
-    result = api.generate_assignment(ASSIGNMENT, force=True, create=True)
+    api = nbgrader_api(replace(paths, release=release_dir))
+    result = api.generate_assignment(paths.assignment, force=True, create=True)
     if not result.get("success"):
         raise GradingError(f"nbgrader generate_assignment failed:\n{result.get('error') or result.get('log')}")
-    return release_dir / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    return release_dir / paths.assignment / f"{NOTEBOOK}.ipynb"
 
 
 def generate_release(paths: GradingPaths) -> Path:
@@ -130,7 +150,7 @@ def generate_release(paths: GradingPaths) -> Path:
 def release_is_current(paths: GradingPaths) -> bool:
     """Regenerate the release in a scratch folder and compare it with ``paths.release``."""
     with tempfile.TemporaryDirectory(prefix="ap-release-") as scratch:
-        scratch_paths = GradingPaths(Path(scratch) / "root", paths.source, Path(scratch) / "release")
+        scratch_paths = GradingPaths(Path(scratch) / "root", paths.source, Path(scratch) / "release", paths.assignment)
         fresh = _generate(scratch_paths, scratch_paths.release)
         current = paths.release_notebook()
         return current.exists() and filecmp.cmp(fresh, current, shallow=False)
@@ -142,7 +162,7 @@ def ensure_gradebook(paths: GradingPaths) -> None:
     ``generate_assignment`` writes into ``<root>/release`` (git-ignored) so the
     committed release in ``exercises/`` is never touched by grading.
     """
-    stamp = paths.root / ".source-checksum"
+    stamp = paths.root / f".source-checksum-{paths.assignment}"
     digest = _digest(paths.source_notebook())
     if stamp.exists() and stamp.read_text() == digest and (paths.root / "gradebook.db").exists():
         return

@@ -40,6 +40,7 @@ from .execute import DeadlineExecute
 from .pool import Lost, run_in_processes
 from .reports import (
     export_item_analysis,
+    export_results,
     export_rubric,
     export_scores,
     gradebook_scores,
@@ -80,6 +81,7 @@ class GradeRun:
     reports: dict[str, Path]
     seconds: float
     manual_pending: list[str] = field(default_factory=list)
+    assignment: str = ASSIGNMENT
 
     def by_status(self, status: str) -> list[StudentResult]:
         return [r for r in self.results if r.status == status]
@@ -89,7 +91,7 @@ def submitted_students(paths: GradingPaths) -> list[str]:
     folder = paths.root / "submitted"
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if (p / ASSIGNMENT).is_dir() and not p.name.startswith("."))
+    return sorted(p.name for p in folder.iterdir() if (p / paths.assignment).is_dir() and not p.name.startswith("."))
 
 
 def submission_timestamp(paths: GradingPaths, student: str) -> str:
@@ -123,7 +125,7 @@ def _escape_free_text(paths: GradingPaths, student: str, check: SubmissionCheck)
     """Rewrite free text that is not literal text; keep the original file in history."""
     folder = paths.submitted(student)
     notebook_path = folder / f"{NOTEBOOK}.ipynb"
-    keep = paths.root / "history" / student / ASSIGNMENT / f"original-{int(time.time())}"
+    keep = paths.history(student) / f"original-{int(time.time())}"
     keep.mkdir(parents=True, exist_ok=True)
     shutil.copy2(notebook_path, keep / notebook_path.name)
     notebook = nbformat.read(notebook_path, as_version=4)
@@ -189,7 +191,7 @@ def grade(
     paths = paths or GradingPaths.default()
     tools_on_path()
     ensure_gradebook(paths)
-    release = nbformat.read(paths.root / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
+    release = nbformat.read(paths.root / "release" / paths.assignment / f"{NOTEBOOK}.ipynb", as_version=4)
     status = load_status(paths)
     students = submitted_students(paths)
     new = [s for s in students if regrade or status.get(s, {}).get("timestamp") != submission_timestamp(paths, s)]
@@ -237,13 +239,24 @@ def grade(
     if earlier:
         api = nbgrader_api(paths)
         for sid in earlier:
-            feedback = api.generate_feedback(ASSIGNMENT, sid, force=True)
+            feedback = api.generate_feedback(paths.assignment, sid, force=True)
             if not feedback.get("success"):
                 raise GradingError(f"nbgrader generate_feedback failed:\n{feedback.get('error') or feedback.get('log')}")
     reports.update(write_reports(paths, store, status, pass_percent))
     scores = gradebook_scores(paths)
     pending = sorted(s for s, sc in scores.items() if sc.needs_manual_grade and s in graded_students)
-    return GradeRun(results, unchanged, reports, time.monotonic() - started, pending)
+    return GradeRun(results, unchanged, reports, time.monotonic() - started, pending, paths.assignment)
+
+
+def grade_all(paths: GradingPaths | None = None, **options: Any) -> list[GradeRun]:
+    """:func:`grade` for every assignment with a source in ``solutions/assessment/`` (``make grade``).
+
+    The core assessment and the district-window module's check share the
+    gradebook but are graded, reported and listed apart; ``options`` go to
+    each :func:`grade` run.
+    """
+    paths = paths or GradingPaths.default()
+    return [grade(each, **options) for each in paths.every_assignment() if each.source_notebook().exists()]
 
 
 def write_reports(
@@ -253,8 +266,11 @@ def write_reports(
     pass_percent: float | None = config.DEFAULT_PASS_PERCENT,
     class_code: str | None = None,
 ) -> dict[str, Path]:
-    """All exports and charts from the gradebook as it stands (``adaptive-policing report``).
+    """All exports and charts of ``paths.assignment`` from the gradebook as it stands (``adaptive-policing report``).
 
+    The core assessment writes nbgrader's scores export (every assignment, one
+    row each), the POST roster and the section-mastery chart; the district-window
+    module writes ``results.csv`` (scores only: it is not part of the POST course).
     ``class_code`` limits the roster to one class; the item analysis and charts cover every graded submission.
     Written answers still waiting for a grader count nowhere: not in the chart, not in the item statistics.
     """
@@ -268,12 +284,17 @@ def write_reports(
     mastery = section_mastery(stats, SECTIONS)
     items, sections = export_item_analysis(paths, stats, mastery)
     summary = class_summary(score.status(mark) for score in scores.values())
-    return {
-        "scores": export_scores(paths),
-        "roster": export_roster(paths, store, scores, status, mark, class_code),
+    written = {
         "item_analysis": items,
         "section_mastery": sections,
         "rubric": export_rubric(paths),
         "score_chart": score_distribution(list(summary.percents), mark, paths.reports / "score-distribution.png"),
+    }
+    if paths.assignment != ASSIGNMENT:
+        return {**written, "results": export_results(paths, store, scores, status)}
+    return {
+        **written,
+        "scores": export_scores(paths),
+        "roster": export_roster(paths, store, scores, status, mark, class_code),
         "mastery_chart": section_mastery_chart(mastery, paths.reports / "section-mastery.png"),
     }

@@ -7,7 +7,15 @@
   (:mod:`adaptive_policing.analysis.item_statistics`); per section the share of
   points earned. Written answers still waiting for a grader are left out.
 * ``rubric.md``: each hand-graded question with its model answer and rubric,
-  to keep open next to formgrader.
+  to keep open next to formgrader, and how ordering and matching questions
+  earn partial credit.
+* ``results.csv`` (the district-window module's check only, in
+  ``reports/district-window-assessment/``): one row per trainee with the
+  score; that module is not part of the POST course, so it has no roster.
+
+The core assessment's files are in ``grading/reports/``, the district-window
+module's in ``grading/reports/district-window-assessment/``
+(:attr:`.course.GradingPaths.reports`).
 * ``submission-status.json``: what the last grading runs found per trainee
   (graded, tampered, rejected, broken), read again on the next run.
 
@@ -31,7 +39,7 @@ from nbgrader.plugins import CsvExportPlugin
 
 from ..analysis.grading_status import AssessmentStatus, ItemGrade, assessment_status
 from ..analysis.item_statistics import CHOICE_KINDS, ItemStatistics, item_statistics
-from ..content.questions import ASSIGNMENT, NOTEBOOK, SECTIONS, Question, questions_in
+from ..content.questions import NOTEBOOK, SECTIONS, Question, questions_in
 from .submission import student_id
 from .course import GradingPaths
 from ..views.spreadsheet import write_csv
@@ -81,12 +89,12 @@ class StudentScore:
         return any(grade.pending for grade in self.grades.values())
 
 
-def gradebook_scores(paths: GradingPaths, assignment: str = ASSIGNMENT) -> dict[str, StudentScore]:
-    """Every autograded student's per-question grades."""
+def gradebook_scores(paths: GradingPaths, assignment: str | None = None) -> dict[str, StudentScore]:
+    """Every autograded student's per-question grades in ``assignment`` (default: ``paths.assignment``)."""
     scores: dict[str, StudentScore] = {}
     with Gradebook(paths.db_url) as gb:
         try:
-            found = gb.find_assignment(assignment)
+            found = gb.find_assignment(assignment or paths.assignment)
         except MissingEntry:
             return scores
         for submission in found.submissions:
@@ -237,10 +245,60 @@ def export_rubric(paths: GradingPaths) -> Path:
         match = _SOLUTION.search(cell.source)
         parts.append(f"## Question {q.number} · `{q.id}` · {q.section_title} · {q.points:g} points\n\n{q.prompt}\n\n"
                      f"{match.group(1).strip() if match else ''}\n")
+    parts += partial_credit_rules(questions_in(source))
     target = paths.reports / "rubric.md"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(parts))
     return target
+
+
+PARTIAL_CREDIT = {
+    "order": "pairwise agreement: every pair of items the trainee put in the right order relative to each other "
+             "earns an equal share of the points (one item out of place costs little; the reverse order earns 0).",
+    "match": "each correct match earns an equal share of the points.",
+}
+"""How the autograded kinds that give partial credit score (their hidden tests compute exactly this)."""
+
+
+def partial_credit_rules(questions: list[Question]) -> list[str]:
+    """The rubric's section on partial credit: one line per ordering or matching question."""
+    rows = [f"- Question {q.number} · `{q.id}` ({q.kind}, {q.points:g} points): {PARTIAL_CREDIT[q.kind]}"
+            for q in questions if q.kind in PARTIAL_CREDIT]
+    if not rows:
+        return []
+    return ["## Partial credit on autograded questions\n",
+            "Multiple-choice and true/false questions earn all or nothing.\n", "\n".join(rows) + "\n"]
+
+
+def export_results(
+    paths: GradingPaths,
+    store: ResponseStore | None,
+    scores: dict[str, StudentScore],
+    status: dict[str, dict[str, Any]],
+) -> Path:
+    """``results.csv`` for an assignment outside the POST course: every trainee who submitted, with the score.
+
+    ``completed`` is ``yes`` for a graded submission, otherwise why not (broken, rejected); there is no pass mark.
+    """
+    people = trainees_by_student(store)
+    header = ["assignment", "class_code", "class_date", "trainee_name", "trainee_number", "completed", "score",
+              "max_score", "percent", "notes"]
+    rows: list[list[object]] = []
+    for sid in sorted(set(scores) | set(status)):
+        code, _, badge = sid.partition("-b")
+        training_class, trainee = people.get(sid, (None, None))
+        score, found = scores.get(sid), status.get(sid) or {}
+        result = score.status(None) if score is not None else None
+        rows.append([
+            paths.assignment, code, str(training_class.class_date) if training_class else "",
+            trainee.name if trainee else "", badge,
+            "yes" if result is not None else f"no: {found.get('status', 'not graded')}",
+            "" if result is None else f"{result.score:g}",
+            "" if result is None else f"{result.max_score:g}",
+            "" if result is None or result.percent is None else f"{result.percent:.1f}",
+            "; ".join(found.get("problems", [])),
+        ])
+    return write_csv(paths.reports / "results.csv", header, rows)
 
 
 def release_questions(paths: GradingPaths) -> list[Question]:

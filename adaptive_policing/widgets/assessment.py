@@ -186,7 +186,7 @@ class AssessmentApp(widgets.VBox):
     ) -> None:
         self.assignment = assignment
         self.participant = Participant(store, trainee)
-        self.release = nbformat.read(release_path or release_notebook_path(), as_version=4)
+        self.release = nbformat.read(release_path or release_notebook_path(assignment=assignment), as_version=4)
         self.questions = questions_in(self.release)
         self.by_id = {q.id: q for q in self.questions}
         self.answers: dict[str, Answer] = {}
@@ -222,7 +222,10 @@ class AssessmentApp(widgets.VBox):
                 keep_on_device(control.text, field_key(trainee, self.store_key, qid))
                 control.text.observe(lambda _change: self._mark_typing(), names="value")
         flush = flush_button(self.flush_typing)
-        super().__init__(children=[self.progress, self.progress_text, self.heading, self.holder, self.nav, flush,
+        # Page 09 is the core assessment's own page; elsewhere (the window module's last page) it needs its title.
+        title = [] if assignment == ASSIGNMENT else [fragment("heading", text=self.release.metadata.get("title", ""))]
+        super().__init__(children=[*title, self.progress, self.progress_text, self.heading, self.holder, self.nav,
+                                   flush,
                                    self.status])
         self.add_class("ap-assessment")
         self._restore()
@@ -441,5 +444,10 @@ class AssessmentApp(widgets.VBox):
 
 
 def assessment(assignment: str = ASSIGNMENT) -> AssessmentApp:
-    """The end-of-course assessment for the signed-in trainee (one line in a notebook)."""
+    """An assessment for the signed-in trainee (one line in a notebook).
+
+    ``assessment()`` is the course's Assessment of Learning (page 09);
+    ``assessment("district-window-assessment")`` is the district-window module's
+    own check, on its last page (11).
+    """
     return AssessmentApp(assignment=assignment)

@@ -221,7 +221,9 @@ def page_tags(raw_item: Mapping[str, Any]) -> PageTags:
                                                    float(entry["minutes"]))
     if raw_item.get("assessment"):
         entry = raw_item["assessment"]
-        timed[("assessment", "")] = (_tier(entry["tier"], f"{where}: assessment"), float(entry["minutes"]))
+        # The core assessment is called with no argument; another assessment names its assignment (``id``).
+        timed[("assessment", str(entry.get("id", "")))] = (
+            _tier(entry["tier"], f"{where}: assessment"), float(entry["minutes"]))
     activities = {
         str(activity["id"]): tuple(
             Step(str(step["title"]), _tier(step["tier"], f"{activity['id']}: {step['title']}"),

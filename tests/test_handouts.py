@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import re
 from pathlib import Path
 
@@ -85,7 +87,9 @@ def test_a_notebook_is_read_never_run_and_its_text_is_escaped(tmp_path: Path) ->
 
 
 def test_the_command_writes_html_and_a_one_page_pocket_card_pdf(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["handouts", "--out", str(tmp_path)])
+    # On a thread of its own: Playwright's sync API refuses a thread whose event loop a browser test holds.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        result = thread.submit(CliRunner().invoke, cli, ["handouts", "--out", str(tmp_path)]).result()
     assert result.exit_code == 0, result.output
     for name in ("pocket-card", "activity-worksheets"):
         assert (tmp_path / f"{name}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

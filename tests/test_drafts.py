@@ -91,6 +91,7 @@ def test_a_reopened_page_shows_the_newer_of_draft_and_saved_answer(store: Respon
     first = _prompt(store, trainee)
     first.text.value = "saved answer"
     assert first.save()
+    first._saved_at -= 60  # typed on well after the save
     first.text.value = "a newer draft"
     first.drafts.flush()
     reopened = _prompt(store, trainee)
@@ -107,6 +108,7 @@ def test_saving_cancels_the_pending_draft_and_text_back_to_the_saved_one_keeps_n
     widget = _prompt(store, trainee)
     widget.text.value = "final"
     assert widget.save() and not widget.drafts.pending
+    widget._saved_at -= 60  # typed on well after the save
     widget.text.value = "final!"
     widget.text.value = "final"
     widget.drafts.flush()
@@ -248,3 +250,22 @@ def test_a_too_long_written_answer_is_refused_while_its_question_is_on_screen(
     assert app.status.kind == "error" and app.status.text.startswith("Not saved: ")
     assert "12,000 characters" in app.status.text
     assert f"ap-max-{MAX_TEXT_CHARS}" in app.controls[qid].text._dom_classes  # the page counts characters left
+
+
+def test_keystrokes_that_arrive_just_after_save_are_saved_too(store: ResponseStore, trainee: Trainee) -> None:
+    widget = _prompt(store, trainee)
+    widget.text.value = "Dispatcher, typed with"
+    assert widget.save()
+    widget.text.value = "Dispatcher, typed without a mouse"  # the browser's held-back last keystrokes
+    assert store.latest_answer(trainee, PROMPT).value == "Dispatcher, typed without a mouse"
+    assert widget.status.value.count("Saved at") == 1
+
+
+def test_a_change_long_after_the_save_waits_for_the_next_save(store: ResponseStore, trainee: Trainee) -> None:
+    widget = _prompt(store, trainee)
+    widget.text.value = "first thoughts"
+    assert widget.save()
+    widget._saved_at -= 60  # a minute later
+    widget.text.value = "first thoughts, then more"
+    assert store.latest_answer(trainee, PROMPT).value == "first thoughts"
+    assert "Not saved yet" in widget.status.value

@@ -26,6 +26,7 @@ answer sheet per change, plus a submission) keep their own cycles.
 
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar, Sequence
 
 import ipywidgets as widgets
@@ -37,6 +38,13 @@ from .common import (
     keep_on_device,
 )
 from .drafts import DraftTimer
+
+
+RESAVE_SECONDS = 2.0
+"""Text that reaches the kernel this soon after a save is saved as well. A browser holds a
+box's last keystrokes back while an earlier change is on its way, so a trainee who types and
+presses Save at once can have the click arrive before the last characters; what they meant to
+save is the text in the box when they pressed."""
 
 
 class SavedAnswerWidget(widgets.VBox):
@@ -66,6 +74,8 @@ class SavedAnswerWidget(widgets.VBox):
         """The value the server last stored as the answer (None before any save)."""
         self._drafted: Any = None
         """The value last kept as a draft."""
+        self._saved_at = float("-inf")
+        """When (``time.monotonic()``) the last save by the trainee was stored."""
         super().__init__(children=[*self.build(), flush_button(self.drafts.flush), self.status])
         if self.css_class:
             self.add_class(self.css_class)
@@ -170,6 +180,9 @@ class SavedAnswerWidget(widgets.VBox):
     def _mark_unsaved(self, _change: dict[str, Any]) -> None:
         if not self.participant.signed_in or self.save_button is None:
             return
+        if self.text_fields() and time.monotonic() - self._saved_at < RESAVE_SECONDS:
+            self.save()  # the last keystrokes of a save, arriving after its click
+            return
         if self.status.kind != "error":
             self.status.show(f"Not saved yet: press {self.save_button.description}.", "info")
         if self.text_fields():
@@ -217,5 +230,6 @@ class SavedAnswerWidget(widgets.VBox):
             return False
         self.drafts.cancel()
         self._confirmed = value
+        self._saved_at = time.monotonic()
         self.status.show(f"Saved at {local_time(saved.created_at)}.", "saved", confirmed=texts)
         return True

@@ -306,7 +306,7 @@ def test_the_console_and_the_roster_agree_on_graded_pending_and_met(graded: Grad
     pending = sum(r["assessment_status"].startswith("pending") for r in rows)
     done = sum(r["assessment_status"] == "graded" for r in rows)
     met = sum(r["met_standard"] == "yes" for r in rows)
-    assert pending >= 3 and done >= 2
+    assert pending >= 3 and done >= 1  # b2 (blank, nothing to grade by hand) at least, whatever else ran first
     page = html.unescape(assessment_html(graded.code, graded.paths))
     assert f"<p>{done} graded · {met} met the passing mark (70%) · {pending} pending" in page
     assert f'alt="{done} graded; ' in page  # the chart draws only the fully graded

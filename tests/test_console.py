@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Iterator
 
 import ipywidgets as widgets
@@ -307,3 +307,40 @@ def test_every_answer_saved_after_the_console_opened_is_shown_without_a_refresh(
     """Answers arrive through the live refresher alone (the delay is measured by bench/bench_console.py)."""
     delays = measure_delays(store, trainees, Refresher())
     assert len(delays) == trainees
+
+
+def test_the_console_opens_on_todays_class_the_one_serve_announced(store: ResponseStore) -> None:
+    announced = store.create_class()  # what `make serve` opens and prints
+    store.create_class(class_date=date.today() - timedelta(days=1))  # a newer row, for another day
+    made = Console(store=store, start_polling=False)
+    try:
+        assert made.current_class is not None and made.current_class.id == announced.id
+        assert announced.code in made.code_board.value
+    finally:
+        made.stop()
+
+
+def test_a_second_class_for_the_same_day_and_room_asks_first(store: ResponseStore) -> None:
+    announced = store.create_class()  # no location yet, as `make serve` opens it
+    made = Console(store=store, start_polling=False)
+    try:
+        made.location.value = "Training room B"
+        made.instructor.value = "Sgt. R. Alvarez"
+        assert made.create_class() is None
+        assert len(store.classes()) == 1
+        assert made.same_day.layout.display != "none" and announced.code in made.same_day_note.value
+        chosen = made.use_todays_class()
+        assert chosen is not None and chosen.id == announced.id
+        assert (chosen.location, chosen.instructor) == ("Training room B", "Sgt. R. Alvarez")
+        assert made.current_class is not None and made.current_class.id == announced.id
+        assert "Training room B" in made.code_board.value and announced.code in made.code_board.value
+        assert made.create_class() is None  # asked again: same day, same room
+        second = made.create_class(second=True)
+        assert second is not None and len(store.classes()) == 2
+        assert made.current_class is not None and made.current_class.id == second.id
+        assert second.code in made.code_board.value
+        made.location.value = "Room 4"  # another room the same day: no question
+        made.class_date.value = date.today()
+        assert store.todays_class(location="Room 4") is None
+    finally:
+        made.stop()

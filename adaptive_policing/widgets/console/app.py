@@ -86,6 +86,7 @@ from ...views.console import (
     heading_html,
     join_html,
     note_html,
+    same_day_html,
 )
 from ...views.export import export_class
 from ...views.results import prompt_html
@@ -155,6 +156,7 @@ class Console(widgets.VBox):
         self.catalog: dict[str, PromptInfo] = prompt_catalog()
         self._lock = threading.RLock()
         self._subscriptions: list[Subscription] = []
+        self._pending_today: int | None = None
 
         # classes
         self.class_date = widgets.DatePicker(description="Date", value=date.today())
@@ -165,12 +167,24 @@ class Console(widgets.VBox):
         self.create_button = widgets.Button(description="Create class", button_style="primary", icon="plus")
         self.create_button.on_click(lambda _b: self.create_class())
         self.create_status = StatusLine()
+        # a second class for the same day and room: ask first (the room's class is usually the one announced)
+        self.same_day_note = widgets.HTML()
+        self.use_today_button = widgets.Button(description="Use today's class", button_style="primary",
+                                               icon="check", layout=widgets.Layout(width="auto"))
+        self.create_anyway_button = widgets.Button(description="Create a second class anyway", icon="plus",
+                                                   layout=widgets.Layout(width="auto"))
+        self.use_today_button.on_click(lambda _b: self.use_todays_class())
+        self.create_anyway_button.on_click(lambda _b: self.create_class(second=True))
+        self.same_day = widgets.VBox([self.same_day_note,
+                                      widgets.HBox([self.use_today_button, self.create_anyway_button])],
+                                     layout=widgets.Layout(display="none"))
+        self.same_day.add_class("ap-same-day")
         self.picker = widgets.Dropdown(description="Class", options=[], layout=widgets.Layout(width="32em"))
         self.code_board = widgets.HTML()
         self.code_board.add_class("ap-console-board")
         new_class = widgets.VBox([
             widgets.HTML(heading_html("New class")), self.class_date, self.location, self.instructor, self.plan,
-            self.create_button, self.create_status,
+            self.create_button, self.same_day, self.create_status,
         ])
 
         # agenda and timer
@@ -251,7 +265,7 @@ class Console(widgets.VBox):
                 # the whole store: a class created elsewhere (a second console window) joins the list
                 live.subscribe(self.store, self._reload_classes),
             ]
-        self._reload_classes()
+        self._reload_classes(select=self._announced_class_id())
         self.refresh()
 
     # classes -----------------------------------------------------------------
@@ -267,17 +281,36 @@ class Console(widgets.VBox):
             ids = [class_id for _label, class_id in options]
             _set(self.picker, "value", chosen if chosen in ids else (ids[0] if ids else None))
 
+    def _announced_class_id(self) -> int | None:
+        """Today's class, the one ``make serve`` opened and announced (None when there is none)."""
+        today = self.store.todays_class(on=self.clock().astimezone().date())
+        return today.id if today is not None else None
+
     @property
     def current_class(self) -> TrainingClass | None:
         """The class the console shows."""
         return self.store.class_by_id(self.picker.value) if self.picker.value is not None else None
 
-    def create_class(self) -> TrainingClass | None:
-        """Create a class from the form, select it and show its code."""
+    def create_class(self, *, second: bool = False) -> TrainingClass | None:
+        """Create a class from the form, select it and show its code.
+
+        When the room already has a class that day (``make serve`` opens one), nothing is
+        created: the console asks whether to use that class instead, unless ``second``
+        (the instructor answered "create a second class anyway").
+        """
+        class_date = self.class_date.value or date.today()
+        existing = None if second else self.store.todays_class(on=class_date, location=self.location.value or "")
+        if existing is not None:
+            self._pending_today = existing.id
+            self.same_day_note.value = same_day_html(existing)
+            self.same_day.layout.display = ""
+            self.create_status.show("", "info")
+            return None
+        self.same_day.layout.display = "none"
         try:
             training_class = self.store.create_class(
                 course_plan=self.plan.value or DEFAULT_PLAN,
-                class_date=self.class_date.value or date.today(),
+                class_date=class_date,
                 location=self.location.value,
                 instructor=self.instructor.value,
             )
@@ -288,6 +321,21 @@ class Console(widgets.VBox):
         self.create_status.show(f"Class {training_class.code} created. Write the code on the board.", "saved")
         self.refresh()
         return training_class
+
+    def use_todays_class(self) -> TrainingClass | None:
+        """Answer "use today's class": show it, with the form's location and instructor where it had none."""
+        self.same_day.layout.display = "none"
+        if self._pending_today is None:
+            return None
+        chosen = self.store.fill_in_class(self._pending_today, location=self.location.value or "",
+                                          instructor=self.instructor.value or "")
+        self._pending_today = None
+        if chosen is None:
+            return None
+        self._reload_classes(select=chosen.id)
+        self.create_status.show(f"Showing today's class {chosen.code}. Its code is on the board.", "saved")
+        self.refresh()
+        return chosen
 
     def _class_changed(self, _change: dict[str, Any]) -> None:
         self._agenda_read_at = 0.0

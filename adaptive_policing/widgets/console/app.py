@@ -91,6 +91,8 @@ from ...views.console import (
 from ...views.export import export_class
 from ...views.results import prompt_html
 
+DOUBLE_CLICK_SECONDS = 1.0
+"""A second press of the same agenda button within this time is the same click (a double click), not another move."""
 AGENDA_REFRESH_SECONDS = 5.0
 """The agenda's timer, attendance and the gradebook are re-read this often even when nothing was saved."""
 DEFAULT_PLAN = "adaptive-policing"
@@ -148,10 +150,16 @@ class Console(widgets.VBox):
         start_polling: bool = True,
         refresher: Refresher | None = None,
         clock: Callable[[], datetime] = _utcnow,
+        ticker: Callable[[], float] = time.monotonic,
     ) -> None:
-        """``start_polling``: follow the store live, with ``refresher`` (default: the kernel's one)."""
+        """``start_polling``: follow the store live, with ``refresher`` (default: the kernel's one).
+
+        ``clock`` tells the time of day; ``ticker`` measures the time between two presses of a button.
+        """
         self.store = store or open_store()
         self.clock = clock
+        self.ticker = ticker
+        self._last_move: tuple[int | None, float] | None = None
         self._agenda_read_at = 0.0
         self.catalog: dict[str, PromptInfo] = prompt_catalog()
         self._lock = threading.RLock()
@@ -371,6 +379,11 @@ class Console(widgets.VBox):
         if training_class is None:
             return
         with self._lock:
+            pressed_at = self.ticker()
+            last = self._last_move
+            if last is not None and last[0] == step and pressed_at - last[1] < DOUBLE_CLICK_SECONDS:
+                return  # the second half of a double click
+            self._last_move = (step, pressed_at)
             rows, status = self._agenda_state(training_class)
             if not rows:
                 return

@@ -291,3 +291,23 @@ def test_a_double_click_on_next_section_moves_on_once(store: ResponseStore) -> N
             page_id_of(rows[0]), page_id_of(rows[1]), page_id_of(rows[0]), page_id_of(rows[1])]
     finally:
         made.stop()
+
+
+def test_the_question_list_follows_the_section_with_a_switch_for_all(console: Console) -> None:
+    course = console.create_class()
+    assert course is not None
+    rows = plan.agenda(course.course_plan)
+    every = len(console.catalog)
+    assert len(console.question.options) == every  # before the class starts: every question
+    console.start_class()
+    first = {console.catalog[p].page for _label, p in console.question.options}
+    assert first == {page_id_of(rows[0])}
+    assert console.question.value == console.question.options[0][1]
+    console.all_questions.value = True
+    assert len(console.question.options) == every
+    console.all_questions.value = False
+    console.next_section()
+    pages = {page_id_of(rows[1])} | {page_id_of(a) for a in rows[1].activities}  # type: ignore[arg-type]
+    listed = {console.catalog[p].page for _label, p in console.question.options}
+    assert listed and listed <= pages
+    assert console.question.value in {p for _label, p in console.question.options}

@@ -130,6 +130,11 @@ def plan_run_of_show(plan_id: str) -> dict[str, Any]:
         return {}
 
 
+def section_pages(row: Any) -> frozenset[str]:
+    """The page ids of an agenda section: its course page and its activities' worksheets."""
+    return frozenset([page_id_of(row), *(page_id_of(activity) for activity in row.activities)])
+
+
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -165,6 +170,8 @@ class Console(widgets.VBox):
         self._lock = threading.RLock()
         self._subscriptions: list[Subscription] = []
         self._pending_today: int | None = None
+        self._section_pages: frozenset[str] | None = None
+        """The pages (course page and activities) of the section the class is in; None before and after."""
 
         # classes
         self.class_date = widgets.DatePicker(description="Date", value=date.today())
@@ -219,6 +226,9 @@ class Console(widgets.VBox):
         self.attendance.add_class("ap-attendance")
 
         # live results
+        self.all_questions = widgets.Checkbox(description="All questions", value=False, indent=False,
+                                              tooltip="List every question, not only the current section's",
+                                              layout=widgets.Layout(width="auto"))
         self.question = widgets.Dropdown(description="Question", options=self._question_options(),
                                          layout=widgets.Layout(width="40em"))
         self.open_button = widgets.Button(description="Close this question", icon="lock",
@@ -230,10 +240,10 @@ class Console(widgets.VBox):
         self.results = widgets.HTML()
         self.results.add_class("ap-results")
         self.results.add_class("ap-live-board")  # the class the first live board used
-        for control in (self.question, self.show_names, self.spotlight):
+        for control in (self.question, self.all_questions, self.show_names, self.spotlight):
             control.observe(lambda _change: self.refresh(), names="value")
         results_box = widgets.VBox([
-            widgets.HBox([self.question, self.open_button, self.question_state]),
+            widgets.HBox([self.question, self.all_questions, self.open_button, self.question_state]),
             widgets.HBox([self.show_names, self.spotlight]),
             self.results,
         ])
@@ -355,7 +365,10 @@ class Console(widgets.VBox):
     # prompts -----------------------------------------------------------------
 
     def _question_options(self, extra: list[str] | None = None) -> list[tuple[str, str]]:
-        ids = list(self.catalog) + [p for p in extra or [] if p not in self.catalog]
+        """The *Question* list: the current section's questions, or all of them (also before and after the class)."""
+        pages = None if self.all_questions.value else self._section_pages
+        ids = [p for p, info in self.catalog.items() if pages is None or info.page in pages]
+        ids += [p for p in extra or [] if p not in self.catalog and pages is None]
         return [(f"{pid} · {answer_summary(describe(pid, self.catalog).question, 70)}", pid) for pid in ids]
 
     def toggle_open(self) -> None:
@@ -430,6 +443,7 @@ class Console(widgets.VBox):
         estimates = plan_run_of_show(training_class.course_plan)
         _set(self.agenda_list, "value", agenda_html(rows, status, links, estimates, activity_links) if rows else
              note_html(f"The course plan {training_class.course_plan} could not be read."))
+        self._section_pages = section_pages(rows[status.index]) if status.running else None  # type: ignore[index]
         if status.running:
             current = page_id_of(rows[status.index])  # type: ignore[index]
             guide = guide_html(self._guide().get(current))
@@ -471,6 +485,8 @@ class Console(widgets.VBox):
             _set(self.code_board, "value", class_board_html(training_class))
             self.sign_ins.refresh(training_class)
             self._refresh_attendance(training_class)
+            if self._agenda_read_at == 0.0 or time.monotonic() - self._agenda_read_at >= AGENDA_REFRESH_SECONDS:
+                self._refresh_clock(training_class)  # first: the question list follows the section
             latest = latest_by_prompt(self.store.iter_answers(training_class.id))
             states = self.store.prompt_states_in(training_class.id)
             self._refresh_controls(latest, states)
@@ -478,8 +494,6 @@ class Console(widgets.VBox):
             _set(self.activities, "value",
                  activities_html(self.store, training_class.id, latest, self.store.worksheet_ids(training_class.id)))
             self.rubric_panel.show(training_class.id)
-            if self._agenda_read_at == 0.0 or time.monotonic() - self._agenda_read_at >= AGENDA_REFRESH_SECONDS:
-                self._refresh_clock(training_class)
 
     def _refresh_attendance(self, training_class: TrainingClass) -> None:
         _set(self.attendance, "value", attendance_html(class_attendance(self.store, training_class.id, self.clock())))
@@ -495,7 +509,8 @@ class Console(widgets.VBox):
         if options != list(self.question.options):
             chosen = self.question.value
             self.question.options = options
-            _set(self.question, "value", chosen)
+            ids = [prompt_id for _label, prompt_id in options]
+            _set(self.question, "value", chosen if chosen in ids else (ids[0] if ids else None))
         chosen = self.question.value
         is_open = states.get(chosen, True)
         _set(self.open_button, "description", "Close this question" if is_open else "Reopen this question")
@@ -533,8 +548,11 @@ class Console(widgets.VBox):
         with self._lock:
             training_class = self.current_class
             if training_class is not None:
+                section = self._section_pages
                 self._refresh_attendance(training_class)
                 self._refresh_clock(training_class)
+                if self._section_pages != section:  # moved on in another console window
+                    self.refresh()
 
     @property
     def live(self) -> bool:

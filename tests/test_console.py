@@ -344,3 +344,38 @@ def test_a_second_class_for_the_same_day_and_room_asks_first(store: ResponseStor
         assert store.todays_class(location="Room 4") is None
     finally:
         made.stop()
+
+
+def test_the_spotlighted_answer_shows_on_the_projector_slides_and_in_a_second_console(
+    console: Console, store: ResponseStore
+) -> None:
+    from adaptive_policing.widgets.console.slide_answers import SlideAnswers
+
+    course = store.create_class()
+    dana = store.sign_in(course.code, "Dana Ortiz", "4821")
+    lee = store.sign_in(course.code, "Lee Park", "5150")
+    store.save_answer(dana, "s01-about-you", "Patrol, 6 years")
+    store.save_answer(lee, "s01-about-you", "Front desk, 2 years")
+    console._reload_classes(select=course.id)
+    console.question.value = "s01-about-you"
+    slide = SlideAnswers(console.catalog["s01-about-you"], store=store, training_class=course)
+    assert 'class="ap-spotlight"' not in slide.value
+    console.spotlight.value = lee.id
+    slide.refresh()
+    shown = slide.value.split('class="ap-spotlight"')[1].split("</div>")[0]
+    assert "Front desk, 2 years" in shown and "Lee Park" not in slide.value  # anonymous on the projector
+    other = Console(store=store, start_polling=False)
+    try:
+        other._reload_classes(select=course.id)
+        other.question.value = "s01-about-you"
+        assert other.spotlight.value == lee.id and "Front desk, 2 years" in spotlight_of(other)
+    finally:
+        other.stop()
+    another = next(p for p in console.catalog if p != "s01-about-you")
+    console.question.value = another  # choosing another question leaves the spotlight where it is
+    assert console.spotlight.value is None and store.spotlight(course.id) == ("s01-about-you", lee.id)
+    console.question.value = "s01-about-you"
+    assert console.spotlight.value == lee.id
+    console.spotlight.value = None
+    slide.refresh()
+    assert 'class="ap-spotlight"' not in slide.value and store.spotlight(course.id) is None

@@ -240,8 +240,10 @@ class Console(widgets.VBox):
         self.results = widgets.HTML()
         self.results.add_class("ap-results")
         self.results.add_class("ap-live-board")  # the class the first live board used
-        for control in (self.question, self.all_questions, self.show_names, self.spotlight):
+        for control in (self.question, self.all_questions, self.show_names):
             control.observe(lambda _change: self.refresh(), names="value")
+        self._syncing_spotlight = False
+        self.spotlight.observe(self._spotlight_changed, names="value")
         results_box = widgets.VBox([
             widgets.HBox([self.question, self.all_questions, self.open_button, self.question_state]),
             widgets.HBox([self.show_names, self.spotlight]),
@@ -358,7 +360,6 @@ class Console(widgets.VBox):
     def _class_changed(self, _change: dict[str, Any]) -> None:
         self._agenda_read_at = 0.0
         with self._lock:
-            _set(self.spotlight, "value", None)
             self.export_links.value = note_html(EXPORT_HINT)
         self.refresh()
 
@@ -378,6 +379,14 @@ class Console(widgets.VBox):
             return
         is_open = self.store.prompt_is_open(training_class.id, self.question.value)
         self.store.set_prompt_open(training_class.id, self.question.value, not is_open)
+        self.refresh()
+
+    def _spotlight_changed(self, change: dict[str, Any]) -> None:
+        """The instructor chose an answer to spotlight (or none): store it, so the slides show it too."""
+        training_class = self.current_class
+        if self._syncing_spotlight or training_class is None:
+            return
+        self.store.set_spotlight(training_class.id, self.question.value, change["new"])
         self.refresh()
 
     # agenda and timer ---------------------------------------------------------
@@ -489,8 +498,9 @@ class Console(widgets.VBox):
                 self._refresh_clock(training_class)  # first: the question list follows the section
             latest = latest_by_prompt(self.store.iter_answers(training_class.id))
             states = self.store.prompt_states_in(training_class.id)
-            self._refresh_controls(latest, states)
-            _set(self.results, "value", self._results_html(latest, states))
+            spotlight = self.store.spotlight(training_class.id)
+            self._refresh_controls(latest, states, spotlight)
+            _set(self.results, "value", self._results_html(latest, states, spotlight))
             _set(self.activities, "value",
                  activities_html(self.store, training_class.id, latest, self.store.worksheet_ids(training_class.id)))
             self.rubric_panel.show(training_class.id)
@@ -504,7 +514,8 @@ class Console(widgets.VBox):
         self._refresh_agenda(training_class)
         _set(self.assessment, "value", assessment_html(training_class.code))
 
-    def _refresh_controls(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> None:
+    def _refresh_controls(self, latest: dict[str, list[Any]], states: dict[str, bool],
+                          spotlight: tuple[str, int] | None) -> None:
         options = self._question_options(answered_prompt_ids(latest, self.catalog))
         if options != list(self.question.options):
             chosen = self.question.value
@@ -522,12 +533,18 @@ class Console(widgets.VBox):
             (f"{trainee.name if self.show_names.value else f'Answer {n}'}: {answer_summary(answer.value)}", trainee.id)
             for n, (trainee, answer) in enumerate(answers, start=1)
         ]
-        if spot != list(self.spotlight.options):
-            current = self.spotlight.value
-            self.spotlight.options = spot
-            _set(self.spotlight, "value", current if current in [v for _l, v in spot] else None)
+        # the Spotlight list shows the stored spotlight when it is on the chosen question (set in any console)
+        shown = spotlight[1] if spotlight is not None and spotlight[0] == chosen else None
+        self._syncing_spotlight = True
+        try:
+            if spot != list(self.spotlight.options):
+                self.spotlight.options = spot
+            _set(self.spotlight, "value", shown if shown in [v for _l, v in spot] else None)
+        finally:
+            self._syncing_spotlight = False
 
-    def _results_html(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> str:
+    def _results_html(self, latest: dict[str, list[Any]], states: dict[str, bool],
+                      spotlight: tuple[str, int] | None) -> str:
         ids = answered_prompt_ids(latest, self.catalog)
         ids += [p for p, is_open in states.items() if not is_open and p not in ids]
         if not ids:
@@ -538,7 +555,7 @@ class Console(widgets.VBox):
                 latest.get(prompt_id, []),
                 is_open=states.get(prompt_id, True),
                 show_names=self.show_names.value,
-                spotlight=self.spotlight.value if prompt_id == self.question.value else None,
+                spotlight=spotlight[1] if spotlight is not None and spotlight[0] == prompt_id else None,
             )
             for prompt_id in ids
         )

@@ -228,13 +228,13 @@ class Console(widgets.VBox):
         # live results
         self.all_questions = widgets.Checkbox(description="All questions", value=False, indent=False,
                                               tooltip="List every question, not only the current section's",
-                                              layout=widgets.Layout(width="auto"))
+                                              layout=widgets.Layout(width="auto", flex="0 0 auto"))
         self.question = widgets.Dropdown(description="Question", options=self._question_options(),
-                                         layout=widgets.Layout(width="40em"))
+                                         layout=widgets.Layout(width="36em", max_width="100%"))
         self.open_button = widgets.Button(description="Close this question", icon="lock",
                                           layout=widgets.Layout(width="auto", min_width="14em"))
         self.open_button.on_click(lambda _b: self.toggle_open())
-        self.question_state = widgets.HTML()
+        self.question_state = widgets.HTML(layout=widgets.Layout(flex="0 0 auto", min_width="16em"))
         self.show_names = widgets.Checkbox(description="Show names", value=False, indent=False)
         self.spotlight = widgets.Dropdown(description="Spotlight", options=[("No spotlight", None)])
         self.results = widgets.HTML()
@@ -245,7 +245,9 @@ class Console(widgets.VBox):
         self._syncing_spotlight = False
         self.spotlight.observe(self._spotlight_changed, names="value")
         results_box = widgets.VBox([
-            widgets.HBox([self.question, self.all_questions, self.open_button, self.question_state]),
+            # wraps onto a second line rather than squeezing a label (a laptop's 1280 px is the narrowest seen)
+            widgets.HBox([self.question, self.all_questions, self.open_button, self.question_state],
+                         layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
             widgets.HBox([self.show_names, self.spotlight]),
             self.results,
         ])

@@ -20,7 +20,7 @@ from adaptive_policing.views.attendance import attendance_html, class_attendance
 from adaptive_policing.content.prompts import PromptInfo, prompts_in_source
 from adaptive_policing.views.results import bars_html
 from adaptive_policing.data.records import SheetOwner
-from adaptive_policing.data.store import ResponseStore
+from adaptive_policing.data.store import ResponseStore, Trainee, TrainingClass
 from adaptive_policing.content.prompts import SCALE_LABELS
 from adaptive_policing.widgets.prompt import DiscussionPrompt
 
@@ -160,14 +160,20 @@ def test_bars_count_choices_ticks_and_scale_points(store: ResponseStore) -> None
     assert [n for _label, n in tally(scale, latest_by_prompt(store.iter_answers(course.id))["s"])] == [1, 0, 1, 0, 2]
 
 
-def test_free_text_wall_is_anonymous_until_names_are_shown_and_spotlights_one(
-    console: Console, store: ResponseStore
-) -> None:
+def two_answers_about_you(store: ResponseStore) -> tuple[TrainingClass, Trainee]:
+    """A class where Dana and then Lee answered s01-about-you; returns the class and Lee."""
     course = store.create_class()
     dana = store.sign_in(course.code, "Dana Ortiz", "4821")
     lee = store.sign_in(course.code, "Lee Park", "5150")
     store.save_answer(dana, "s01-about-you", "Patrol, 6 years")
     store.save_answer(lee, "s01-about-you", "Front desk, 2 years")
+    return course, lee
+
+
+def test_free_text_wall_is_anonymous_until_names_are_shown_and_spotlights_one(
+    console: Console, store: ResponseStore
+) -> None:
+    course, lee = two_answers_about_you(store)
     console._reload_classes()
     console.question.value = "s01-about-you"
     assert "Answer 1" in console.results.value and "Answer 2" in console.results.value
@@ -351,11 +357,7 @@ def test_the_spotlighted_answer_shows_on_the_projector_slides_and_in_a_second_co
 ) -> None:
     from adaptive_policing.widgets.console.slide_answers import SlideAnswers
 
-    course = store.create_class()
-    dana = store.sign_in(course.code, "Dana Ortiz", "4821")
-    lee = store.sign_in(course.code, "Lee Park", "5150")
-    store.save_answer(dana, "s01-about-you", "Patrol, 6 years")
-    store.save_answer(lee, "s01-about-you", "Front desk, 2 years")
+    course, lee = two_answers_about_you(store)
     console._reload_classes(select=course.id)
     console.question.value = "s01-about-you"
     slide = SlideAnswers(console.catalog["s01-about-you"], store=store, training_class=course)

@@ -4,11 +4,15 @@
 
 * **Class** — create a class (date, location, instructor, course plan) and get
   its short code in large type for the board, or pick an earlier class. Only the
-  chosen class's data is ever shown.
+  chosen class's data is ever shown. The console opens on today's class (the one
+  ``make serve`` announced, :meth:`~adaptive_policing.data.classes.Classes.todays_class`);
+  creating a second class for a day and room that already have one asks first
+  (*Use today's class* or *Create a second class anyway*).
 * **Agenda and timer** — under the code, one sentence such as "12 minutes left in
   IV. Customer Service and Policing · 3 minutes behind schedule · 40 minutes left
   in the class", with *Start class*, *Back* and *Next section* (one click moves
-  on; after the last section the class is finished). The *Agenda & guide* tab
+  on, and a double click within :data:`DOUBLE_CLICK_SECONDS` moves it once; after the
+  last section the class is finished). The *Agenda & guide* tab
   lists the plan's sections (``plan.agenda``) with the current one marked "Now"
   in words, not colour only, each with its activities and its run-of-show (core
   and if-time items, :mod:`adaptive_policing.content.run_of_show`), and beside it the facilitator guide's part for that
@@ -24,8 +28,11 @@
 * **Attendance** — who signed in and when, and the page each trainee was last on.
 * **Live results** — per discussion prompt, bars for choice/multi/scale prompts
   and a wall of free-text answers (anonymous unless "Show names" is ticked; one
-  answer can be spotlighted). The chosen question can be closed and reopened;
-  trainees then see "This question is closed." when they save.
+  answer can be spotlighted, and the spotlight is stored so the projector slides
+  show it too). The *Question* list follows the current section (its page and
+  activities), with an *All questions* switch. The chosen question can be closed
+  and reopened; trainees then see "This question is closed." when they save, and
+  a page opened while it is closed shows Save off.
 * **Activities** — the groups' worksheets side by side (Activity 2's best
   practices first), the class's paths through each case study (endings, choices
   at each decision, final perception) and the role plays' before/after chart

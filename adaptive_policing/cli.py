@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import time
-from datetime import date
 from pathlib import Path
 
 import click
@@ -46,9 +45,9 @@ def _store() -> ResponseStore:
 
 
 def _todays_class(store: ResponseStore) -> tuple[str, bool]:
-    today = [c for c in store.classes() if c.class_date == date.today()]
-    if today:
-        return today[0].code, False
+    today = store.todays_class()
+    if today is not None:
+        return today.code, False
     return store.create_class().code, True
 
 

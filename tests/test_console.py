@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Iterator
 
 import ipywidgets as widgets
@@ -20,7 +20,7 @@ from adaptive_policing.views.attendance import attendance_html, class_attendance
 from adaptive_policing.content.prompts import PromptInfo, prompts_in_source
 from adaptive_policing.views.results import bars_html
 from adaptive_policing.data.records import SheetOwner
-from adaptive_policing.data.store import ResponseStore
+from adaptive_policing.data.store import ResponseStore, Trainee, TrainingClass
 from adaptive_policing.content.prompts import SCALE_LABELS
 from adaptive_policing.widgets.prompt import DiscussionPrompt
 
@@ -160,14 +160,20 @@ def test_bars_count_choices_ticks_and_scale_points(store: ResponseStore) -> None
     assert [n for _label, n in tally(scale, latest_by_prompt(store.iter_answers(course.id))["s"])] == [1, 0, 1, 0, 2]
 
 
-def test_free_text_wall_is_anonymous_until_names_are_shown_and_spotlights_one(
-    console: Console, store: ResponseStore
-) -> None:
+def two_answers_about_you(store: ResponseStore) -> tuple[TrainingClass, Trainee]:
+    """A class where Dana and then Lee answered s01-about-you; returns the class and Lee."""
     course = store.create_class()
     dana = store.sign_in(course.code, "Dana Ortiz", "4821")
     lee = store.sign_in(course.code, "Lee Park", "5150")
     store.save_answer(dana, "s01-about-you", "Patrol, 6 years")
     store.save_answer(lee, "s01-about-you", "Front desk, 2 years")
+    return course, lee
+
+
+def test_free_text_wall_is_anonymous_until_names_are_shown_and_spotlights_one(
+    console: Console, store: ResponseStore
+) -> None:
+    course, lee = two_answers_about_you(store)
     console._reload_classes()
     console.question.value = "s01-about-you"
     assert "Answer 1" in console.results.value and "Answer 2" in console.results.value
@@ -307,3 +313,71 @@ def test_every_answer_saved_after_the_console_opened_is_shown_without_a_refresh(
     """Answers arrive through the live refresher alone (the delay is measured by bench/bench_console.py)."""
     delays = measure_delays(store, trainees, Refresher())
     assert len(delays) == trainees
+
+
+def test_the_console_opens_on_todays_class_the_one_serve_announced(store: ResponseStore) -> None:
+    announced = store.create_class()  # what `make serve` opens and prints
+    store.create_class(class_date=date.today() - timedelta(days=1))  # a newer row, for another day
+    made = Console(store=store, start_polling=False)
+    try:
+        assert made.current_class is not None and made.current_class.id == announced.id
+        assert announced.code in made.code_board.value
+    finally:
+        made.stop()
+
+
+def test_a_second_class_for_the_same_day_and_room_asks_first(store: ResponseStore) -> None:
+    announced = store.create_class()  # no location yet, as `make serve` opens it
+    made = Console(store=store, start_polling=False)
+    try:
+        made.location.value = "Training room B"
+        made.instructor.value = "Sgt. R. Alvarez"
+        assert made.create_class() is None
+        assert len(store.classes()) == 1
+        assert made.same_day.layout.display != "none" and announced.code in made.same_day_note.value
+        chosen = made.use_todays_class()
+        assert chosen is not None and chosen.id == announced.id
+        assert (chosen.location, chosen.instructor) == ("Training room B", "Sgt. R. Alvarez")
+        assert made.current_class is not None and made.current_class.id == announced.id
+        assert "Training room B" in made.code_board.value and announced.code in made.code_board.value
+        assert made.create_class() is None  # asked again: same day, same room
+        second = made.create_class(second=True)
+        assert second is not None and len(store.classes()) == 2
+        assert made.current_class is not None and made.current_class.id == second.id
+        assert second.code in made.code_board.value
+        made.location.value = "Room 4"  # another room the same day: no question
+        made.class_date.value = date.today()
+        assert store.todays_class(location="Room 4") is None
+    finally:
+        made.stop()
+
+
+def test_the_spotlighted_answer_shows_on_the_projector_slides_and_in_a_second_console(
+    console: Console, store: ResponseStore
+) -> None:
+    from adaptive_policing.widgets.console.slide_answers import SlideAnswers
+
+    course, lee = two_answers_about_you(store)
+    console._reload_classes(select=course.id)
+    console.question.value = "s01-about-you"
+    slide = SlideAnswers(console.catalog["s01-about-you"], store=store, training_class=course)
+    assert 'class="ap-spotlight"' not in slide.value
+    console.spotlight.value = lee.id
+    slide.refresh()
+    shown = slide.value.split('class="ap-spotlight"')[1].split("</div>")[0]
+    assert "Front desk, 2 years" in shown and "Lee Park" not in slide.value  # anonymous on the projector
+    other = Console(store=store, start_polling=False)
+    try:
+        other._reload_classes(select=course.id)
+        other.question.value = "s01-about-you"
+        assert other.spotlight.value == lee.id and "Front desk, 2 years" in spotlight_of(other)
+    finally:
+        other.stop()
+    another = next(p for p in console.catalog if p != "s01-about-you")
+    console.question.value = another  # choosing another question leaves the spotlight where it is
+    assert console.spotlight.value is None and store.spotlight(course.id) == ("s01-about-you", lee.id)
+    console.question.value = "s01-about-you"
+    assert console.spotlight.value == lee.id
+    console.spotlight.value = None
+    slide.refresh()
+    assert 'class="ap-spotlight"' not in slide.value and store.spotlight(course.id) is None

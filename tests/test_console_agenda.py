@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import ipywidgets as widgets
 import pytest
@@ -202,9 +203,14 @@ def test_a_version_3_database_gains_class_progress(db_url: str) -> None:
 # --- the console widget, headless ----------------------------------------------------------------
 
 
+def separate_presses() -> Callable[[], float]:
+    """A ticker for the console where every button press comes well after the one before."""
+    return itertools.count(0.0, 10.0).__next__
+
+
 @pytest.fixture
 def console(store: ResponseStore) -> Iterator[Console]:
-    made = Console(store=store, start_polling=False)
+    made = Console(store=store, start_polling=False, ticker=separate_presses())
     yield made
     made.stop()
 
@@ -266,3 +272,42 @@ def test_the_agenda_widgets_are_labelled_buttons(console: Console) -> None:
     labels = [w.description for w in (console.start_button, console.next_button, console.back_button)]
     assert labels == ["Start class", "Next section", "Back"]
     assert all(isinstance(w, widgets.Button) for w in (console.start_button, console.next_button))
+
+
+def test_a_double_click_on_next_section_moves_on_once(store: ResponseStore) -> None:
+    presses = iter([0.0, 5.0, 5.3, 5.5, 20.0])
+    made = Console(store=store, start_polling=False, ticker=lambda: next(presses))
+    try:
+        course = made.create_class()
+        assert course is not None
+        rows = plan.agenda(course.course_plan)
+        made.start_class()  # 0.0
+        made.next_section()  # 5.0
+        made.next_section()  # 5.3: the second click of a double click
+        assert [e.page_id for e in store.class_progress(course.id)] == [page_id_of(rows[0]), page_id_of(rows[1])]
+        made.previous_section()  # 5.5: another button, so another move
+        made.next_section()  # 20.0: a new click
+        assert [e.page_id for e in store.class_progress(course.id)] == [
+            page_id_of(rows[0]), page_id_of(rows[1]), page_id_of(rows[0]), page_id_of(rows[1])]
+    finally:
+        made.stop()
+
+
+def test_the_question_list_follows_the_section_with_a_switch_for_all(console: Console) -> None:
+    course = console.create_class()
+    assert course is not None
+    rows = plan.agenda(course.course_plan)
+    every = len(console.catalog)
+    assert len(console.question.options) == every  # before the class starts: every question
+    console.start_class()
+    first = {console.catalog[p].page for _label, p in console.question.options}
+    assert first == {page_id_of(rows[0])}
+    assert console.question.value == console.question.options[0][1]
+    console.all_questions.value = True
+    assert len(console.question.options) == every
+    console.all_questions.value = False
+    console.next_section()
+    pages = {page_id_of(rows[1])} | {page_id_of(a) for a in rows[1].activities}  # type: ignore[arg-type]
+    listed = {console.catalog[p].page for _label, p in console.question.options}
+    assert listed and listed <= pages
+    assert console.question.value in {p for _label, p in console.question.options}

@@ -74,7 +74,7 @@ def test_three_trainees_answer_and_the_console_follows_live(
             expect(results).to_contain_text(text, timeout=10_000)
             delays.append(time.monotonic() - clicked)
             expect(about.locator(".ap-status")).to_contain_text("Saved at")
-            prior = page.locator(".ap-prompt").nth(1)
+            prior = page.locator(".ap-prompt", has_text="Yes, in another job")  # s01-prior-training
             prior.get_by_label(choice).check()
             prior.get_by_role("button", name="Save answer").click()
             expect(prior.locator(".ap-status")).to_contain_text("Saved at")

@@ -9,7 +9,7 @@ from adaptive_policing.data import schema
 
 from adaptive_policing.widgets import viewer
 from adaptive_policing.data.store import ResponseStore, create_engine
-from adaptive_policing.widgets.common import CLOSED_MESSAGE
+from adaptive_policing.widgets.common import CLOSED_MESSAGE, CLOSED_ON_OPEN_MESSAGE
 from adaptive_policing.widgets.prompt import DiscussionPrompt
 
 
@@ -77,3 +77,16 @@ def test_closing_in_one_class_does_not_close_it_in_another(store: ResponseStore)
     widget = DiscussionPrompt("s01-prior-training", "Q?", "choice", ["Yes", "No"], store=store, trainee=trainee)
     widget.value = "No"
     assert widget.save()
+
+
+def test_a_prompt_closed_before_the_page_opens_shows_as_closed_with_save_off(store: ResponseStore) -> None:
+    course = store.create_class()
+    trainee = store.sign_in(course.code, "Dana Ortiz", "4821")
+    store.set_prompt_open(course.id, "s01-about-you", False)
+    widget = DiscussionPrompt("s01-about-you", "Who are you?", store=store, trainee=trainee)
+    assert widget.save_button.disabled
+    assert widget.status.kind == "warning" and widget.status.text == CLOSED_ON_OPEN_MESSAGE
+    assert "closed" in widget.status.value
+    store.set_prompt_open(course.id, "s01-about-you", True)
+    reloaded = DiscussionPrompt("s01-about-you", "Who are you?", store=store, trainee=trainee)
+    assert not reloaded.save_button.disabled and reloaded.status.kind != "warning"

@@ -310,3 +310,29 @@ def test_the_join_qr_code_gets_a_slide_of_its_own() -> None:
 
     assert slide_type_for("code", "start_page()", first=False) == "slide"
     assert slide_type_for("code", "other_call()", first=False) == "-"
+
+
+def test_the_form_shows_the_classs_date_place_and_instructor_before_signing_in(
+        page_env, store, classroom, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    form = SignInForm(store=store)
+    assert form.class_details.value == ""
+    form.class_code.value = classroom.code.lower()
+    assert "Training room B" in form.class_details.value and "Sgt. Example" in form.class_details.value
+    assert f"{classroom.class_date:%d %B %Y}" in form.class_details.value
+    assert form.participant.trainee is None and store.trainees_in(classroom.id) == []  # nothing signed in yet
+    form.class_code.value = "ZZZZZZ"
+    assert form.class_details.value == ""
+    monkeypatch.setenv("QUERY_STRING", f"code={classroom.code}")  # the join link: shown at once
+    assert "Training room B" in SignInForm(store=store).class_details.value
+    fill(form, classroom.code, "Dana Ortiz", "4821")
+    assert form.sign_in() is not None
+    assert "Training room B" in form.welcome.value and "Sgt. Example" in form.welcome.value
+
+
+def test_looking_up_class_codes_counts_as_guessing(store, classroom, clock) -> None:  # type: ignore[no-untyped-def]
+    guesser = desk(store, clock, per_client=3)
+    assert guesser.class_for_code("ABC") is None  # not a whole code yet: not looked up, not counted
+    for wrong in ("AAAAAA", "BBBBBB", "CCCCCC"):
+        assert guesser.class_for_code(wrong) is None
+    assert guesser.class_for_code(classroom.code) is None  # refused for a while, even for the right code
+    assert desk(store, clock, "10.0.0.9").class_for_code(classroom.code) == classroom

@@ -190,6 +190,7 @@ def test_a_new_database_is_built_by_running_every_migration(db_url: str, monkeyp
     store.record_visit(trainee, "page")
     store.set_prompt_open(trainee.class_id, "p", True)
     store.record_progress(trainee.class_id, "page")
+    store.set_spotlight(trainee.class_id, "p", trainee.id)
     store.decide_request(store.request_approval(trainee, "Lee Park", "10.0.0.9"), True)
     store.record_sign_in_event("signed_in", class_id=trainee.class_id, trainee_id=trainee.id)
     store.set_class_open(trainee.class_id, False)

@@ -10,6 +10,7 @@ worksheet field, group name or role-play notes. Last, the save cycle of
 from __future__ import annotations
 
 import ast
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,8 @@ _PLANS = [{"title": XSS, "minutes": 120, "rows": [
 ]}]
 _REVIEW = {"rows": [{"prompt": XSS, "answered": True, "answer": XSS}], "missing": 1}
 
+_HOSTILE_CLASS = TrainingClass(1, XSS, XSS, XSS, date(2026, 11, 25), XSS, XSS, datetime(2026, 11, 25, 9, 0))
+
 CONTEXTS: dict[str, dict[str, Any]] = {
     "status": {"kind": "error", "text": XSS},
     "question": {"text": XSS},
@@ -73,7 +76,9 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "page_header": {"trainee_name": XSS, "sign_out_href": XSS, "show_sign_in_warning": False, "start_href": XSS,
                     "links": [_LINK]},
     "agenda": {"plans": _PLANS},
-    "welcome": {"name": XSS, "code": XSS, "token": XSS, "start_href": XSS, "sign_out_href": XSS, "plans": _PLANS},
+    "welcome": {"name": XSS, "code": XSS, "token": XSS, "start_href": XSS, "sign_out_href": XSS, "plans": _PLANS,
+                "training_class": _HOSTILE_CLASS},
+    "class_details": {"training_class": _HOSTILE_CLASS},
     "worksheet_title": {"title": XSS},
     "worksheet_group": {"name": XSS},
     "worksheet_conflict": {"author": XSS, "saved_at": XSS, "fields": [{"name": XSS, "text": XSS}]},

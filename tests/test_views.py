@@ -116,6 +116,9 @@ def _contexts() -> dict[str, dict[str, Any]]:
         "class_board.html.j2": {
             "training_class": TrainingClass(1, "ABC234", PAYLOAD, PAYLOAD, date(2026, 5, 4), PAYLOAD, PAYLOAD, NOW),
         },
+        "same_day.html.j2": {
+            "training_class": TrainingClass(1, "ABC234", PAYLOAD, PAYLOAD, date(2026, 5, 4), PAYLOAD, PAYLOAD, NOW),
+        },
         "export_links.html.j2": {"downloads": [Download(Path("/tmp") / PAYLOAD, "text/csv", "YQ==")]},
         "guide.html.j2": {"section": GuideSection("01-introductions", PAYLOAD, PAYLOAD), "body": PAYLOAD},
         "handouts/pocket_card.html.j2": {"card": _hostile_card()},

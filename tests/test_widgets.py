@@ -134,6 +134,11 @@ def test_group_worksheet_shows_both_versions_when_members_clash(store, classroom
     assert "while you were editing" in mine.status.text
     assert "&lt;script&gt;" in mine.their_version.value and "<script>" not in mine.their_version.value
     assert "Sam &lt;b&gt;Lee&lt;/b&gt;" in mine.their_version.value
+    order = list(mine.children)
+    assert order.index(mine.their_version) < order.index(mine.status)  # the comparison is above the message
+    assert "above" in mine.status.text and "below" not in mine.status.text
+    for button in (mine.save_button, mine.refresh_button):  # labelled in full, not cut to a fixed width
+        assert button.layout.width == "auto"
     assert mine.save() == "saved"  # saving again, having seen theirs, settles it
     fresh = Worksheet("a2", "Group sheet", ["Goals", "Best practices"], group=True, store=store, trainee=other)
     assert fresh.value["Goals"] == "Serve everyone"

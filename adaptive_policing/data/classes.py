@@ -91,6 +91,34 @@ class Classes(StorePart):
         """Every class, newest first."""
         return self._all(TrainingClass, class_sessions.select().order_by(class_sessions.c.id.desc()))
 
+    def todays_class(self, *, on: date | None = None, location: str = "") -> TrainingClass | None:
+        """The class already held in this room on this day (default today), newest first; None when there is none.
+
+        With a ``location``, a class for another room that day does not count, but a
+        class with no location yet (the one ``make serve`` opens) does: it is the room's
+        class until someone says otherwise.
+        """
+        day = on or date.today()
+        room = " ".join(location.split()).casefold()
+        for training_class in self.classes():
+            held_here = not room or not training_class.location or (
+                " ".join(training_class.location.split()).casefold() == room)
+            if training_class.class_date == day and held_here:
+                return training_class
+        return None
+
+    def fill_in_class(self, class_id: int, *, location: str = "", instructor: str = "") -> TrainingClass | None:
+        """Give a class the location and instructor it has not got yet (what is already set is kept)."""
+        found = self.class_by_id(class_id)
+        if found is None:
+            return None
+        values = {name: value.strip() for name, value in (("location", location), ("instructor", instructor))
+                  if value.strip() and not getattr(found, name)}
+        if values:
+            with self.engine.begin() as db:
+                db.execute(class_sessions.update().where(class_sessions.c.id == class_id).values(**values))
+        return self.class_by_id(class_id)
+
     # trainees ---------------------------------------------------------------
 
     def sign_in(self, class_code: str, name: str, badge: str, *, pin_hash: str | None = None) -> Trainee:

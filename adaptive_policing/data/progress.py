@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from .engine import StorePart
 from .records import ProgressEvent
-from .schema import as_utc, class_progress, prompt_states, utcnow
+from .schema import as_utc, class_progress, prompt_states, spotlights, utcnow
 
 
 class Progress(StorePart):
@@ -50,6 +50,28 @@ class Progress(StorePart):
         )
         with self.engine.begin() as db:
             return {prompt_id: bool(is_open) for prompt_id, is_open in db.execute(query).tuples()}
+
+    # the spotlight (one answer the instructor puts forward, on the console and the slides) -----
+
+    def set_spotlight(self, class_id: int, prompt_id: str | None, trainee_id: int | None) -> None:
+        """Spotlight ``trainee_id``'s answer to ``prompt_id`` in a class (None: no spotlight); the latest wins."""
+        if prompt_id is None or trainee_id is None:
+            prompt_id = trainee_id = None
+        if self.spotlight(class_id) == ((prompt_id, trainee_id) if prompt_id is not None else None):
+            return
+        with self.engine.begin() as db:
+            db.execute(spotlights.insert().values(class_id=class_id, prompt_id=prompt_id, trainee_id=trainee_id,
+                                                  changed_at=utcnow()))
+
+    def spotlight(self, class_id: int) -> tuple[str, int] | None:
+        """The prompt and trainee whose answer is in the class's spotlight, or None."""
+        query = (sa.select(spotlights.c.prompt_id, spotlights.c.trainee_id)
+                 .where(spotlights.c.class_id == class_id).order_by(spotlights.c.id.desc()).limit(1))
+        with self.engine.begin() as db:
+            found = db.execute(query).first()
+        if found is None or found.prompt_id is None or found.trainee_id is None:
+            return None
+        return str(found.prompt_id), int(found.trainee_id)
 
     # class progress (the instructor console's agenda) -----------------------------
 

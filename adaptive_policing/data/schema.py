@@ -269,10 +269,24 @@ class_states = sa.Table(
     sa.Index("ix_class_states_class", "class_id"),
 )
 
+spotlights = sa.Table(
+    "spotlights",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("class_sessions.id"), nullable=False),
+    # The instructor spotlighted this trainee's answer to this prompt (both empty: no spotlight);
+    # the latest row of a class wins, on the console and on the projector slides.
+    sa.Column("prompt_id", sa.String(120), nullable=True),
+    sa.Column("trainee_id", sa.Integer, sa.ForeignKey("trainees.id"), nullable=True),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Index("ix_spotlights_class", "class_id"),
+)
+
 APPEND_ONLY_TABLES = (
     "responses", "group_members", "worksheet_revisions", "page_visits", "prompt_states", "class_progress",
     "rubric_confirmations",
     "devices", "device_ends", "sign_in_requests", "sign_in_decisions", "sign_in_events", "class_states",
+    "spotlights",
 )
 
 # Kept importable from here for callers written against the old runner.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable, Literal
 
-from .classes import WRONG_CODE_MESSAGE, check_name_and_badge
+from .classes import CLASS_CODE_LENGTH, WRONG_CODE_MESSAGE, check_name_and_badge, normalize_class_code
 from .identity import hash_pin
 from .records import StoreError, Trainee, TrainingClass
 from .store import ResponseStore
@@ -147,6 +147,20 @@ class SignInDesk:
             kind, class_id=training_class.id if training_class else None,
             trainee_id=trainee.id if trainee else None, badge=badge, name_typed=name, client=self.client,
             at=self.clock())
+
+    def class_for_code(self, class_code: str) -> TrainingClass | None:
+        """The class a typed code names, so the form can show its date, place and instructor before signing in.
+
+        None for a code that is not complete yet, for an unknown code (counted as a wrong
+        code, as a sign-in with it would be) and while this client is refused for too many
+        wrong attempts: looking codes up is no quicker a way to guess them than signing in.
+        """
+        if len(normalize_class_code(class_code)) != CLASS_CODE_LENGTH or self._blocked_until(None) is not None:
+            return None
+        training_class = self.store.class_by_code(class_code)
+        if training_class is None:
+            self._event("wrong_code", None, None, "", "")
+        return training_class
 
     # signing in -----------------------------------------------------------------------------
 

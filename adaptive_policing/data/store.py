@@ -61,6 +61,7 @@ from .schema import (
     sign_in_decisions,
     sign_in_events,
     sign_in_requests,
+    spotlights,
     trainees,
     worksheet_revisions,
 )
@@ -95,7 +96,7 @@ def _change_marker_query(class_id: int | None) -> sa.Select[tuple[int | None, ..
     if class_id is None:
         tables = (trainees, responses, worksheet_revisions, prompt_states, class_progress, page_visits,
                   group_members, groups, class_sessions, rubric_confirmations, sign_in_events, sign_in_requests,
-                  sign_in_decisions, device_ends, class_states)
+                  sign_in_decisions, device_ends, class_states, spotlights)
         return sa.select(*(highest(table.c.id) for table in tables))
     in_class = trainees.c.class_id == class_id
 
@@ -118,6 +119,7 @@ def _change_marker_query(class_id: int | None) -> sa.Select[tuple[int | None, ..
         highest(sign_in_decisions.c.id, sign_in_requests.c.class_id == class_id,
                 via=(sign_in_requests, sign_in_requests.c.id == sign_in_decisions.c.request_id)),
         highest(class_states.c.id, class_states.c.class_id == class_id),
+        highest(spotlights.c.id, spotlights.c.class_id == class_id),
     )
 
 
@@ -137,7 +139,7 @@ class ResponseStore(Classes, Identity, Answers, Progress, Worksheets, Rubrics):
 
         It changes when a trainee signs in, saves an answer or a worksheet
         revision, opens a page or joins a group, and when the instructor opens
-        or closes a prompt or moves the class on, at every sign-in event, approval request and decision,
+        or closes a prompt, spotlights an answer or moves the class on, at every sign-in event, approval request and decision,
         and when the class is closed or reopened (and, for the whole store,
         when a class is created). With ``class_id``, only writes in that class
         change it. Compare two markers for equality; their contents are the

@@ -72,3 +72,8 @@ def export_links_html(paths: Iterable[Path]) -> Markup:
         for path in paths
     ]
     return render("export_links.html.j2", downloads=downloads)
+
+
+def same_day_html(training_class: "TrainingClass") -> Markup:
+    """The question asked before a second class is created for a day and room that already have one."""
+    return render("same_day.html.j2", training_class=training_class)

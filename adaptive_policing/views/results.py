@@ -87,11 +87,14 @@ def prompt_html(
     return render("prompt_results.html.j2", info=info, answered=len(answers), is_open=is_open, body=body)
 
 
-def slide_answers_html(info: PromptInfo, answers: Sequence[Answer] | None, *, is_open: bool = True) -> Markup:
+def slide_answers_html(info: PromptInfo, answers: Sequence[Answer] | None, *, is_open: bool = True,
+                       spotlight: int | None = None) -> Markup:
     """A prompt's anonymous live answers on a projector slide, with the style they need.
 
     ``answers`` is ``None`` when there is no class to show: the slide then shows
-    the question and says so.
+    the question and says so. ``spotlight`` is the trainee whose answer the
+    instructor spotlighted in the console (shown without their name).
     """
-    results = None if answers is None else prompt_html(info, answers, is_open=is_open, show_names=False)
+    results = None if answers is None else prompt_html(info, answers, is_open=is_open, show_names=False,
+                                                       spotlight=spotlight)
     return render("slide_answers.html.j2", info=info, results=results)

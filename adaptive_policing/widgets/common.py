@@ -20,6 +20,8 @@ from ..views.render import render
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
 CLOSED_MESSAGE = "This question is closed."
 """Shown when the instructor has closed the prompt; the answer stays in the controls."""
+CLOSED_ON_OPEN_MESSAGE = "This question is closed, so Save is off. If the instructor reopens it, reload the page."
+"""Shown when a page opens on a discussion prompt the instructor has closed."""
 
 
 KEEP_CLASS_PREFIX = "ap-keep-"

@@ -81,6 +81,8 @@ class SignInForm(widgets.VBox):
         self.badge = text_box("Badge or employee no.", "e.g. 4821")
         self.class_code = text_box("Class code", "From the board")
         self.class_code.value = (viewer.page_param(viewer.CODE_PARAM) or "")[:20]
+        self.class_details = widgets.HTML("")
+        self.class_details.add_class("ap-class-details")
         self.pin = widgets.Password(description="PIN (4 digits)", placeholder="New here? Choose one",
                                     continuous_update=False)
         self.pin.add_class("ap-field")
@@ -92,11 +94,12 @@ class SignInForm(widgets.VBox):
         self.ask_button.on_click(lambda _b: self.ask_instructor())
         self.status = StatusLine()
         self.welcome = widgets.HTML("")
-        self.form = widgets.VBox([self.name, self.badge, self.class_code, self.pin, self.pin_help,
+        self.form = widgets.VBox([self.name, self.badge, self.class_code, self.class_details, self.pin, self.pin_help,
                                   widgets.HBox([self.button, self.ask_button]), self.status])
         super().__init__(children=[self.form, self.welcome])
         self.add_class("ap-sign-in")
         self.request_id: int | None = None
+        self.class_code.observe(lambda change: self.show_class(change["new"]), names="value")
         self._stop = threading.Event()
         self._waiter: threading.Thread | None = None
         if viewer.page_param(viewer.SIGNED_OUT_PARAM) == "1":
@@ -105,6 +108,14 @@ class SignInForm(widgets.VBox):
             self._welcome(self.participant.trainee)
         elif viewer.page_token():
             self.status.show("This sign-in link is no longer valid. Please sign in again.", "warning")
+        if not self.participant.signed_in and self.class_code.value:
+            self.show_class(self.class_code.value)  # the join link's code: show its class at once
+
+    def show_class(self, class_code: str) -> None:
+        """Show the date, location and instructor of the class a code names, before the trainee signs in."""
+        training_class = self.desk.class_for_code(class_code)
+        self.class_details.value = (render("trainee/class_details.html.j2", training_class=training_class)
+                                    if training_class is not None else "")
 
     def _sign_out(self) -> None:
         """End this browser's device (every token it showed) and show the form again."""
@@ -183,6 +194,7 @@ class SignInForm(widgets.VBox):
             "trainee/welcome.html.j2",
             name=trainee.name,
             code=code,
+            training_class=training_class,
             token=trainee.token,
             start_href=viewer.page_link(START_PAGE, trainee),
             sign_out_href=viewer.sign_out_link(START_PAGE, trainee),

@@ -3,7 +3,8 @@
 ``prompt("s01-about-you", "Tell us your name, experience and assignment.")`` in a
 course notebook shows a free-text prompt; ``kind`` selects a single choice, a
 multiple choice or a 1–5 scale. The trainee's latest saved answer is shown when
-the page opens, and each Save stores a new revision.
+the page opens, and each Save stores a new revision. A prompt the instructor has
+closed opens with Save disabled and says so.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from . import viewer
 from ..content.limits import MAX_TEXT_CHARS
 from ..content.prompts import SCALE_LABELS
 from ..data.store import ResponseStore, Trainee
-from .common import CLOSED_MESSAGE, fragment, text_box
+from .common import CLOSED_MESSAGE, CLOSED_ON_OPEN_MESSAGE, fragment, text_box
 from .saved import SavedAnswerWidget
 
 __all__ = ["CLOSED_MESSAGE", "DiscussionPrompt", "PromptKind", "prompt"]
@@ -29,6 +30,7 @@ class DiscussionPrompt(SavedAnswerWidget):
 
     css_class = "ap-prompt"
     saved_noun = "answer"
+    warn_when_closed = True
 
     def __init__(
         self,
@@ -71,6 +73,11 @@ class DiscussionPrompt(SavedAnswerWidget):
 
     def watched(self) -> list[widgets.ValueWidget]:
         return self._inputs
+
+    def opened(self) -> None:
+        """A prompt the instructor closed before the page opened says so, with Save off."""
+        if self.participant.signed_in and self.save_button is not None and self.save_button.disabled:
+            self.status.show(CLOSED_ON_OPEN_MESSAGE, "warning")
 
     def text_fields(self) -> dict[str, widgets.Text | widgets.Textarea]:
         return {"answer": self.text} if self.kind == "text" else {}

@@ -62,7 +62,7 @@ class SavedAnswerWidget(widgets.VBox):
     stale_message: ClassVar[str | None] = None
     """Shown (as info) when a saved answer no longer fits the widget; None shows nothing."""
     warn_when_closed: ClassVar[bool] = False
-    """Whether opening a prompt the instructor has closed says so straight away."""
+    """Whether opening a prompt the instructor has closed says so straight away (and disables Save)."""
 
     def __init__(self, prompt_id: str, *, store: ResponseStore | None = None, trainee: Trainee | None = None) -> None:
         self.prompt_id = prompt_id
@@ -151,6 +151,8 @@ class SavedAnswerWidget(widgets.VBox):
             is_open = self.is_open()
             if not is_open:
                 self.status.show(CLOSED_MESSAGE, "warning")
+                if self.save_button is not None:
+                    self.save_button.disabled = True  # shown as closed from the start, not after a refused save
         newest = self.participant.store.latest_entry(self.participant.trainee, self.prompt_id)
         if saved is not None:
             self._confirmed = saved.value

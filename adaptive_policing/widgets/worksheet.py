@@ -65,9 +65,12 @@ class Worksheet(widgets.VBox):
         self._loading = False
         flush = flush_button(self.drafts.flush)
         self.their_version = widgets.HTML("")
-        self.save_button = widgets.Button(description="Save worksheet", button_style="primary", icon="check")
+        full_label = widgets.Layout(width="auto")  # buttons as wide as their labels: never "Show latest sav…"
+        self.save_button = widgets.Button(description="Save worksheet", button_style="primary", icon="check",
+                                          layout=full_label)
         self.save_button.add_class(SAVE_CLASS)
-        self.refresh_button = widgets.Button(description="Show latest saved version", icon="refresh")
+        self.refresh_button = widgets.Button(description="Show latest saved version", icon="refresh",
+                                             layout=widgets.Layout(width="auto"))
         self.save_button.on_click(lambda _b: self.save())
         self.refresh_button.on_click(lambda _b: self.load_latest())
         header = fragment("worksheet_title", title=title)
@@ -231,7 +234,8 @@ class Worksheet(widgets.VBox):
             self.their_version.value = self._conflict_html(outcome.latest, outcome.conflicts)
             self.status.show(
                 f"{outcome.latest.author_name} saved this sheet while you were editing. "
-                "Both versions are kept. Compare them below, adjust your text, then save again.",
+                "Both versions are kept: yours in the boxes above, theirs just above the buttons. "
+                "Compare them, adjust your text, then save again.",
                 "warning",
             )
             return "conflict"

@@ -4,11 +4,15 @@
 
 * **Class** — create a class (date, location, instructor, course plan) and get
   its short code in large type for the board, or pick an earlier class. Only the
-  chosen class's data is ever shown.
+  chosen class's data is ever shown. The console opens on today's class (the one
+  ``make serve`` announced, :meth:`~adaptive_policing.data.classes.Classes.todays_class`);
+  creating a second class for a day and room that already have one asks first
+  (*Use today's class* or *Create a second class anyway*).
 * **Agenda and timer** — under the code, one sentence such as "12 minutes left in
   IV. Customer Service and Policing · 3 minutes behind schedule · 40 minutes left
   in the class", with *Start class*, *Back* and *Next section* (one click moves
-  on; after the last section the class is finished). The *Agenda & guide* tab
+  on, and a double click within :data:`DOUBLE_CLICK_SECONDS` moves it once; after the
+  last section the class is finished). The *Agenda & guide* tab
   lists the plan's sections (``plan.agenda``) with the current one marked "Now"
   in words, not colour only, each with its activities and its run-of-show (core
   and if-time items, :mod:`adaptive_policing.content.run_of_show`), and beside it the facilitator guide's part for that
@@ -24,8 +28,11 @@
 * **Attendance** — who signed in and when, and the page each trainee was last on.
 * **Live results** — per discussion prompt, bars for choice/multi/scale prompts
   and a wall of free-text answers (anonymous unless "Show names" is ticked; one
-  answer can be spotlighted). The chosen question can be closed and reopened;
-  trainees then see "This question is closed." when they save.
+  answer can be spotlighted, and the spotlight is stored so the projector slides
+  show it too). The *Question* list follows the current section (its page and
+  activities), with an *All questions* switch. The chosen question can be closed
+  and reopened; trainees then see "This question is closed." when they save, and
+  a page opened while it is closed shows Save off.
 * **Activities** — the groups' worksheets side by side (Activity 2's best
   practices first), the class's paths through each case study (endings, choices
   at each decision, final perception) and the role plays' before/after chart
@@ -86,10 +93,13 @@ from ...views.console import (
     heading_html,
     join_html,
     note_html,
+    same_day_html,
 )
 from ...views.export import export_class
 from ...views.results import prompt_html
 
+DOUBLE_CLICK_SECONDS = 1.0
+"""A second press of the same agenda button within this time is the same click (a double click), not another move."""
 AGENDA_REFRESH_SECONDS = 5.0
 """The agenda's timer, attendance and the gradebook are re-read this often even when nothing was saved."""
 DEFAULT_PLAN = "adaptive-policing"
@@ -127,6 +137,11 @@ def plan_run_of_show(plan_id: str) -> dict[str, Any]:
         return {}
 
 
+def section_pages(row: Any) -> frozenset[str]:
+    """The page ids of an agenda section: its course page and its activities' worksheets."""
+    return frozenset([page_id_of(row), *(page_id_of(activity) for activity in row.activities)])
+
+
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -147,14 +162,23 @@ class Console(widgets.VBox):
         start_polling: bool = True,
         refresher: Refresher | None = None,
         clock: Callable[[], datetime] = _utcnow,
+        ticker: Callable[[], float] = time.monotonic,
     ) -> None:
-        """``start_polling``: follow the store live, with ``refresher`` (default: the kernel's one)."""
+        """``start_polling``: follow the store live, with ``refresher`` (default: the kernel's one).
+
+        ``clock`` tells the time of day; ``ticker`` measures the time between two presses of a button.
+        """
         self.store = store or open_store()
         self.clock = clock
+        self.ticker = ticker
+        self._last_move: tuple[int | None, float] | None = None
         self._agenda_read_at = 0.0
         self.catalog: dict[str, PromptInfo] = prompt_catalog()
         self._lock = threading.RLock()
         self._subscriptions: list[Subscription] = []
+        self._pending_today: int | None = None
+        self._section_pages: frozenset[str] | None = None
+        """The pages (course page and activities) of the section the class is in; None before and after."""
 
         # classes
         self.class_date = widgets.DatePicker(description="Date", value=date.today())
@@ -165,12 +189,24 @@ class Console(widgets.VBox):
         self.create_button = widgets.Button(description="Create class", button_style="primary", icon="plus")
         self.create_button.on_click(lambda _b: self.create_class())
         self.create_status = StatusLine()
+        # a second class for the same day and room: ask first (the room's class is usually the one announced)
+        self.same_day_note = widgets.HTML()
+        self.use_today_button = widgets.Button(description="Use today's class", button_style="primary",
+                                               icon="check", layout=widgets.Layout(width="auto"))
+        self.create_anyway_button = widgets.Button(description="Create a second class anyway", icon="plus",
+                                                   layout=widgets.Layout(width="auto"))
+        self.use_today_button.on_click(lambda _b: self.use_todays_class())
+        self.create_anyway_button.on_click(lambda _b: self.create_class(second=True))
+        self.same_day = widgets.VBox([self.same_day_note,
+                                      widgets.HBox([self.use_today_button, self.create_anyway_button])],
+                                     layout=widgets.Layout(display="none"))
+        self.same_day.add_class("ap-same-day")
         self.picker = widgets.Dropdown(description="Class", options=[], layout=widgets.Layout(width="32em"))
         self.code_board = widgets.HTML()
         self.code_board.add_class("ap-console-board")
         new_class = widgets.VBox([
             widgets.HTML(heading_html("New class")), self.class_date, self.location, self.instructor, self.plan,
-            self.create_button, self.create_status,
+            self.create_button, self.same_day, self.create_status,
         ])
 
         # agenda and timer
@@ -197,21 +233,28 @@ class Console(widgets.VBox):
         self.attendance.add_class("ap-attendance")
 
         # live results
+        self.all_questions = widgets.Checkbox(description="All questions", value=False, indent=False,
+                                              tooltip="List every question, not only the current section's",
+                                              layout=widgets.Layout(width="auto", flex="0 0 auto"))
         self.question = widgets.Dropdown(description="Question", options=self._question_options(),
-                                         layout=widgets.Layout(width="40em"))
+                                         layout=widgets.Layout(width="36em", max_width="100%"))
         self.open_button = widgets.Button(description="Close this question", icon="lock",
                                           layout=widgets.Layout(width="auto", min_width="14em"))
         self.open_button.on_click(lambda _b: self.toggle_open())
-        self.question_state = widgets.HTML()
+        self.question_state = widgets.HTML(layout=widgets.Layout(flex="0 0 auto", min_width="16em"))
         self.show_names = widgets.Checkbox(description="Show names", value=False, indent=False)
         self.spotlight = widgets.Dropdown(description="Spotlight", options=[("No spotlight", None)])
         self.results = widgets.HTML()
         self.results.add_class("ap-results")
         self.results.add_class("ap-live-board")  # the class the first live board used
-        for control in (self.question, self.show_names, self.spotlight):
+        for control in (self.question, self.all_questions, self.show_names):
             control.observe(lambda _change: self.refresh(), names="value")
+        self._syncing_spotlight = False
+        self.spotlight.observe(self._spotlight_changed, names="value")
         results_box = widgets.VBox([
-            widgets.HBox([self.question, self.open_button, self.question_state]),
+            # wraps onto a second line rather than squeezing a label (a laptop's 1280 px is the narrowest seen)
+            widgets.HBox([self.question, self.all_questions, self.open_button, self.question_state],
+                         layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
             widgets.HBox([self.show_names, self.spotlight]),
             self.results,
         ])
@@ -251,7 +294,7 @@ class Console(widgets.VBox):
                 # the whole store: a class created elsewhere (a second console window) joins the list
                 live.subscribe(self.store, self._reload_classes),
             ]
-        self._reload_classes()
+        self._reload_classes(select=self._announced_class_id())
         self.refresh()
 
     # classes -----------------------------------------------------------------
@@ -267,17 +310,36 @@ class Console(widgets.VBox):
             ids = [class_id for _label, class_id in options]
             _set(self.picker, "value", chosen if chosen in ids else (ids[0] if ids else None))
 
+    def _announced_class_id(self) -> int | None:
+        """Today's class, the one ``make serve`` opened and announced (None when there is none)."""
+        today = self.store.todays_class(on=self.clock().astimezone().date())
+        return today.id if today is not None else None
+
     @property
     def current_class(self) -> TrainingClass | None:
         """The class the console shows."""
         return self.store.class_by_id(self.picker.value) if self.picker.value is not None else None
 
-    def create_class(self) -> TrainingClass | None:
-        """Create a class from the form, select it and show its code."""
+    def create_class(self, *, second: bool = False) -> TrainingClass | None:
+        """Create a class from the form, select it and show its code.
+
+        When the room already has a class that day (``make serve`` opens one), nothing is
+        created: the console asks whether to use that class instead, unless ``second``
+        (the instructor answered "create a second class anyway").
+        """
+        class_date = self.class_date.value or date.today()
+        existing = None if second else self.store.todays_class(on=class_date, location=self.location.value or "")
+        if existing is not None:
+            self._pending_today = existing.id
+            self.same_day_note.value = same_day_html(existing)
+            self.same_day.layout.display = ""
+            self.create_status.show("", "info")
+            return None
+        self.same_day.layout.display = "none"
         try:
             training_class = self.store.create_class(
                 course_plan=self.plan.value or DEFAULT_PLAN,
-                class_date=self.class_date.value or date.today(),
+                class_date=class_date,
                 location=self.location.value,
                 instructor=self.instructor.value,
             )
@@ -289,17 +351,34 @@ class Console(widgets.VBox):
         self.refresh()
         return training_class
 
+    def use_todays_class(self) -> TrainingClass | None:
+        """Answer "use today's class": show it, with the form's location and instructor where it had none."""
+        self.same_day.layout.display = "none"
+        if self._pending_today is None:
+            return None
+        chosen = self.store.fill_in_class(self._pending_today, location=self.location.value or "",
+                                          instructor=self.instructor.value or "")
+        self._pending_today = None
+        if chosen is None:
+            return None
+        self._reload_classes(select=chosen.id)
+        self.create_status.show(f"Showing today's class {chosen.code}. Its code is on the board.", "saved")
+        self.refresh()
+        return chosen
+
     def _class_changed(self, _change: dict[str, Any]) -> None:
         self._agenda_read_at = 0.0
         with self._lock:
-            _set(self.spotlight, "value", None)
             self.export_links.value = note_html(EXPORT_HINT)
         self.refresh()
 
     # prompts -----------------------------------------------------------------
 
     def _question_options(self, extra: list[str] | None = None) -> list[tuple[str, str]]:
-        ids = list(self.catalog) + [p for p in extra or [] if p not in self.catalog]
+        """The *Question* list: the current section's questions, or all of them (also before and after the class)."""
+        pages = None if self.all_questions.value else self._section_pages
+        ids = [p for p, info in self.catalog.items() if pages is None or info.page in pages]
+        ids += [p for p in extra or [] if p not in self.catalog and pages is None]
         return [(f"{pid} · {answer_summary(describe(pid, self.catalog).question, 70)}", pid) for pid in ids]
 
     def toggle_open(self) -> None:
@@ -309,6 +388,14 @@ class Console(widgets.VBox):
             return
         is_open = self.store.prompt_is_open(training_class.id, self.question.value)
         self.store.set_prompt_open(training_class.id, self.question.value, not is_open)
+        self.refresh()
+
+    def _spotlight_changed(self, change: dict[str, Any]) -> None:
+        """The instructor chose an answer to spotlight (or none): store it, so the slides show it too."""
+        training_class = self.current_class
+        if self._syncing_spotlight or training_class is None:
+            return
+        self.store.set_spotlight(training_class.id, self.question.value, change["new"])
         self.refresh()
 
     # agenda and timer ---------------------------------------------------------
@@ -323,6 +410,11 @@ class Console(widgets.VBox):
         if training_class is None:
             return
         with self._lock:
+            pressed_at = self.ticker()
+            last = self._last_move
+            if last is not None and last[0] == step and pressed_at - last[1] < DOUBLE_CLICK_SECONDS:
+                return  # the second half of a double click
+            self._last_move = (step, pressed_at)
             rows, status = self._agenda_state(training_class)
             if not rows:
                 return
@@ -369,6 +461,7 @@ class Console(widgets.VBox):
         estimates = plan_run_of_show(training_class.course_plan)
         _set(self.agenda_list, "value", agenda_html(rows, status, links, estimates, activity_links) if rows else
              note_html(f"The course plan {training_class.course_plan} could not be read."))
+        self._section_pages = section_pages(rows[status.index]) if status.running else None  # type: ignore[index]
         if status.running:
             current = page_id_of(rows[status.index])  # type: ignore[index]
             guide = guide_html(self._guide().get(current))
@@ -410,15 +503,16 @@ class Console(widgets.VBox):
             _set(self.code_board, "value", class_board_html(training_class))
             self.sign_ins.refresh(training_class)
             self._refresh_attendance(training_class)
+            if self._agenda_read_at == 0.0 or time.monotonic() - self._agenda_read_at >= AGENDA_REFRESH_SECONDS:
+                self._refresh_clock(training_class)  # first: the question list follows the section
             latest = latest_by_prompt(self.store.iter_answers(training_class.id))
             states = self.store.prompt_states_in(training_class.id)
-            self._refresh_controls(latest, states)
-            _set(self.results, "value", self._results_html(latest, states))
+            spotlight = self.store.spotlight(training_class.id)
+            self._refresh_controls(latest, states, spotlight)
+            _set(self.results, "value", self._results_html(latest, states, spotlight))
             _set(self.activities, "value",
                  activities_html(self.store, training_class.id, latest, self.store.worksheet_ids(training_class.id)))
             self.rubric_panel.show(training_class.id)
-            if self._agenda_read_at == 0.0 or time.monotonic() - self._agenda_read_at >= AGENDA_REFRESH_SECONDS:
-                self._refresh_clock(training_class)
 
     def _refresh_attendance(self, training_class: TrainingClass) -> None:
         _set(self.attendance, "value", attendance_html(class_attendance(self.store, training_class.id, self.clock())))
@@ -429,12 +523,14 @@ class Console(widgets.VBox):
         self._refresh_agenda(training_class)
         _set(self.assessment, "value", assessment_html(training_class.code))
 
-    def _refresh_controls(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> None:
+    def _refresh_controls(self, latest: dict[str, list[Any]], states: dict[str, bool],
+                          spotlight: tuple[str, int] | None) -> None:
         options = self._question_options(answered_prompt_ids(latest, self.catalog))
         if options != list(self.question.options):
             chosen = self.question.value
             self.question.options = options
-            _set(self.question, "value", chosen)
+            ids = [prompt_id for _label, prompt_id in options]
+            _set(self.question, "value", chosen if chosen in ids else (ids[0] if ids else None))
         chosen = self.question.value
         is_open = states.get(chosen, True)
         _set(self.open_button, "description", "Close this question" if is_open else "Reopen this question")
@@ -446,12 +542,18 @@ class Console(widgets.VBox):
             (f"{trainee.name if self.show_names.value else f'Answer {n}'}: {answer_summary(answer.value)}", trainee.id)
             for n, (trainee, answer) in enumerate(answers, start=1)
         ]
-        if spot != list(self.spotlight.options):
-            current = self.spotlight.value
-            self.spotlight.options = spot
-            _set(self.spotlight, "value", current if current in [v for _l, v in spot] else None)
+        # the Spotlight list shows the stored spotlight when it is on the chosen question (set in any console)
+        shown = spotlight[1] if spotlight is not None and spotlight[0] == chosen else None
+        self._syncing_spotlight = True
+        try:
+            if spot != list(self.spotlight.options):
+                self.spotlight.options = spot
+            _set(self.spotlight, "value", shown if shown in [v for _l, v in spot] else None)
+        finally:
+            self._syncing_spotlight = False
 
-    def _results_html(self, latest: dict[str, list[Any]], states: dict[str, bool]) -> str:
+    def _results_html(self, latest: dict[str, list[Any]], states: dict[str, bool],
+                      spotlight: tuple[str, int] | None) -> str:
         ids = answered_prompt_ids(latest, self.catalog)
         ids += [p for p, is_open in states.items() if not is_open and p not in ids]
         if not ids:
@@ -462,7 +564,7 @@ class Console(widgets.VBox):
                 latest.get(prompt_id, []),
                 is_open=states.get(prompt_id, True),
                 show_names=self.show_names.value,
-                spotlight=self.spotlight.value if prompt_id == self.question.value else None,
+                spotlight=spotlight[1] if spotlight is not None and spotlight[0] == prompt_id else None,
             )
             for prompt_id in ids
         )
@@ -472,8 +574,11 @@ class Console(widgets.VBox):
         with self._lock:
             training_class = self.current_class
             if training_class is not None:
+                section = self._section_pages
                 self._refresh_attendance(training_class)
                 self._refresh_clock(training_class)
+                if self._section_pages != section:  # moved on in another console window
+                    self.refresh()
 
     @property
     def live(self) -> bool:

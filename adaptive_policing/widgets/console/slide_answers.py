@@ -3,7 +3,8 @@
 On the instructor server (``viewer.is_instructor_view()``), ``prompt(...)`` in a
 course page, and so on its projector slides, returns :class:`SlideAnswers`
 instead of an answer box: the question with bars (choice, multi, scale) or an
-anonymous wall of answers (free text), all escaped, re-read from the store
+anonymous wall of answers (free text) with the answer the console spotlights
+(still without a name), all escaped, re-read from the store
 whenever the class's change marker moves: every slide prompt of a kernel, and
 its console, share the kernel's one live refresher
 (:mod:`adaptive_policing.widgets.live`). Closing the widget ends its updates.
@@ -61,7 +62,9 @@ class SlideAnswers(widgets.HTML):
         else:
             answers = self.store.class_answers(self.training_class.id, self.info.prompt_id)
             is_open = self.store.prompt_is_open(self.training_class.id, self.info.prompt_id)
-            html = slide_answers_html(self.info, answers, is_open=is_open)
+            spotlight = self.store.spotlight(self.training_class.id)
+            chosen = spotlight[1] if spotlight is not None and spotlight[0] == self.info.prompt_id else None
+            html = slide_answers_html(self.info, answers, is_open=is_open, spotlight=chosen)
         if html != self.value:
             self.value = html
 

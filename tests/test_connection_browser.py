@@ -29,7 +29,7 @@ LOST = "Connection to the course was lost. Your text is kept on this device."
 RESTORED = "Restored the text you had not saved yet"
 BANNER_SECONDS = 5
 QUESTION_26 = "free_complaint_process"
-FIELD = "Goals and outcomes: law enforcement"  # a field of Activity 2's group worksheet
+FIELD = "Law enforcement: goals, and how customers are valued"  # a field of Activity 2's group worksheet
 # Every local-storage key the course writes starts with this.
 COURSE_KEYS = "() => Object.keys(localStorage).filter(k => k.startsWith('adaptive-policing:'))"
 KEPT_TEXTS = "() => Object.keys(localStorage).filter(k => k.startsWith('adaptive-policing:text:'))"

@@ -1,4 +1,4 @@
-"""Keeping a draft a second after the trainee stops typing, and when the page's kernel ends.
+"""Keeping a draft a second after the trainee stops typing, and when the page's kernel ends; saving after the last keystrokes.
 
 A :class:`DraftTimer` calls its ``keep`` function about a second after the last
 :meth:`~DraftTimer.touch` (each change the page sends), on :meth:`~DraftTimer.flush`
@@ -19,7 +19,27 @@ from typing import Callable
 DRAFT_DELAY_SECONDS = 1.0
 """How long after the last keystroke a draft is kept."""
 
+CLICK_SETTLE_SECONDS = 0.4
+"""How long a Save click waits for the box's last keystrokes. The browser holds a widget's
+changes back while an earlier one is on its way, so a click typed right after the text can
+reach the kernel before the last characters; they follow once the kernel is idle again."""
+
 _pending: "weakref.WeakSet[DraftTimer]" = weakref.WeakSet()
+
+
+def after_held_back_changes(action: Callable[[], object]) -> None:
+    """Run ``action`` (a save) once the changes the browser held back behind a click have arrived.
+
+    On the kernel's event loop it runs :data:`CLICK_SETTLE_SECONDS` later, after the
+    click's handler has returned and the browser has sent what it held; with no loop
+    running (a headless test) it runs at once.
+    """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        action()
+        return
+    loop.call_later(CLICK_SETTLE_SECONDS, action)
 
 
 class DraftTimer:

@@ -26,7 +26,6 @@ answer sheet per change, plus a submission) keep their own cycles.
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar, Sequence
 
 import ipywidgets as widgets
@@ -37,14 +36,7 @@ from .common import (
     CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, flush_button,
     keep_on_device,
 )
-from .drafts import DraftTimer
-
-
-RESAVE_SECONDS = 2.0
-"""Text that reaches the kernel this soon after a save is saved as well. A browser holds a
-box's last keystrokes back while an earlier change is on its way, so a trainee who types and
-presses Save at once can have the click arrive before the last characters; what they meant to
-save is the text in the box when they pressed."""
+from .drafts import DraftTimer, after_held_back_changes
 
 
 class SavedAnswerWidget(widgets.VBox):
@@ -74,8 +66,6 @@ class SavedAnswerWidget(widgets.VBox):
         """The value the server last stored as the answer (None before any save)."""
         self._drafted: Any = None
         """The value last kept as a draft."""
-        self._saved_at = float("-inf")
-        """When (``time.monotonic()``) the last save by the trainee was stored."""
         super().__init__(children=[*self.build(), flush_button(self.drafts.flush), self.status])
         if self.css_class:
             self.add_class(self.css_class)
@@ -124,7 +114,7 @@ class SavedAnswerWidget(widgets.VBox):
         self.save_button = widgets.Button(description=description, button_style="primary", icon="check",
                                           tooltip=tooltip)
         self.save_button.add_class(SAVE_CLASS)
-        self.save_button.on_click(lambda _button: self.save())
+        self.save_button.on_click(lambda _button: after_held_back_changes(self.save))
         return self.save_button
 
     def saved_answer(self) -> SavedAnswer | None:
@@ -182,9 +172,6 @@ class SavedAnswerWidget(widgets.VBox):
     def _mark_unsaved(self, _change: dict[str, Any]) -> None:
         if not self.participant.signed_in or self.save_button is None:
             return
-        if self.text_fields() and time.monotonic() - self._saved_at < RESAVE_SECONDS:
-            self.save()  # the last keystrokes of a save, arriving after its click
-            return
         if self.status.kind != "error":
             self.status.show(f"Not saved yet: press {self.save_button.description}.", "info")
         if self.text_fields():
@@ -232,6 +219,5 @@ class SavedAnswerWidget(widgets.VBox):
             return False
         self.drafts.cancel()
         self._confirmed = value
-        self._saved_at = time.monotonic()
         self.status.show(f"Saved at {local_time(saved.created_at)}.", "saved", confirmed=texts)
         return True

@@ -67,3 +67,32 @@ def test_the_export_carries_each_trainees_pairs_and_feedback_with_the_trainee_id
     dana = next(row["trainee_id"] for row in record["self_assessment"] if row["name"] == "Dana Ortiz")
     assert record["course_feedback"] == [
         {"trainee_id": dana, "helped": "Role plays", "change": "", "instructor": 4, "materials": 5}]
+
+
+def test_report_classes_writes_the_comparison_between_classes_oldest_first(
+        store: ResponseStore, tmp_path: Path) -> None:
+    from datetime import date
+
+    from click.testing import CliRunner
+
+    from adaptive_policing.cli import cli
+    from adaptive_policing.grading.course import GRADING_DIR_ENV
+
+    later = store.create_class(class_date=date(2026, 6, 2), location="Room A")
+    earlier = store.create_class(class_date=date(2026, 3, 9), location="Room B")
+    store.create_class(class_date=date(2026, 7, 1), location="Nobody rated")
+    _rate(store, later, "Dana Ortiz", 2, 4, {"helped": "x", "change": "y", "instructor": 5, "materials": 4})
+    _rate(store, earlier, "Lee Park", 3, 3, {"helped": "", "change": "", "instructor": 2, "materials": 3})
+    env = {"ADAPTIVE_POLICING_DB_URL": store.url, GRADING_DIR_ENV: str(tmp_path / "grading")}
+    result = CliRunner().invoke(cli, ["report", "--classes"], env=env)
+    assert result.exit_code == 0, result.output
+    reports = tmp_path / "grading" / "reports"
+    lines = (reports / "class-comparison.csv").read_text(encoding="utf-8").splitlines()
+    items = load_survey().items
+    assert lines[0].split(",")[:4] == ["class_code", "class_date", "trainees_paired", "mean_change"]
+    assert lines[1:] == [
+        f"{earlier.code},2026-03-09,1,0.00," + ",".join(["0.00"] * len(items)) + ",1,2.00,3.00",
+        f"{later.code},2026-06-02,1,2.00," + ",".join(["2.00"] * len(items)) + ",1,5.00,4.00",
+    ]
+    assert (reports / "class-comparison.png").read_bytes().startswith(b"\x89PNG")
+    assert "class-comparison.csv" in "".join(result.output.split()) and "Dana" not in lines[1] + lines[2]

@@ -67,6 +67,10 @@ def test_the_export_carries_each_trainees_pairs_and_feedback_with_the_trainee_id
     dana = next(row["trainee_id"] for row in record["self_assessment"] if row["name"] == "Dana Ortiz")
     assert record["course_feedback"] == [
         {"trainee_id": dana, "helped": "Role plays", "change": "", "instructor": 4, "materials": 5}]
+    assert FEEDBACK_PROMPT not in {row["prompt_id"] for row in record["responses"]}
+    assert "pre:" + first in {row["prompt_id"] for row in record["responses"]}
+    files = export_class(store, classroom, tmp_path)
+    assert "Role plays" not in files.responses_csv.read_text(encoding="utf-8")
 
 
 def test_report_classes_writes_the_comparison_between_classes_oldest_first(

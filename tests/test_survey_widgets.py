@@ -63,3 +63,11 @@ def test_the_notebook_call_picks_the_part() -> None:
     assert isinstance(survey("feedback"), FeedbackForm)
     with pytest.raises(ValueError):
         survey("during")
+
+
+def test_the_start_page_slide_on_the_instructors_server_shows_no_ratings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from adaptive_policing import config
+
+    monkeypatch.setenv(config.ROLE_ENV, "instructor")
+    assert not isinstance(survey("pre"), SelfAssessment)
+    assert isinstance(survey("post"), SelfAssessment)

@@ -12,7 +12,8 @@
   instructor's confirmed ratings and the points), each trainee's
   self-assessment before and after per item (``self_assessment``) and course
   feedback form with the trainee's id (``course_feedback``, for the
-  coordinator; the console shows it without names), which prompts the
+  coordinator; the console shows it without names, and it is left out of the
+  responses, which carry names), which prompts the
   instructor opened or closed, and every sign-in event (sign-ins, wrong codes
   and PINs, approval requests, approvals and refusals, sign-outs, revoked
   devices, the class closed or reopened; with the name typed and the client's
@@ -41,7 +42,7 @@ from ..analysis.case_paths import class_paths
 from ..analysis.tallies import format_answer, latest_by_prompt
 from ..content.role_plays import PROMPT_PREFIX as ROLE_PLAY_PREFIX
 from ..content.scenarios import PROMPT_PREFIX as CASE_PREFIX
-from ..content.survey import load_survey
+from ..content.survey import FEEDBACK_PROMPT, load_survey
 from ..data.store import TrainingClass, ResponseStore
 from .activities import class_role_play_ratings, played_case_studies
 from .attendance import class_attendance
@@ -83,6 +84,8 @@ def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[st
     revision_numbers: dict[tuple[int, str], int] = {}
     responses = []
     for trainee, answer in answers:
+        if answer.prompt_id == FEEDBACK_PROMPT:
+            continue  # in ``course_feedback``, with the trainee's id and not their name
         key = (trainee.id, answer.prompt_id)
         revision_numbers[key] = revision_numbers.get(key, 0) + 1
         responses.append({

@@ -174,6 +174,8 @@ class FeedbackForm(SavedAnswerWidget):
 
 def survey(part: str) -> widgets.Widget:
     """``"pre"`` or ``"post"``: the self-assessment; ``"feedback"``: the course feedback form."""
+    if part == "pre" and viewer.is_instructor_view():
+        return widgets.HTML()  # the start page is the join slide on the instructor's server
     if part == "feedback":
         return FeedbackForm()
     if part in PHASES:

@@ -23,9 +23,9 @@ from ..content.prompts import SCALE_LABELS
 from ..content.survey import (
     FEEDBACK_PROMPT, FEEDBACK_RATINGS, FEEDBACK_TEXTS, PHASES, SCALE, Phase, Survey, load_survey, prompt_id,
 )
-from ..data.store import ResponseStore, StoreError, Trainee, open_store
+from ..data.store import ResponseStore, StoreError, Trainee
 from ..views.clock import local_time
-from .common import PREVIEW_MESSAGE, StatusLine, fragment, text_box
+from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment, text_box
 from .saved import SavedAnswerWidget
 
 SCALE_OPTIONS = tuple(zip(SCALE_LABELS, SCALE))
@@ -52,8 +52,7 @@ class SelfAssessment(widgets.VBox):
             raise ValueError(f"phase {phase!r} is not one of {', '.join(PHASES)}")
         self.phase = phase
         self.survey = survey or load_survey()
-        self._store = store
-        self._trainee = trainee if trainee is not None else viewer.current_trainee()
+        self.participant = Participant(store, trainee)
         self.choices = {item.item_id: _scale("Your rating") for item in self.survey.items}
         self.save_button = widgets.Button(description="Save my ratings", button_style="primary", icon="check",
                                           tooltip="Save your ratings")
@@ -69,16 +68,14 @@ class SelfAssessment(widgets.VBox):
 
     @property
     def store(self) -> ResponseStore:
-        if self._store is None:
-            self._store = open_store()
-        return self._store
+        return self.participant.store
 
     @property
     def trainee(self) -> Trainee | None:
         """The signed-in trainee, looked up again until there is one (the start page signs in on the page)."""
-        if self._trainee is None:
-            self._trainee = viewer.current_trainee()
-        return self._trainee
+        if self.participant.trainee is None:
+            self.participant.trainee = viewer.current_trainee()
+        return self.participant.trainee
 
     @property
     def value(self) -> dict[str, int | None]:

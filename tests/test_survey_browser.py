@@ -1,4 +1,5 @@
-"""The self-assessment in real Chromium: a trainee rates before and after, the console shows the change."""
+"""The self-assessment in real Chromium: a trainee rates before and after and sends feedback; the console shows
+the change and counts the feedback without showing it (fewer than three forms)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,15 @@ def test_a_trainee_rates_before_and_after_and_the_console_shows_the_change(
         wait_for_widgets(trainee)
         _rate_all(trainee, "4 – Agree")  # at the end of section VIII
         shot(trainee, "survey-after")
+        trainee.get_by_role("link", name="Next: IX. Assessment of Learning").first.click()
+        wait_for_widgets(trainee)
+        form = trainee.locator(".ap-feedback")
+        form.locator("textarea").nth(0).fill("The second role-play round with <b>Officer Quill</b>")
+        form.locator(".widget-radio-box").nth(0).get_by_label("5 – Excellent").check()
+        form.get_by_role("button", name="Send feedback").click()
+        expect(form.locator(".ap-status")).to_contain_text("Saved at")
+        form.scroll_into_view_if_needed()
+        shot(trainee, "survey-feedback")
 
         console = console_context.new_page()
         console.set_default_timeout(30_000)
@@ -56,6 +66,8 @@ def test_a_trainee_rates_before_and_after_and_the_console_shows_the_change(
         chart = console.locator("img.ap-chart[alt^='The class']")
         expect(chart).to_be_visible()
         assert f"{first} 2.0 before, 4.0 after (+2.0, 1 trainee(s))." in (chart.get_attribute("alt") or "")
+        expect(console.get_by_text("1 feedback form(s) sent.")).to_be_visible()
+        expect(console.locator(".ap-console")).not_to_contain_text("Officer Quill")
         console.locator("table.ap-survey-table").scroll_into_view_if_needed()
         shot(console, "survey-console")
     finally:

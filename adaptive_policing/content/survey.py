@@ -28,7 +28,9 @@ FEEDBACK_TEXTS = ("helped", "change")
 FEEDBACK_RATINGS = ("instructor", "materials")
 """The feedback form's 1–5 ratings."""
 SCALE = (1, 2, 3, 4, 5)
-"""The values of a rating (the labels are :data:`adaptive_policing.content.prompts.SCALE_LABELS`)."""
+"""The values of a rating (the self-assessment's labels are :data:`adaptive_policing.content.prompts.SCALE_LABELS`)."""
+RATING_LABELS = ("1 – Poor", "2 – Fair", "3 – Good", "4 – Very good", "5 – Excellent")
+"""The labels of the feedback form's ratings of the instructor and of the materials."""
 
 
 class SurveyError(ValueError):

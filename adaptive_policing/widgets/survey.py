@@ -21,7 +21,7 @@ import ipywidgets as widgets
 from . import viewer
 from ..content.prompts import SCALE_LABELS
 from ..content.survey import (
-    FEEDBACK_PROMPT, FEEDBACK_RATINGS, FEEDBACK_TEXTS, PHASES, SCALE, Phase, Survey, load_survey, prompt_id,
+    FEEDBACK_PROMPT, FEEDBACK_RATINGS, FEEDBACK_TEXTS, PHASES, RATING_LABELS, SCALE, Phase, Survey, load_survey, prompt_id,
 )
 from ..data.store import ResponseStore, StoreError, Trainee
 from ..views.clock import local_time
@@ -29,7 +29,9 @@ from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment, text_box
 from .saved import SavedAnswerWidget
 
 SCALE_OPTIONS = tuple(zip(SCALE_LABELS, SCALE))
-"""The radio buttons' (label, value) pairs: the label is shown, the number 1–5 is saved."""
+"""The self-assessment's (label, value) pairs: the label is shown, the number 1–5 is saved."""
+RATING_OPTIONS = tuple(zip(RATING_LABELS, SCALE))
+"""The feedback ratings' (label, value) pairs, from poor to excellent."""
 INTRO = {
     "pre": "Before we start: how far do you agree? There are no right answers; you rate the same "
            "statements again at the end, so the course can see what changed.",
@@ -38,8 +40,8 @@ INTRO = {
 NOT_SIGNED_IN = "Sign in first: your ratings are saved under your name."
 
 
-def _scale(description: str) -> widgets.RadioButtons:
-    return widgets.RadioButtons(options=SCALE_OPTIONS, value=None, description=description,
+def _scale(description: str, options: tuple[tuple[str, int], ...] = SCALE_OPTIONS) -> widgets.RadioButtons:
+    return widgets.RadioButtons(options=options, value=None, description=description,
                                 layout=widgets.Layout(width="auto"))
 
 
@@ -130,15 +132,16 @@ class FeedbackForm(SavedAnswerWidget):
         questions = self.survey.feedback
         self.texts = {name: text_box("Your answer", "Type here.", lines=3, continuous=True)
                       for name in FEEDBACK_TEXTS}
-        self.ratings = {name: _scale("Rating") for name in FEEDBACK_RATINGS}
+        self.ratings = {name: _scale("Rating", RATING_OPTIONS) for name in FEEDBACK_RATINGS}
         rows: list[widgets.Widget] = [
             fragment("heading", text="Course feedback"),
-            fragment("note", text="Your instructor sees your feedback without your name."),
+            fragment("note", text="Your instructor sees your feedback without your name, once at least three of the class "
+                                    "have sent theirs. The training coordinator's record links it to your sign-in."),
         ]
         for name in FEEDBACK_TEXTS:
             rows += [fragment("question", text=questions[name]), self.texts[name]]
         for name in FEEDBACK_RATINGS:
-            rows += [fragment("question", text=f"{questions[name]} (1 = poor, 5 = excellent)"), self.ratings[name]]
+            rows += [fragment("question", text=questions[name]), self.ratings[name]]
         return [*rows, self.make_save_button("Send feedback", "Send your feedback")]
 
     def watched(self) -> list[widgets.ValueWidget]:

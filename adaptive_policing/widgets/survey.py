@@ -25,6 +25,7 @@ from ..content.survey import (
 )
 from ..data.store import ResponseStore, StoreError, Trainee
 from ..views.clock import local_time
+from ..views.survey import FEEDBACK_MINIMUM
 from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment, text_box
 from .saved import SavedAnswerWidget
 
@@ -135,8 +136,9 @@ class FeedbackForm(SavedAnswerWidget):
         self.ratings = {name: _scale("Rating", RATING_OPTIONS) for name in FEEDBACK_RATINGS}
         rows: list[widgets.Widget] = [
             fragment("heading", text="Course feedback"),
-            fragment("note", text="Your instructor sees your feedback without your name, once at least three of the class "
-                                    "have sent theirs. The training coordinator's record links it to your sign-in."),
+            fragment("note", text=f"Your instructor sees your feedback without your name, once at least "
+                                  f"{FEEDBACK_MINIMUM} of the class have sent theirs. The training coordinator's "
+                                  "record links it to your sign-in."),
         ]
         for name in FEEDBACK_TEXTS:
             rows += [fragment("question", text=questions[name]), self.texts[name]]

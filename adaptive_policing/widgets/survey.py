@@ -21,7 +21,8 @@ import ipywidgets as widgets
 from . import viewer
 from ..content.prompts import SCALE_LABELS
 from ..content.survey import (
-    FEEDBACK_PROMPT, FEEDBACK_RATINGS, FEEDBACK_TEXTS, PHASES, RATING_LABELS, SCALE, Phase, Survey, load_survey, prompt_id,
+    FEEDBACK_PROMPT, FEEDBACK_RATINGS, FEEDBACK_TEXTS, PHASES, RATING_LABELS, SCALE, Phase, Survey, load_survey,
+    prompt_id,
 )
 from ..data.store import ResponseStore, StoreError, Trainee
 from ..views.clock import local_time

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .widgets.prompt import prompt
     from .widgets.role_play import role_play
     from .widgets.rubric import rubric
+    from .widgets.survey import survey
     from .widgets.worksheet import worksheet
 
 _API = {
@@ -44,6 +45,7 @@ _API = {
     "role_play": ".widgets.role_play",
     "rubric": ".widgets.rubric",
     "start_page": ".widgets.page",
+    "survey": ".widgets.survey",
     "worksheet": ".widgets.worksheet",
 }
 

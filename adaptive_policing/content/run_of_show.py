@@ -8,7 +8,7 @@ page (:func:`estimate_page`, a pure function) adds up:
   tagged ``if-time``, ``take-home`` (cell metadata tags) or ``facilitator``;
 * :data:`TYPED_ANSWER_MINUTES` per core typed answer and :data:`CHOICE_MINUTES`
   per core choice, multiple choice or 1–5 scale;
-* the minutes the plan gives each core case study, role play and assessment,
+* the minutes the plan gives each core case study, role play, assessment and survey (``surveys:``),
   which follow the facilitator guide;
 * the minutes of each core step of the page's activities.
 
@@ -43,7 +43,8 @@ WORDS_PER_MINUTE = 200
 TYPED_ANSWER_MINUTES = 1.5
 CHOICE_MINUTES = 0.5
 CHOICE_KINDS = frozenset({"choice", "multi", "scale"})
-TIMED_CALLS = {"case_study": "case study", "role_play": "role play", "assessment": "assessment"}
+TIMED_CALLS = {"case_study": "case study", "role_play": "role play", "assessment": "assessment",
+               "survey": "survey"}
 """Page calls timed by the plan (the facilitator guide's minutes), by function name."""
 
 
@@ -215,7 +216,7 @@ def page_tags(raw_item: Mapping[str, Any]) -> PageTags:
         for prompt_id in ids or ():
             prompts[str(prompt_id)] = _tier(tier, f"{where}: prompt {prompt_id}")
     timed: dict[tuple[str, str], tuple[str, float]] = {}
-    for function, key in (("case_study", "cases"), ("role_play", "role_plays")):
+    for function, key in (("case_study", "cases"), ("role_play", "role_plays"), ("survey", "surveys")):
         for entry in raw_item.get(key) or ():
             timed[(function, str(entry["id"]))] = (_tier(entry["tier"], f"{where}: {entry['id']}"),
                                                    float(entry["minutes"]))

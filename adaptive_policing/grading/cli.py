@@ -126,8 +126,13 @@ def _print_run(run: GradeRun, paths: GradingPaths) -> None:
 @click.command()
 @click.option("--pass-percent", callback=_pass_mark, help=PASS_PERCENT_HELP)
 @click.option("--class", "class_code", default=None, help="Write the roster of this class only (its code).")
-def report(pass_percent: float | None, class_code: str | None) -> None:
+@click.option("--classes", "compare", is_flag=True,
+              help="Instead, compare classes over time: self-assessment change and feedback ratings (CSV and PNG).")
+def report(pass_percent: float | None, class_code: str | None, compare: bool) -> None:
     """Rewrite the exports and charts from the gradebook (after grading by hand in formgrader)."""
+    if compare:
+        _compare_classes()
+        return
     from .course import nbgrader_api
     from .pipeline import write_reports
 
@@ -143,6 +148,19 @@ def report(pass_percent: float | None, class_code: str | None) -> None:
         for name, path in written.items():
             console.print(f"{paths.assignment} {name}: {path}")
     store.close()
+
+
+def _compare_classes() -> None:
+    """``report --classes``: the class comparison under grading/reports/."""
+    from ..views.class_comparison import write_class_comparison
+
+    store = ResponseStore(config.settings().db_url)
+    try:
+        written = write_class_comparison(store, GradingPaths.default().reports)
+    finally:
+        store.close()
+    for path in written:
+        console.print(f"class comparison: {path}")
 
 
 @click.group()

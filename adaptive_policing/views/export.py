@@ -9,7 +9,11 @@
   author, fields, time; saves kept aside after a clash included), each
   observer's latest checklist, the class's case-study paths, the role-play
   ratings, Learning Activity 3's rubrics (the observer's ratings, the
-  instructor's confirmed ratings and the points), which prompts the
+  instructor's confirmed ratings and the points), each trainee's
+  self-assessment before and after per item (``self_assessment``) and course
+  feedback form with the trainee's id (``course_feedback``, for the
+  coordinator; the console shows it without names, and it is left out of the
+  responses, which carry names), which prompts the
   instructor opened or closed, and every sign-in event (sign-ins, wrong codes
   and PINs, approval requests, approvals and refusals, sign-outs, revoked
   devices, the class closed or reopened; with the name typed and the client's
@@ -38,11 +42,13 @@ from ..analysis.case_paths import class_paths
 from ..analysis.tallies import format_answer, latest_by_prompt
 from ..content.role_plays import PROMPT_PREFIX as ROLE_PLAY_PREFIX
 from ..content.scenarios import PROMPT_PREFIX as CASE_PREFIX
+from ..content.survey import FEEDBACK_PROMPT, load_survey
 from ..data.store import TrainingClass, ResponseStore
 from .activities import class_role_play_ratings, played_case_studies
 from .attendance import class_attendance
 from .rubrics import rubric_records
 from .spreadsheet import write_csv
+from .survey import survey_record
 
 SIGN_IN_COLUMNS = ["event_id", "kind", "trainee_id", "badge", "name_typed", "client", "at"]
 """The sign-in events CSV's columns (``at`` is when, in UTC)."""
@@ -78,6 +84,8 @@ def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[st
     revision_numbers: dict[tuple[int, str], int] = {}
     responses = []
     for trainee, answer in answers:
+        if answer.prompt_id == FEEDBACK_PROMPT:
+            continue  # in ``course_feedback``, with the trainee's id and not their name
         key = (trainee.id, answer.prompt_id)
         revision_numbers[key] = revision_numbers.get(key, 0) + 1
         responses.append({
@@ -143,6 +151,7 @@ def class_record(store: ResponseStore, training_class: TrainingClass) -> dict[st
             for pair in class_role_play_ratings(store, training_class.id)
         ],
         "rubrics": rubric_records(store, training_class.id),
+        **survey_record(latest, load_survey()),
         "prompt_states": [
             {"prompt_id": prompt_id, "open": is_open}
             for prompt_id, is_open in store.prompt_states_in(training_class.id).items()

@@ -36,7 +36,9 @@
 * **Activities** — the groups' worksheets side by side (Activity 2's best
   practices first), the class's paths through each case study (endings, choices
   at each decision, final perception) and the role plays' before/after chart
-  (:mod:`adaptive_policing.views.activities`).
+  (:mod:`adaptive_policing.views.activities`); below them the self-assessment's
+  change per item and the course feedback without names
+  (:mod:`adaptive_policing.views.survey`).
 * **Assessment** — after ``make grade``: this class's scores, the score
   distribution and mastery per section, and the questions nearly everyone misses
   or gets right (:mod:`adaptive_policing.widgets.console.assessment`).
@@ -97,6 +99,8 @@ from ...views.console import (
 )
 from ...views.export import export_class
 from ...views.results import prompt_html
+from ...views.survey import survey_html
+from ...content.survey import load_survey
 
 DOUBLE_CLICK_SECONDS = 1.0
 """A second press of the same agenda button within this time is the same click (a double click), not another move."""
@@ -262,6 +266,7 @@ class Console(widgets.VBox):
         # worksheets, case studies, role plays, the assessment and export
         self.activities = widgets.HTML()
         self.activities.add_class("ap-activities")
+        self.survey = widgets.HTML()  # the self-assessment's change and the feedback, without names
         self.rubric_panel = RubricConfirmPanel(self.store, on_confirmed=self.refresh)
         self.assessment = widgets.HTML()
         self.assessment.add_class("ap-assessment")
@@ -271,7 +276,8 @@ class Console(widgets.VBox):
 
         self.sign_ins = SignInsPanel(self.store, on_change=self.refresh)
         self.tabs = widgets.Tab(children=[
-            new_class, agenda_box, self.attendance, results_box, widgets.VBox([self.activities, self.rubric_panel]),
+            new_class, agenda_box, self.attendance, results_box,
+            widgets.VBox([self.activities, self.rubric_panel, self.survey]),
             self.assessment, widgets.VBox([self.export_button, self.export_links]), self.sign_ins,
         ])
         titles = ["New class", "Agenda & guide", "Attendance", "Live results", "Activities", "Assessment", "Export",
@@ -493,7 +499,7 @@ class Console(widgets.VBox):
                 _set(self.code_board, "value", note_html("No class yet: create one in the New class tab."))
                 self.sign_ins.refresh(None)
                 for widget in (self.attendance, self.results, self.activities, self.assessment, self.agenda_list,
-                               self.guide):
+                               self.guide, self.survey):
                     _set(widget, "value", note_html("Nothing yet."))
                 _set(self.agenda_status, "value", note_html("Create or pick a class to see its agenda."))
                 self.rubric_panel.show(None)
@@ -513,6 +519,7 @@ class Console(widgets.VBox):
             _set(self.activities, "value",
                  activities_html(self.store, training_class.id, latest, self.store.worksheet_ids(training_class.id)))
             self.rubric_panel.show(training_class.id)
+            _set(self.survey, "value", survey_html(latest, load_survey()))
 
     def _refresh_attendance(self, training_class: TrainingClass) -> None:
         _set(self.attendance, "value", attendance_html(class_attendance(self.store, training_class.id, self.clock())))

@@ -112,9 +112,7 @@ def serve(ip: str, port: int, instructor_port: int, max_kernels: int | None, pub
         tls_args += ["--keyfile", str(Path(keyfile).resolve())]
     logs = settings.var_dir / "logs"
     budget = max_kernels or default_max_kernels()
-    # Pre-heated pages wait for their request on a plain websocket to the server, so not over HTTPS.
-    prewarm = () if certfile else ("--prewarm",)
-    specs = [ServerSpec("trainee", port, logs / "trainee-server.log", ("--max-kernels", str(budget), *prewarm)),
+    specs = [ServerSpec("trainee", port, logs / "trainee-server.log", ("--max-kernels", str(budget))),
              ServerSpec("instructor", instructor_port, logs / "instructor-server.log")]
     for stop_signal in STOP_SIGNALS:
         signal.signal(stop_signal, _raise_stop)

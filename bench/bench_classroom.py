@@ -9,10 +9,6 @@ served by plain ``voila`` (:mod:`bench.common`), with the ratio course / baselin
 - **cold burst**: ``CLASS_SIZE`` simultaneous GETs of section III by as many different
   trainees, from threads in this process (no browsers, so the server's cores are not
   shared with them): median, p95 and slowest seconds from the common start;
-- **pre-warmed burst**: the same on a trainee server started as ``serve`` starts it
-  (``--prewarm``): the class signs in, *Start class* is recorded, and once the server
-  has pre-heated section I and II for everyone and the machine has settled, all open
-  section I at once; also how long the pre-warming took;
 - **memory**: resident memory of the section kernels after the burst (median) and the
   peak resident memory of the whole server tree (server and kernels) during the burst;
 - **live kernels 3 minutes after the burst**: only with ``--long`` or ``BENCH_LONG=1``
@@ -23,7 +19,7 @@ served by plain ``voila`` (:mod:`bench.common`), with the ratio course / baselin
 
 Each phase starts a fresh server, so the burst is cold and the single page's kernels do
 not sit beside it. The course's trainee server runs with the served culling defaults.
-The 30-Chromium walk is not measured yet (the suite walks a class of six). Prints a table and
+The pre-warmed burst and the 30-Chromium walk are not measured yet. Prints a table and
 writes it as JSON to ``var/bench/classroom.json``. Run alone: ``python -m bench classroom
 [--long]``.
 """
@@ -66,7 +62,7 @@ REQUEST_TIMEOUT_SECONDS = 600
 MEMORY_SAMPLE_SECONDS = 0.25
 LONG_WAIT_SECONDS = 180
 IMPORT_RUNS = 5
-NOT_MEASURED_YET = (f"{CLASS_SIZE}-Chromium walk through four pages",)
+NOT_MEASURED_YET = ("pre-warmed burst of a section", f"{CLASS_SIZE}-Chromium walk through four pages")
 
 
 # --- measuring ---------------------------------------------------------------------
@@ -182,8 +178,6 @@ class ServerFigures:
 
     single_seconds: list[float]
     burst: Burst
-    warm_burst: Burst | None = None
-    warm_up_seconds: float | None = None
 
 
 def measure_bare(folder: Path, long_wait: bool) -> ServerFigures:
@@ -198,12 +192,11 @@ def measure_bare(folder: Path, long_wait: bool) -> ServerFigures:
 
 
 @contextmanager
-def trainee_server(var: Path, prewarm: bool = False) -> Iterator[LiveServer]:
+def trainee_server(var: Path) -> Iterator[LiveServer]:
     """The course's trainee server with the served culling defaults, stopped with its kernels after."""
     var.mkdir()
     server = start_server(
-        "trainee", var, cull_idle=KernelCulling.idle_seconds, cull_interval=KernelCulling.interval_seconds,
-        prewarm=prewarm,
+        "trainee", var, cull_idle=KernelCulling.idle_seconds, cull_interval=KernelCulling.interval_seconds
     )
     try:
         yield server
@@ -222,41 +215,13 @@ def trainee_urls(server: LiveServer, section: str, count: int) -> list[str]:
     return [server.url(f"/voila/render/{section}?t={trainee.token}") for trainee in trainees]
 
 
-WARM_UP_LIMIT_SECONDS = 600
-
-
-def warm_section_burst(folder: Path) -> tuple[Burst, float]:
-    """Section I opened by the whole class after *Start class* pre-warmed it; and how long warming took.
-
-    Signing in and starting the class makes the server pre-heat section I and section II for
-    every trainee; the burst starts once those kernels exist and the machine has settled.
-    """
-    with trainee_server(folder, prewarm=True) as server:
-        urls = trainee_urls(server, SECTION_I, CLASS_SIZE)
-        store = server.store()
-        try:
-            course = store.classes()[-1]
-            started = time.monotonic()
-            store.record_progress(course.id, "01-introductions")
-        finally:
-            store.close()
-        deadline = started + WARM_UP_LIMIT_SECONDS
-        while len(kernels(server.process.pid)) < 2 * CLASS_SIZE and time.monotonic() < deadline:
-            time.sleep(1)
-        while os.getloadavg()[0] > (os.cpu_count() or 1) and time.monotonic() < deadline:
-            time.sleep(2)  # the pre-heated pages are still running up to their wait
-        warmed = time.monotonic() - started
-        return burst(urls, server.process.pid, long_wait=False), warmed
-
-
 def measure_course(folder: Path, long_wait: bool) -> ServerFigures:
-    """Section I single page, section III cold burst and section I pre-warmed burst, a fresh server for each."""
+    """Section I single page and section III cold burst, a fresh trainee server for each."""
     with trainee_server(folder / "single") as server:
         single = single_page(trainee_urls(server, SECTION_I, 1)[0])
     with trainee_server(folder / "burst") as server:
         found = burst(trainee_urls(server, SECTION_III, CLASS_SIZE), server.process.pid, long_wait)
-    warm, warmed = warm_section_burst(folder / "warm")
-    return ServerFigures(single, found, warm, warmed)
+    return ServerFigures(single, found)
 
 
 # --- the table ----------------------------------------------------------------------
@@ -286,16 +251,6 @@ def rows(course: ServerFigures, bare: ServerFigures, imports: dict[str, float]) 
         Row(f"cold burst of {CLASS_SIZE}, median", "s", statistics.median(cb.seconds), statistics.median(bb.seconds)),
         Row(f"cold burst of {CLASS_SIZE}, p95", "s", p95(cb.seconds), p95(bb.seconds)),
         Row(f"cold burst of {CLASS_SIZE}, slowest", "s", max(cb.seconds), max(bb.seconds)),
-    ]
-    if course.warm_burst is not None:
-        wb = course.warm_burst
-        table += [
-            Row(f"pre-warmed burst of {CLASS_SIZE}, median", "s", statistics.median(wb.seconds),
-                statistics.median(bb.seconds)),
-            Row(f"pre-warmed burst of {CLASS_SIZE}, p95", "s", p95(wb.seconds), p95(bb.seconds)),
-            Row("pre-warming after Start class", "s", course.warm_up_seconds, None),
-        ]
-    table += [
         Row("kernel RSS, median", "MB", statistics.median(cb.kernel_mb) if cb.kernel_mb else None,
             statistics.median(bb.kernel_mb) if bb.kernel_mb else None),
         Row("server tree RSS, peak in burst", "MB", cb.peak_tree_mb, bb.peak_tree_mb),
@@ -315,8 +270,7 @@ def print_table(table: list[Row], load_before: tuple[float, ...], load_after: tu
         digits = 0 if unit != "s" else 3 if value < 0.1 else 2  # counts and MB whole; short times in ms
         return f"{value:{width}.{digits}f}"
 
-    print("Classroom over HTTP: course (trainee server, section I single, section III cold burst, section I "
-          "pre-warmed burst) "
+    print("Classroom over HTTP: course (trainee server, section I single, section III burst) "
           "against bare Voila with one widget, same run")
     print(f"  load average before {', '.join(f'{x:.2f}' for x in load_before)}; "
           f"after {', '.join(f'{x:.2f}' for x in load_after)} ({os.cpu_count()} cores)")
@@ -340,7 +294,7 @@ def write_json(table: list[Row], course: ServerFigures, bare: ServerFigures, imp
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                     "load_average_before": load_before, "load_average_after": load_after},
         "class_size": CLASS_SIZE,
-        "sections": {"single": SECTION_I, "burst": SECTION_III, "warm_burst": SECTION_I},
+        "sections": {"single": SECTION_I, "burst": SECTION_III},
         "long": long_wait,
         "not_measured_yet": list(NOT_MEASURED_YET),
         "table": [{**asdict(row), "ratio": row.ratio} for row in table],

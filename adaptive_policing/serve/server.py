@@ -47,10 +47,8 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from .. import config
 from ..config import CLIENT_HEADER, SLIDES_TEMPLATE
-from ..data.store import ResponseStore
 from ..views.render import render
 from .budget import KernelBudget, default_max_kernels
-from .prewarm import Prewarmer
 
 Role = Literal["trainee", "instructor"]
 
@@ -186,26 +184,12 @@ class CourseRenderHandler(TornadoVoilaHandler):
         if template is not None and template not in self.settings.get("ap_template_overrides", ()):
             raise HTTPError(404)
         budget: KernelBudget | None = self.settings.get("ap_kernel_budget")
-        if self.request.method == "GET" and budget is not None and not self._has_warm_kernel():
+        if self.request.method == "GET" and budget is not None:
             if len(self.kernel_manager.list_kernel_ids()) >= budget.max_kernels:
                 self.set_status(503)
                 self.set_header("Retry-After", str(budget.retry_seconds))
                 self.set_header("Cache-Control", "no-store")
                 self.finish(render("busy.html.j2", seconds=budget.retry_seconds))
-
-    def _notebook(self) -> str:
-        return self.path_args[0] if self.path_args else ""
-
-    def _has_warm_kernel(self) -> bool:
-        """Whether a pre-heated kernel is ready (or starting) for the page asked for."""
-        get_pool_size = getattr(self.kernel_manager, "get_pool_size", None)
-        return bool(get_pool_size and get_pool_size(self._notebook()))
-
-    async def get(self, path: str | None = None) -> None:  # type: ignore[override]
-        prewarmer: Prewarmer | None = self.settings.get("ap_prewarmer")
-        if prewarmer is not None and path:
-            prewarmer.taken(path)
-        await super().get(path)
 
 
 class CourseVoila(Voila):
@@ -261,12 +245,6 @@ class CourseVoila(Voila):
             (pattern, CourseRenderHandler if handler is TornadoVoilaHandler else handler, *rest)
             for pattern, handler, *rest in super().init_handlers()
         ]
-        if self.tornado_settings.get("ap_prewarm"):
-            prewarmer = Prewarmer(
-                self.kernel_manager, ResponseStore(config.settings().db_url), self.tornado_settings["ap_kernel_budget"]
-            )
-            self.app.settings["ap_prewarmer"] = prewarmer
-            prewarmer.start()
         return [
             (self.server_url, RedirectHandler, {"url": landing}),
             *[(pattern, NotFoundHandler) for pattern in refused],
@@ -281,7 +259,7 @@ def file_config() -> Config:
 
 def runtime_config(
     *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling,
-    budget: KernelBudget | None = None, prewarm: bool = False,
+    budget: KernelBudget | None = None,
     tls: tuple[str, str] | None = None, key_file: Path | None = None,
 ) -> Config:
     """The settings of one server that depend on its role, address, key and command line.
@@ -307,12 +285,7 @@ def runtime_config(
         "extra_log_scrub_param_keys": ["t"],
         "ap_template_overrides": list(TEMPLATE_OVERRIDES[role]),
         "ap_kernel_budget": budget or KernelBudget(default_max_kernels()),
-        "ap_prewarm": prewarm,
     }
-    if prewarm:
-        # Pre-heated kernels, in pools that start empty and follow the classes' agendas (serve/prewarm.py).
-        c.VoilaConfiguration.preheat_kernel = True
-        c.VoilaConfiguration.default_pool_size = 0
     c.CourseVoila.landing_page = LANDING_PAGES[role]
     c.CourseVoila.refused_templates = [SLIDES_TEMPLATE] if not TEMPLATE_OVERRIDES[role] else []
     # ``?template=`` is honoured only on the instructor server (for the slides).
@@ -341,7 +314,7 @@ def prepare_environment(settings: config.Settings, role: Role | None = None) -> 
 
 def run_server(
     role: Role, *, ip: str, port: int, culling: KernelCulling | None = None, budget: KernelBudget | None = None,
-    prewarm: bool = False, tls: tuple[str, str] | None = None,
+    tls: tuple[str, str] | None = None,
 ) -> None:
     """Build the serving tree and run one server until it is stopped (blocking)."""
     settings = config.settings()
@@ -355,7 +328,7 @@ def run_server(
     app = CourseVoila(
         config=runtime_config(
             role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling(), budget=budget,
-            prewarm=prewarm, tls=tls, key_file=key_file,
+            tls=tls, key_file=key_file,
         )
     )
     app.initialize([])  # Voilà reads CONFIG_FILE here
@@ -364,7 +337,7 @@ def run_server(
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m adaptive_policing.serve.server ROLE --ip IP --port PORT [--cull-idle S --cull-interval S]
-    [--max-kernels N] [--prewarm] [--certfile PEM --keyfile PEM]``."""
+    [--max-kernels N] [--certfile PEM --keyfile PEM]``."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="adaptive_policing.serve.server")
@@ -374,7 +347,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cull-idle", type=int, default=KernelCulling.idle_seconds)
     parser.add_argument("--cull-interval", type=int, default=KernelCulling.interval_seconds)
     parser.add_argument("--max-kernels", type=int, default=None, help="default: from the machine's memory")
-    parser.add_argument("--prewarm", action="store_true", help="pre-heat the pages the classes open next")
     parser.add_argument("--certfile", default="", help="TLS certificate (PEM): serve over HTTPS")
     parser.add_argument("--keyfile", default="", help="TLS private key (PEM) of --certfile")
     args = parser.parse_args(argv)
@@ -386,7 +358,6 @@ def main(argv: list[str] | None = None) -> None:
         budget=KernelBudget(
             args.max_kernels or default_max_kernels(), retry_seconds=min(15, max(2, args.cull_interval))
         ),
-        prewarm=args.prewarm,
         tls=(args.certfile, args.keyfile) if args.certfile else None,
     )
 

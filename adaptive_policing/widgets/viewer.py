@@ -25,9 +25,7 @@ no query string: widgets run in *preview* and save nothing, unless the
 
 from __future__ import annotations
 
-import json
 import os
-import time
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, quote, urlencode
 
@@ -48,83 +46,14 @@ CODE_PARAM = "code"
 _signed_in: Trainee | None = None
 
 
-_request_arrived = False
-PREHEAT_ENV = "VOILA_PREHEAT"
-"""Set to ``True`` by Voilà in a kernel pre-heated before anybody asked for its page."""
-REQUEST_ATTEMPTS = 5
-
-
-def _request_info_url() -> str:
-    """Where Voilà hands a pre-heated kernel its request (its ``voila/query/<kernel id>`` websocket)."""
-    port = os.environ.get("VOILA_APP_PORT", "8866")
-    base = os.environ.get("VOILA_WS_BASE_URL") or os.environ.get("VOILA_SERVER_URL") or "/"
-    return f"ws://127.0.0.1:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID', '')}"
-
-
-def _receive_request_info() -> dict[str, str]:
-    """Block until Voilà passes this pre-heated kernel the request that takes it.
-
-    Voilà's own ``wait_for_request`` gives up silently when the connection takes
-    more than 5 s (a busy server) and its keep-alive pings can drop a connection
-    that waits for minutes before the class opens the page; this wait has neither
-    limit. It runs on a thread of its own: the kernel's event loop is busy running
-    the page.
-    """
-    import asyncio
-    import threading
-
-    import websockets
-
-    async def receive() -> str | bytes:
-        async with websockets.connect(_request_info_url(), open_timeout=None, ping_interval=None,
-                                      close_timeout=1) as socket:
-            return await socket.recv()
-
-    received: list[str | bytes] = []
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            received.append(asyncio.run(receive()))
-        except BaseException as error:  # handed to the waiting page below
-            failures.append(error)
-
-    thread = threading.Thread(target=run, name="voila-request-info", daemon=True)
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
-    return {str(key): str(value) for key, value in json.loads(received[0]).items()}
-
-
 def query_string() -> str:
-    """The query string the page was opened with.
-
-    A pre-heated kernel (see :mod:`adaptive_policing.serve.prewarm`) runs its page
-    before the request arrives; it waits here, once, for Voilà to pass the request
-    on, and then has the request's variables (``QUERY_STRING``, ``VOILA_REQUEST_URL``…)
-    in its environment like any other page's kernel. A dropped connection (the
-    server restarting) is tried again a few times.
-    """
-    global _request_arrived
-    if os.environ.get(PREHEAT_ENV) == "True" and not _request_arrived:
-        from websockets.exceptions import WebSocketException
-
-        for attempt in range(REQUEST_ATTEMPTS):
-            try:
-                os.environ.update(_receive_request_info())
-                break
-            except (OSError, ValueError, WebSocketException):
-                if attempt == REQUEST_ATTEMPTS - 1:
-                    raise
-                time.sleep(1)
-        _request_arrived = True
+    """The query string the page was opened with (Voilà hands it to the kernel's environment)."""
     return os.environ.get("QUERY_STRING", "")
 
 
 def served_by_voila() -> bool:
     """Whether this page was opened through a Voilà server (not executed by a test or by nbconvert)."""
-    return "VOILA_REQUEST_URL" in os.environ or os.environ.get(PREHEAT_ENV) == "True"
+    return "VOILA_REQUEST_URL" in os.environ
 
 
 def _cookie_token() -> str | None:
@@ -151,7 +80,6 @@ def page_token() -> str | None:
 
 def client_address() -> str:
     """The address of the browser that opened this page, as the trainee server saw it ("" when unknown)."""
-    query_string()  # a pre-heated page learns its request's headers here
     return os.environ.get(CLIENT_ENV, "")
 
 

@@ -15,6 +15,7 @@ from adaptive_policing.data.store import ResponseStore, SheetOwner, Trainee, Tra
 from adaptive_policing.views.export import class_record
 from adaptive_policing.widgets.assessment import AssessmentApp
 from adaptive_policing.widgets.common import field_key, text_hash
+from adaptive_policing.widgets import drafts
 from adaptive_policing.widgets.drafts import CLICK_SETTLE_SECONDS, DraftTimer
 from adaptive_policing.widgets.prompt import DiscussionPrompt
 from adaptive_policing.widgets.role_play import RolePlayKit
@@ -166,7 +167,8 @@ def test_the_fingerprint_runs_over_utf16_code_units_like_javascript() -> None:
     assert text_hash("😀") != text_hash("\ud83d") and len({text_hash("☕"), text_hash("😀"), text_hash("")}) == 3
 
 
-def test_the_timer_keeps_one_draft_after_the_last_of_several_changes() -> None:
+def test_the_timer_keeps_one_draft_after_the_last_of_several_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drafts, "kernel_loop", asyncio.get_running_loop)  # as in a kernel: its loop runs
     kept: list[int] = []
 
     async def type_three_keys() -> None:
@@ -182,7 +184,7 @@ def test_the_timer_keeps_one_draft_after_the_last_of_several_changes() -> None:
     assert kept == [1]
 
 
-def test_without_an_event_loop_nothing_is_scheduled_and_flush_keeps_it() -> None:
+def test_outside_a_kernel_nothing_is_scheduled_and_flush_keeps_it() -> None:
     kept: list[int] = []
     timer = DraftTimer(lambda: kept.append(1))
     timer.touch()
@@ -250,7 +252,10 @@ def test_a_too_long_written_answer_is_refused_while_its_question_is_on_screen(
     assert f"ap-max-{MAX_TEXT_CHARS}" in app.controls[qid].text._dom_classes  # the page counts characters left
 
 
-def test_a_save_click_waits_for_the_keystrokes_the_browser_held_back(store: ResponseStore, trainee: Trainee) -> None:
+def test_a_save_click_waits_for_the_keystrokes_the_browser_held_back(
+    store: ResponseStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(drafts, "kernel_loop", asyncio.get_running_loop)  # as in a kernel: its loop runs
     widget = _prompt(store, trainee)
 
     async def type_then_click_then_last_keys() -> None:

@@ -145,6 +145,12 @@ def _contexts() -> dict[str, dict[str, Any]]:
         "role_plays.html.j2": {"pairs": [PairRating(PAYLOAD, PAYLOAD, PAYLOAD, 2, 8)], "chart": PAYLOAD},
         "rubrics.html.j2": _rubric_context(),
         "slide_answers.html.j2": {"info": info, "results": PAYLOAD},
+        "survey.html.j2": {
+            "rows": [{"statement": PAYLOAD, "paired": "2", "before": "2.5", "after": "4.0", "change": "+1.5"}],
+            "chart": PAYLOAD, "feedback_count": 3, "feedback_minimum": 3, "feedback_shown": True,
+            "instructor": "4.5", "materials": "4.0", "questions": {"helped": PAYLOAD, "change": PAYLOAD},
+            "helped": [PAYLOAD], "change": [PAYLOAD],
+        },
         "style.html.j2": {"css": Markup(".ap-x{color:#000}")},
         "wall.html.j2": {"cards": [card], "featured": card, "words": PAYLOAD},
         "words.html.j2": {"words": [(PAYLOAD, 2), ("listen", 2)]},

@@ -253,10 +253,15 @@ def grade_all(paths: GradingPaths | None = None, **options: Any) -> list[GradeRu
 
     The core assessment and the district-window module's check share the
     gradebook but are graded, reported and listed apart; ``options`` go to
-    each :func:`grade` run.
+    each :func:`grade` run. nbgrader's scores export, which lists every
+    assignment, is written again once all are graded.
     """
     paths = paths or GradingPaths.default()
-    return [grade(each, **options) for each in paths.every_assignment() if each.source_notebook().exists()]
+    runs = [grade(each, **options) for each in paths.every_assignment() if each.source_notebook().exists()]
+    for run in runs:
+        if "scores" in run.reports:  # written by the core run, before the other assignments were graded
+            export_scores(paths.for_assignment(run.assignment))
+    return runs
 
 
 def write_reports(

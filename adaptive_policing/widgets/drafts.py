@@ -27,16 +27,34 @@ reach the kernel before the last characters; they follow once the kernel is idle
 _pending: "weakref.WeakSet[DraftTimer]" = weakref.WeakSet()
 
 
+def kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The running event loop of the IPython kernel this code runs in; None outside a kernel.
+
+    Outside a kernel (tests, nbconvert) another library's loop may be running on this
+    thread, e.g. Playwright's; nothing of the page may be scheduled there.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def after_held_back_changes(action: Callable[[], object]) -> None:
     """Run ``action`` (a save) once the changes the browser held back behind a click have arrived.
 
     On the kernel's event loop it runs :data:`CLICK_SETTLE_SECONDS` later, after the
-    click's handler has returned and the browser has sent what it held; with no loop
-    running (a headless test) it runs at once.
+    click's handler has returned and the browser has sent what it held; outside a
+    kernel (a headless test) it runs at once.
     """
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
+    loop = kernel_loop()
+    if loop is None:
         action()
         return
     loop.call_later(CLICK_SETTLE_SECONDS, action)
@@ -56,9 +74,8 @@ class DraftTimer:
         self.pending = True
         _pending.add(self)
         self._cancel()
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        loop = kernel_loop()
+        if loop is None:
             return
         self._handle = loop.call_later(self._delay, self.flush)
 

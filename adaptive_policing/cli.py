@@ -180,7 +180,7 @@ def instructor_key(rotate: bool) -> None:
         key = config.rotate_instructor_key(settings)
     except RuntimeError as problem:
         raise click.ClickException(str(problem)) from problem
-    console.print(f"New instructor key: [bold]{key}[/bold]. Open the console again with ?token=<new key>; "
+    console.print(f"New instructor key: [bold]{key}[/bold]. Open the console again with ?token= and the new key; "
                   "links with the old key no longer work.")
 
 

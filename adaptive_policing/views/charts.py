@@ -20,7 +20,8 @@ MASTERY_GOAL = 70.0
 """Sections below this percent of points are drawn in the warning colour."""
 
 
-def _png(figure: Figure) -> bytes:
+def figure_png(figure: Figure) -> bytes:
+    """A matplotlib figure laid out and drawn as PNG bytes (every chart of the package goes through here)."""
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
@@ -48,7 +49,7 @@ def score_distribution_png(percents: list[float], pass_percent: float | None) ->
     ax.yaxis.get_major_locator().set_params(integer=True)
     if pass_percent is not None:
         ax.legend(loc="upper left")
-    return _png(figure)
+    return figure_png(figure)
 
 
 def score_distribution_alt(percents: list[float], pass_percent: float | None) -> str:
@@ -75,7 +76,7 @@ def section_mastery_png(mastery: dict[str, float]) -> bytes:
     ax.set_xlim(0, 100)
     ax.set_xlabel("Percent of points earned")
     ax.set_title("Mastery per section")
-    return _png(figure)
+    return figure_png(figure)
 
 
 def section_mastery_alt(mastery: dict[str, float]) -> str:

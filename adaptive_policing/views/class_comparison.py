@@ -18,7 +18,7 @@ from ..analysis.survey import ClassSummary, class_summary, compare_classes
 from ..analysis.tallies import latest_by_prompt
 from ..content.survey import Survey, load_survey
 from ..data.store import ResponseStore
-from .charts import _png
+from .charts import figure_png
 from .spreadsheet import write_csv
 
 CSV_NAME = "class-comparison.csv"
@@ -80,7 +80,7 @@ def comparison_png(summaries: Sequence[ClassSummary]) -> bytes:
     if not summaries:
         change_axes.text(0.5, 0.5, "No class has self-assessments or feedback yet", ha="center",
                          transform=change_axes.transAxes)
-    return _png(figure)
+    return figure_png(figure)
 
 
 def write_class_comparison(store: ResponseStore, out_dir: Path, survey: Survey | None = None) -> tuple[Path, Path]:

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from ..analysis.survey import ItemChange, feedback_entries, item_changes, mean_rating, trainee_pairs
 from ..analysis.tallies import Answer
 from ..content.survey import Survey
-from .charts import _png
+from .charts import figure_png
 from .images import png_img
 from .render import render
 
@@ -52,7 +52,7 @@ def survey_chart_png(changes: Sequence[ItemChange]) -> bytes:
         axes.set_yticks([])
         axes.text(3, 0.5, "No trainee has rated both times yet", ha="center", va="center", fontsize=14)
         axes.set_ylim(0, 1)
-        return _png(figure)
+        return figure_png(figure)
     positions = list(range(len(shown)))[::-1]
     for y, change in zip(positions, shown):
         axes.annotate("", xy=(change.after, y), xytext=(change.before, y),
@@ -64,7 +64,7 @@ def survey_chart_png(changes: Sequence[ItemChange]) -> bytes:
     axes.set_yticks(positions, [_label(c.statement) for c in shown], fontsize=8)
     axes.set_ylim(-0.7, len(shown) - 0.3)
     axes.legend(loc="lower left", fontsize=8)
-    return _png(figure)
+    return figure_png(figure)
 
 
 def survey_chart_alt(changes: Sequence[ItemChange]) -> str:

@@ -13,13 +13,13 @@ These tests start their own pair of servers, with a short sign-in window.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from adaptive_policing import config
 from adaptive_policing.data.sign_in import WINDOW_ENV, revoke, set_class_open
 from adaptive_policing.data.store import TrainingClass
 
@@ -30,21 +30,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("identity-servers")]
 
 WINDOW_SECONDS = 30
 KEY = "identity-test-key"
+JOIN_BASE_URL = "http://10.20.0.5:8866/"
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, LiveServer]]:
     var_dir: Path = tmp_path_factory.mktemp("identity-var")
-    before = os.environ.get(WINDOW_ENV)
-    os.environ[WINDOW_ENV] = str(WINDOW_SECONDS)  # the servers and their kernels inherit it
-    try:
+    with pytest.MonkeyPatch.context() as environment:  # the servers and their kernels inherit it
+        environment.setenv(WINDOW_ENV, str(WINDOW_SECONDS))
+        # One announced address, as `serve` sets it: the console shows one QR code whatever this machine's network.
+        environment.setenv(config.JOIN_URLS_ENV, JOIN_BASE_URL)
         trainee = start_server("trainee", var_dir)
         instructor = start_server("instructor", var_dir, key=KEY)
-    finally:
-        if before is None:
-            os.environ.pop(WINDOW_ENV, None)
-        else:
-            os.environ[WINDOW_ENV] = before
     yield trainee, instructor
     stop_process_tree(instructor.process)
     stop_process_tree(trainee.process)
@@ -169,6 +166,7 @@ def test_the_instructor_refuses_then_approves_on_the_console(
                                         "(name typed: Lee <b>Parker</b>)")  # shown as text
         expect(request).to_contain_text("The name differs from the one this badge signed in with: Lee Park.")
         expect(console.locator(".ap-join svg")).to_have_count(1, timeout=20_000)
+        expect(console.locator(".ap-join figcaption")).to_have_text(f"{JOIN_BASE_URL}?code={course.code}")
         shot(console, "identity-console-sign-ins")
         console.get_by_role("button", name="Refuse").click()
         expect(second.get_by_text("The instructor did not approve this device.")).to_be_visible()

@@ -14,7 +14,11 @@ first four digits (:func:`current_version`, :data:`LATEST_VERSION`).
 The whole upgrade runs in one transaction on the caller's connection: on
 PostgreSQL under an advisory lock, on SQLite under the write lock that the
 store's ``BEGIN IMMEDIATE`` takes, so two processes opening a new database at
-once take turns and the second finds it already up to date. DDL is
+once take turns and the second finds it already up to date. A SQLite file is
+also guarded by an operating-system lock on ``<file>.migrate-lock`` while it is
+checked and upgraded: a connection's first ``PRAGMA journal_mode=WAL`` on a new
+file can fail with "database is locked" without waiting, so the processes take
+turns before they connect. DDL is
 transactional on both, so an upgrade happens completely or not at all.
 
 Databases made by the store's earlier, hand-made runner
@@ -34,10 +38,11 @@ exists and the database is built from empty.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import sqlalchemy as sa
 
@@ -150,6 +155,27 @@ def _adopt_legacy(connection: sa.Connection) -> None:
         command.stamp(alembic_config(connection), revision_for(version))
 
 
+@contextlib.contextmanager
+def _sqlite_file_turn(engine: sa.Engine) -> Iterator[None]:
+    """Hold an exclusive OS lock beside a SQLite database file (nothing for other databases)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # Windows: SQLite's own locks only
+        yield
+        return
+    lock_path = Path(url.database).with_name(Path(url.database).name + ".migrate-lock")
+    with open(lock_path, "a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
 def migrate(engine: sa.Engine, target: int | str = "head") -> int:
     """Upgrade the database behind ``engine`` to ``target`` (default: the newest revision).
 
@@ -159,6 +185,11 @@ def migrate(engine: sa.Engine, target: int | str = "head") -> int:
     wanted = revision_for(target)
     if wanted == "head":
         wanted = newest_numbered_script()
+    with _sqlite_file_turn(engine):
+        return _upgrade(engine, wanted)
+
+
+def _upgrade(engine: sa.Engine, wanted: str) -> int:
     with engine.connect() as connection:
         with connection.execution_options(**{READ_ONLY: True}).begin():
             if _recorded_revision(connection) == wanted:  # the usual case: nothing to do, no write lock

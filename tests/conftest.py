@@ -235,17 +235,20 @@ POSTGRES_GROUP = "postgres"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the tests of live servers in one xdist group, and the PostgreSQL tests in another.
+    """Keep each module of live-server tests on one worker, and the PostgreSQL tests on one worker.
 
-    A module that names its own group (``pytest.mark.xdist_group``) keeps it: its worker
-    starts its own servers, beside the other group's.
+    A module's server tests run in order on one worker (group ``live-servers-<module>``),
+    so its module-scoped servers start once; different modules run on different workers
+    at the same time, each worker with its own session servers. Most of a browser test's
+    time is spent waiting for kernels, so several such modules share the two cores well.
+    A module that names its own group (``pytest.mark.xdist_group``) keeps it.
     """
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if item.get_closest_marker("xdist_group"):
             continue
         if item.get_closest_marker("server") or fixtures & {"trainee_server", "instructor_server"}:
-            item.add_marker(pytest.mark.xdist_group(LIVE_SERVERS_GROUP))
+            item.add_marker(pytest.mark.xdist_group(f"{LIVE_SERVERS_GROUP}-{item.module.__name__}"))
         elif item.get_closest_marker("postgres") or "postgres_url" in fixtures:
             item.add_marker(pytest.mark.xdist_group(POSTGRES_GROUP))
 

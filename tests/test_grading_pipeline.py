@@ -30,6 +30,9 @@ from adaptive_policing.data.store import ResponseStore
 
 from .fixtures.assessment import submissions as fx
 
+# The course root is graded once, by a module fixture: every test of the module runs on that one worker.
+pytestmark = pytest.mark.xdist_group("grading-pipeline")
+
 AUTO_POINTS = 37.0
 ALL_POINTS = 43.0
 WINDOW_POINTS = 13.0

@@ -22,9 +22,9 @@ from traitlets.config import Config, PyFileConfigLoader
 
 from .. import config
 from ..content.questions import ASSIGNMENT, ASSIGNMENTS, NOTEBOOK
-from .submission import GRADING_DIR_ENV
-
 CONFIG_FILE = "nbgrader_config.py"
+GRADING_DIR_ENV = config.GRADING_DIR_ENV
+"""Moves nbgrader's course root (see :mod:`adaptive_policing.config`)."""
 
 
 class GradingError(RuntimeError):
@@ -56,9 +56,9 @@ class GradingPaths:
 
     @classmethod
     def default(cls) -> "GradingPaths":
-        home = config.settings().home
-        root = Path(os.environ.get(GRADING_DIR_ENV) or home / "grading")
-        return cls(root=root, source=home / "solutions" / "assessment", release=home / "exercises" / "assessment")
+        settings = config.settings()
+        home = settings.home
+        return cls(root=settings.grading_dir, source=home / "solutions" / "assessment", release=home / "exercises" / "assessment")
 
     @classmethod
     def under(cls, home: Path) -> "GradingPaths":

@@ -44,7 +44,7 @@ from .. import config
 from ..content.answers import Answer, InvalidAnswer, validate_answer
 from ..content.questions import ASSIGNMENT, NOTEBOOK, Question, questions_in
 
-GRADING_DIR_ENV = "ADAPTIVE_POLICING_GRADING_DIR"
+GRADING_DIR_ENV = config.GRADING_DIR_ENV
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 """nbgrader's own timestamp format (``ExchangeSubmit``)."""
 
@@ -56,7 +56,7 @@ _STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
 def grading_dir() -> Path:
     """nbgrader's course root: ``$ADAPTIVE_POLICING_GRADING_DIR`` or ``<home>/grading``."""
-    return Path(os.environ.get(GRADING_DIR_ENV) or config.settings().grading_dir)
+    return config.settings().grading_dir
 
 
 def student_id(class_code: str, badge: str) -> str:

@@ -140,3 +140,14 @@ def test_each_written_answer_has_its_rubric_locked_right_under_it_in_the_release
         found += 1
     assert found == len(source)
     assert found == (2 if assignment == ASSIGNMENT else 0)
+
+
+@EACH
+def test_every_autograded_question_explains_its_answer_for_the_feedback_page(assignment: str) -> None:
+    source = questions_in(nbformat.read(PATHS.for_assignment(assignment).source_notebook(), as_version=4))
+    for q in source:
+        if q.kind == "text":
+            assert not q.explanation, f"{q.id}: a written answer is explained by its grader, not the bank"
+        else:
+            assert 40 <= len(q.explanation) <= 400, f"{q.id}: a short explanation is needed"
+            assert "assert" not in q.explanation and "_" not in q.explanation

@@ -118,6 +118,7 @@ def nbgrader_config(paths: GradingPaths) -> Config:
     cfg.CourseDirectory.autograded_directory = "autograded"
     cfg.CourseDirectory.feedback_directory = "feedback"
     cfg.CourseDirectory.db_url = paths.db_url
+    cfg.Exchange.root = str(paths.root / "exchange")
     cfg.NbGraderAPI.log_level = "ERROR"
     return cfg
 

@@ -86,6 +86,14 @@ def free_text_markdown(text: str) -> str:
     return "\n".join("    " + line for line in lines)
 
 
+def free_text_from_markdown(source: str) -> str:
+    """The text a trainee typed, from a written answer cell made by :func:`free_text_markdown`."""
+    lines = source.split("\n")
+    if all(line.startswith("    ") for line in lines):
+        lines = [line[4:] for line in lines]
+    return "\n".join(lines).strip("\n")
+
+
 def _answer_cell(notebook: NotebookNode, question: Question) -> NotebookNode:
     for cell in notebook.cells:
         data = cell.get("metadata", {}).get("assessment") or {}

@@ -230,7 +230,7 @@ def test_each_trainee_s_feedback_page_reads_without_code_or_nbgrader_words(grade
     # Written answers nobody has graded yet: pending, never 0, and the total says so.
     for page in (right, partly):
         free = _question_block(page, 25)
-        assert "Pending" in free and "pending of 3 points" in free and "0 of 3" not in free
+        assert "Pending" in free and "out of 3 points" in free and "0 of 3" not in free
         assert "still waiting for your instructor" in page
     markup = graded.trainee_page(9)
     assert "&lt;script&gt;" in _question_block(markup, 25) + _question_block(markup, 26)

@@ -51,7 +51,7 @@ def test_the_page_escapes_trainee_text_and_shows_pending_not_zero() -> None:
     assert "<script" not in page and "<img" not in page and "<b>Lee" not in page and "<i>add" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "Jo &lt;b&gt;Lee&lt;/b&gt;" in page
     assert "W" * 400 in page  # never cut: the page wraps it (overflow-wrap) instead
-    assert "Pending" in page and "pending of 3 points" in page and "0 of 3 points" in page  # the wrong choice is 0
+    assert "Pending" in page and "out of 3 points" in page and "0 of 3 points" in page  # the wrong choice is 0
     assert "still waiting for your instructor" in page
     assert "Because the course says so." in page  # the wrong choice is explained
     for word in ("assert", "In [", "nbgrader", "cell", "autograde", "submission", "grade_id", "free_one", "pick_one"):

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psutil
+import pytest
 
 from adaptive_policing.content.questions import ASSIGNMENT
 from adaptive_policing.grading.course import GRADING_DIR_ENV, GradingPaths
@@ -101,3 +102,21 @@ def test_formgrader_starts_on_a_free_loopback_port_it_prints_and_opens_on_manage
         process.wait(timeout=30)
         if process.stdout:
             process.stdout.close()
+
+
+def test_grading_s_runtime_data_moves_with_its_variable_for_the_package_and_plain_nbgrader(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from traitlets.config import PyFileConfigLoader
+
+    from adaptive_policing.grading.course import committed_config_file
+    from adaptive_policing.grading.submission import grading_dir
+
+    moved = tmp_path / "elsewhere"
+    monkeypatch.setenv(GRADING_DIR_ENV, str(moved))
+    assert GradingPaths.default().root == moved.resolve() == grading_dir()
+    assert GradingPaths.default().db_url == f"sqlite:///{moved.resolve() / 'gradebook.db'}"
+    file = committed_config_file()
+    loaded = PyFileConfigLoader(file.name, path=str(file.parent)).load_config()
+    assert loaded.CourseDirectory.root == str(moved)
+    assert loaded.CourseDirectory.db_url == f"sqlite:///{moved / 'gradebook.db'}"
+    assert loaded.Exchange.root == str(moved / "exchange") and (moved / "exchange").is_dir()

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,9 +49,9 @@ def _printed_url(process: subprocess.Popen[str], deadline: float) -> str:
     raise AssertionError("the command printed no formgrader address")
 
 
-def _get(url: str, deadline: float) -> tuple[int, str, str]:
+def _get(url: str, deadline: float, opener: urllib.request.OpenerDirector | None = None) -> tuple[int, str, str]:
     """Status, Location header and body of ``url``, asking again until the server answers."""
-    opener = urllib.request.build_opener(_NoRedirect)
+    opener = opener or urllib.request.build_opener(_NoRedirect)
     while True:
         try:
             with opener.open(url, timeout=10) as response:
@@ -87,8 +88,13 @@ def test_formgrader_starts_on_a_free_loopback_port_it_prints_and_opens_on_manage
         token = parts.query
         status, location, _ = _get(f"http://127.0.0.1:{parts.port}/?{token}", deadline)
         assert status == 302 and parts.path in location
-        status, _, page = _get(url, deadline)
+        browser = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPCookieProcessor(CookieJar()))
+        status, _, page = _get(url, deadline, browser)
         assert status == 200 and "Manage Submissions" in page
+        # The page's own requests (signed in by the cookie the page set, as in a browser) get the list.
+        status, location, listed = _get(f"http://127.0.0.1:{parts.port}/formgrader/api/submissions/{ASSIGNMENT}",
+                                        deadline, browser)
+        assert (status, location, listed) == (200, "", "[]")
         status, _, page = _get(f"http://127.0.0.1:{parts.port}/formgrader/manage_assignments?{token}", deadline)
         assert status == 200 and "warning-exchange" not in page and "alert-warning" not in page
         listening = {c.laddr.ip for c in psutil.Process(process.pid).net_connections(kind="tcp")

@@ -64,6 +64,9 @@ def formgrader_argv(paths: GradingPaths, port: int, token: str, *, open_browser:
         f"--ServerApp.root_dir={paths.root}", f"--IdentityProvider.token={token}",
         f"--ServerApp.default_url={page}", f"--LabApp.default_url={page}",
         "--ServerApp.log_level=WARN",
+        # nbgrader's pages would set the sign-in cookie for their own folder only, so their
+        # background requests to /formgrader/api/ came back unsigned; the cookie is for the whole site.
+        "--IdentityProvider.cookie_options=path=/",
     ]
     if not open_browser:
         argv.append("--no-browser")

@@ -204,7 +204,7 @@ def test_feedback_shows_answers_and_scores_but_no_hidden_test(graded: Graded) ->
 
 
 def _question_block(page: str, number: int) -> str:
-    found = re.search(rf'<h2 id="q{number}">.*?</section>', page, flags=re.S)
+    found = re.search(rf'id="ap-feedback-q{number}">.*?</section>', page, flags=re.S)
     assert found, f"question {number} is missing"
     return found.group(0)
 
@@ -239,6 +239,28 @@ def test_each_trainee_s_feedback_page_reads_without_code_or_nbgrader_words(grade
     assert not feedback_page_path(graded.paths, graded.sid(5)).exists()
     assert not feedback_page_path(graded.paths, graded.sid(8)).exists()
     assert "Points: 2 of 2" in graded.feedback(1)
+
+
+def test_the_course_page_shows_a_signed_in_trainee_their_own_feedback_and_nobody_else_s(
+        graded: Graded, isolated_session: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from adaptive_policing.grading.submission import GRADING_DIR_ENV
+    from adaptive_policing.widgets.assessment import AssessmentApp
+
+    monkeypatch.setenv(GRADING_DIR_ENV, str(graded.paths.root))
+    training_class = graded.store.class_by_code(graded.code)
+    people = {t.badge: t for t in graded.store.trainees_in(training_class.id)}
+    mine = AssessmentApp(store=graded.store, trainee=people["4"])
+    assert mine.feedback_button in mine.feedback.children
+    assert mine.show_feedback()
+    shown = mine.feedback_view.value
+    assert "Jo bBold/b Lee" in shown and "<b>" not in shown  # their own name, as text
+    golden = _question_block(shown, 3)
+    assert "Not right" in golden and "Start with Why" in golden and "</h3>" in golden  # one level below the page's
+    assert "Alex Rivera" not in shown and "assert" not in shown
+    nobody = AssessmentApp(store=graded.store, trainee=people["11"])  # signed in, never submitted
+    assert nobody.feedback.children == () and not nobody.show_feedback()
+    preview = AssessmentApp(store=graded.store, trainee=None)
+    assert preview.feedback.children == () and not preview.show_feedback()
 
 
 def test_formgrader_shows_each_written_answer_s_rubric_right_under_it(graded: Graded) -> None:

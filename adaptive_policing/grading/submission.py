@@ -35,7 +35,7 @@ import shutil
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import nbformat
 from nbformat.notebooknode import NotebookNode
@@ -78,6 +78,25 @@ def answer_source(question: Question, value: Answer) -> str:
     if ast.literal_eval(literal) != checked:  # pragma: no cover - repr of validated data always round-trips
         raise InvalidAnswer("This answer cannot be written safely.")
     return f"{question.id} = {literal}"
+
+
+_ANSWER = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*) = (.+)$", re.M)
+
+
+def cell_answer(source: str, qid: str) -> Any:
+    """The literal assigned to ``qid`` in an answer cell's source (the last assignment), ``None`` if none.
+
+    Read with :func:`ast.literal_eval`: an answer cell is data, never run.
+    """
+    found = None
+    for name, literal in _ANSWER.findall(source):
+        if name != qid:
+            continue
+        try:
+            found = ast.literal_eval(literal)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            found = None
+    return found
 
 
 def free_text_markdown(text: str) -> str:

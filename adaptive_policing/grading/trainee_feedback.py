@@ -15,25 +15,28 @@ writes one page per graded trainee and assessment to
   answer that was not fully right, the explanation.
 
 The page itself is :func:`adaptive_policing.views.trainee_feedback.feedback_page`.
-The coordinator hands each trainee their own page (printed, or sent to them);
-the folder is under the coordinator-only course root and is never served.
+The coordinator may hand each trainee their own page (printed, or sent to them);
+the folder is under the coordinator-only course root and is never served. The
+assessment's course page shows a signed-in trainee the same feedback, built by
+:func:`trainee_feedback` for that trainee's own student id only.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
 
 from ..analysis.answer_feedback import AnswerFeedback, FeedbackSheet, answer_feedback
 from ..analysis.grading_status import ItemGrade, assessment_status
 from ..content.questions import NOTEBOOK, Question, questions_in
 from ..views.trainee_feedback import feedback_page
 from .course import GradingPaths
-from .reports import cell_answer
-from .submission import free_text_from_markdown
+from .submission import cell_answer, free_text_from_markdown
+
+if TYPE_CHECKING:  # nbgrader is imported where it is used: the course page checks files first
+    from nbgrader.api import Gradebook
 
 UNANSWERED_TEXT = ("", "Your answer here.")
 """A written answer cell as released (nbgrader's ``ClearSolutions.text_stub``): not answered."""
@@ -68,6 +71,8 @@ def _comment(comments: dict[str, str], question: Question) -> str:
 def feedback_sheet(gb: Gradebook, paths: GradingPaths, student: str, questions: list[Question], title: str,
                    pass_percent: float | None) -> FeedbackSheet | None:
     """One trainee's :class:`FeedbackSheet`, or ``None`` when the gradebook or the graded sheet lacks them."""
+    from nbgrader.api import MissingEntry
+
     try:
         graded = gb.find_submission_notebook(NOTEBOOK, paths.assignment, student)
         notebook = nbformat.read(paths.autograded(student) / f"{NOTEBOOK}.ipynb", as_version=4)
@@ -87,11 +92,17 @@ def feedback_sheet(gb: Gradebook, paths: GradingPaths, student: str, questions: 
                          status=assessment_status(grades, float(graded.max_score or 0), pass_percent))
 
 
+def _bank(paths: GradingPaths) -> tuple[list[Question], str]:
+    """The questions (with their explanations) and the title of the assessment, from the authored source."""
+    source = nbformat.read(paths.source_notebook(), as_version=4)
+    return questions_in(source), str(source.metadata.get("title") or paths.assignment).replace(" · ", ": ")
+
+
 def write_feedback_pages(paths: GradingPaths, students: Iterable[str], pass_percent: float | None) -> Path:
     """Write the feedback page of each of ``students`` who has been graded; returns the folder."""
-    source = nbformat.read(paths.source_notebook(), as_version=4)
-    questions = questions_in(source)
-    title = str(source.metadata.get("title") or paths.assignment).replace(" · ", ": ")
+    from nbgrader.api import Gradebook
+
+    questions, title = _bank(paths)
     folder = paths.reports / "feedback"
     folder.mkdir(parents=True, exist_ok=True)
     with Gradebook(paths.db_url) as gb:
@@ -100,3 +111,19 @@ def write_feedback_pages(paths: GradingPaths, students: Iterable[str], pass_perc
             if sheet is not None:
                 feedback_page_path(paths, student).write_text(feedback_page(sheet), encoding="utf-8")
     return folder
+
+
+def is_graded(paths: GradingPaths, student: str) -> bool:
+    """Whether ``student``'s answers to ``paths.assignment`` have been graded (cheap: files only)."""
+    return (paths.root / "gradebook.db").is_file() and (paths.autograded(student) / f"{NOTEBOOK}.ipynb").is_file()
+
+
+def trainee_feedback(paths: GradingPaths, student: str, pass_percent: float | None) -> FeedbackSheet | None:
+    """``student``'s feedback as the gradebook holds it now, ``None`` before their answers are graded."""
+    if not is_graded(paths, student):
+        return None  # never create a gradebook from a trainee's page
+    from nbgrader.api import Gradebook
+
+    questions, title = _bank(paths)
+    with Gradebook(paths.db_url) as gb:
+        return feedback_sheet(gb, paths, student, questions, title, pass_percent)

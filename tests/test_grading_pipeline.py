@@ -204,7 +204,7 @@ def test_feedback_shows_answers_and_scores_but_no_hidden_test(graded: Graded) ->
 
 
 def _question_block(page: str, number: int) -> str:
-    found = re.search(rf'id="ap-feedback-q{number}">.*?</section>', page, flags=re.S)
+    found = re.search(rf'id="ap-assessment-feedback-q{number}">.*?</section>', page, flags=re.S)
     assert found, f"question {number} is missing"
     return found.group(0)
 

@@ -7,6 +7,7 @@ fresh course root, reads the address it prints, asks it over HTTP and stops it.
 from __future__ import annotations
 
 import os
+import re
 import selectors
 import signal
 import subprocess
@@ -33,20 +34,23 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _printed_url(process: subprocess.Popen[str], deadline: float) -> str:
-    """The formgrader address from the command's output (waits for the line, never longer than the deadline)."""
+def _printed_url(process: subprocess.Popen[bytes], deadline: float) -> str:
+    """The formgrader address from the command's output (waits for it, never longer than the deadline)."""
     assert process.stdout is not None
+    seen = b""
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
         while time.monotonic() < deadline:
             if not selector.select(timeout=deadline - time.monotonic()):
                 break
-            line = process.stdout.readline()
-            if not line:
+            chunk = os.read(process.stdout.fileno(), 65536)
+            if not chunk:
                 break
-            if "/formgrader/" in line:
-                return line.strip()
-    raise AssertionError("the command printed no formgrader address")
+            seen += chunk
+            found = re.search(rb"http://\S+/formgrader/\S+", seen)
+            if found and seen.endswith(b"\n"):
+                return found.group(0).decode()
+    raise AssertionError(f"the command printed no formgrader address: {seen!r}")
 
 
 def _get(url: str, deadline: float, opener: urllib.request.OpenerDirector | None = None) -> tuple[int, str, str]:
@@ -77,7 +81,7 @@ def test_formgrader_starts_on_a_free_loopback_port_it_prints_and_opens_on_manage
     env = {**os.environ, GRADING_DIR_ENV: str(root), "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     process = subprocess.Popen(
         [sys.executable, "-c", "from adaptive_policing.cli import cli; cli()", "formgrader", "--no-browser"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env,
     )
     try:
         deadline = time.monotonic() + START_SECONDS

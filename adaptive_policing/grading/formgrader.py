@@ -59,7 +59,7 @@ def formgrader_argv(paths: GradingPaths, port: int, token: str, *, open_browser:
         as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     page = formgrader_path(paths.assignment)
     argv = [
-        sys.executable, "-m", "jupyter", "lab",
+        sys.executable, "-m", "jupyterlab",  # the server itself: one process, which Ctrl+C and kill reach
         f"--ServerApp.ip={LOOPBACK}", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={paths.root}", f"--IdentityProvider.token={token}",
         f"--ServerApp.default_url={page}", f"--LabApp.default_url={page}",

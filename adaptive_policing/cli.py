@@ -14,6 +14,7 @@ from rich.table import Table
 
 from . import config
 from .cli_export import export_command
+from .cli_formgrader import formgrader_command
 from .cli_handouts import handouts_command
 from .content.worksheets import generate_exercises, stale_exercises
 from .grading.cli import grade, report
@@ -215,6 +216,7 @@ def class_list() -> None:
 
 
 cli.add_command(export_command)
+cli.add_command(formgrader_command)
 cli.add_command(handouts_command)
 
 

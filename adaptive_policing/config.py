@@ -9,6 +9,10 @@ that the command line sets and that Voilà kernels inherit:
     installed from, or the current directory.
 ``ADAPTIVE_POLICING_VAR``
     The one git-ignored folder for runtime data. Defaults to ``<home>/var``.
+``ADAPTIVE_POLICING_GRADING_DIR``
+    nbgrader's course root, where grading's runtime data goes (gradebook,
+    submissions, autograded notebooks, feedback, reports, the exchange).
+    Defaults to ``<home>/grading``, the folder holding ``nbgrader_config.py``.
 ``ADAPTIVE_POLICING_DB_URL``
     Any SQLAlchemy URL for the response store. Defaults to a SQLite file in the
     runtime folder.
@@ -38,6 +42,7 @@ from pathlib import Path
 HOME_ENV = "ADAPTIVE_POLICING_HOME"
 VAR_ENV = "ADAPTIVE_POLICING_VAR"
 DB_URL_ENV = "ADAPTIVE_POLICING_DB_URL"
+GRADING_DIR_ENV = "ADAPTIVE_POLICING_GRADING_DIR"
 INSTRUCTOR_KEY_ENV = "ADAPTIVE_POLICING_INSTRUCTOR_KEY"
 ROLE_ENV = "ADAPTIVE_POLICING_ROLE"
 PASS_PERCENT_ENV = "ADAPTIVE_POLICING_PASS_PERCENT"
@@ -73,6 +78,8 @@ class Settings:
     db_url: str
     pass_percent: float | None = DEFAULT_PASS_PERCENT
     """The assessment's passing mark in percent, ``None`` when switched off."""
+    grading_root: Path | None = None
+    """nbgrader's course root when set apart (``ADAPTIVE_POLICING_GRADING_DIR``); see :attr:`grading_dir`."""
 
     @property
     def course_dir(self) -> Path:
@@ -88,7 +95,8 @@ class Settings:
 
     @property
     def grading_dir(self) -> Path:
-        return self.home / "grading"
+        """nbgrader's course root: ``$ADAPTIVE_POLICING_GRADING_DIR``, else ``<home>/grading``."""
+        return self.grading_root or self.home / "grading"
 
     @property
     def serve_dir(self) -> Path:
@@ -102,7 +110,9 @@ def settings() -> Settings:
     var_dir = Path(os.environ.get(VAR_ENV) or home / "var").resolve()
     db_url = os.environ.get(DB_URL_ENV) or f"sqlite:///{var_dir / 'responses.sqlite3'}"
     pass_percent = parse_pass_percent(os.environ.get(PASS_PERCENT_ENV))
-    return Settings(home=home, var_dir=var_dir, db_url=db_url, pass_percent=pass_percent)
+    grading = os.environ.get(GRADING_DIR_ENV)
+    return Settings(home=home, var_dir=var_dir, db_url=db_url, pass_percent=pass_percent,
+                    grading_root=Path(grading).resolve() if grading else None)
 
 
 def parse_pass_percent(text: str | None) -> float | None:

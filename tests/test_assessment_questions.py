@@ -115,3 +115,39 @@ def test_the_window_module_s_last_page_takes_its_own_assessment() -> None:
     calls = [c.source for c in page.cells if c.cell_type == "code" and "assessment(" in c.source]
     assert calls == [f'from adaptive_policing import assessment\nassessment("{WINDOW_ASSIGNMENT}")']
     assert page.cells[-1].source == calls[0]
+
+
+@EACH
+def test_each_written_answer_has_its_rubric_locked_right_under_it_in_the_release(assignment: str) -> None:
+    paths = PATHS.for_assignment(assignment)
+    source = {c.metadata["assessment"]["id"]: c.source for c in nbformat.read(paths.source_notebook(), as_version=4).cells
+              if c.metadata.get("assessment", {}).get("kind") == "text"}
+    cells = nbformat.read(paths.release_notebook(), as_version=4).cells
+    found = 0
+    for index, cell in enumerate(cells):
+        data = cell.metadata.get("assessment") or {}
+        assert "explanation" not in data, f"{data.get('id')}: explanations stay in the source"
+        if data.get("kind") != "text":
+            continue
+        rubric = cells[index + 1]
+        meta = rubric.metadata["nbgrader"]
+        assert rubric.cell_type == "markdown" and meta["grade_id"] == f"{data['id']}_rubric"
+        assert (meta["locked"], meta["grade"], meta["solution"]) == (True, False, False)
+        assert rubric.metadata.get("editable") is False and rubric.metadata.get("deletable") is False
+        assert "**Rubric" in rubric.source and "For the grader" in rubric.source
+        model = source[data["id"]].split("### BEGIN SOLUTION\n")[1].split("### END SOLUTION")[0].strip()
+        assert model in rubric.source
+        found += 1
+    assert found == len(source)
+    assert found == (2 if assignment == ASSIGNMENT else 0)
+
+
+@EACH
+def test_every_autograded_question_explains_its_answer_for_the_feedback_page(assignment: str) -> None:
+    source = questions_in(nbformat.read(PATHS.for_assignment(assignment).source_notebook(), as_version=4))
+    for q in source:
+        if q.kind == "text":
+            assert not q.explanation, f"{q.id}: a written answer is explained by its grader, not the bank"
+        else:
+            assert 40 <= len(q.explanation) <= 400, f"{q.id}: a short explanation is needed"
+            assert "assert" not in q.explanation and "_" not in q.explanation

@@ -64,6 +64,14 @@ def test_filled_submission_passes_the_grading_checks(tmp_path: Path) -> None:
     assert (folder / "timestamp.txt").read_text().endswith(" UTC")
 
 
+def test_a_submission_written_before_the_rubric_cells_is_not_flagged_as_tampered(tmp_path: Path) -> None:
+    older = fx.filled(fx.solution_answers())
+    older.cells = [c for c in older.cells if not c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_rubric")]
+    folder = write_submission(older, "K7P4QX-b1", root=tmp_path)
+    check = check_submission(folder / "assessment.ipynb", fx.release())
+    assert check.status == "ok" and check.problems == []
+
+
 def test_a_second_submission_replaces_the_first_and_keeps_it(tmp_path: Path) -> None:
     first = write_submission(fill_notebook(fx.release(), {"one_customer": WRONG_CHOICE}), "ABCDEF-b42",
                              root=tmp_path)

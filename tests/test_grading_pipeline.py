@@ -25,6 +25,7 @@ from adaptive_policing.grading.autograde import AutogradeResult, autograde_submi
 from adaptive_policing.grading.course import GradingPaths, nbgrader_api
 from adaptive_policing.grading.execute import DeadlineExecute, timed_out
 from adaptive_policing.grading.pipeline import GradeRun, grade, grade_all, write_reports
+from adaptive_policing.grading.trainee_feedback import feedback_page_path
 from adaptive_policing.views.spreadsheet import spreadsheet_safe
 from adaptive_policing.data.store import ResponseStore
 
@@ -64,6 +65,10 @@ class Graded:
 
     def feedback(self, n: int) -> str:
         return (self.paths.feedback(self.sid(n)) / "assessment.html").read_text()
+
+    def trainee_page(self, n: int, assignment: str = ASSIGNMENT) -> str:
+        """The trainee's own feedback page (not nbgrader's HTML)."""
+        return feedback_page_path(self.paths.for_assignment(assignment), self.sid(n)).read_text()
 
 
 @pytest.fixture(scope="module")
@@ -201,6 +206,82 @@ def test_feedback_shows_answers_and_scores_but_no_hidden_test(graded: Graded) ->
     assert "This question was not answered" in graded.feedback(2)
 
 
+def _question_block(page: str, number: int) -> str:
+    found = re.search(rf'id="ap-assessment-feedback-q{number}">.*?</section>', page, flags=re.S)
+    assert found, f"question {number} is missing"
+    return found.group(0)
+
+
+def test_each_trainee_s_feedback_page_reads_without_code_or_nbgrader_words(graded: Graded) -> None:
+    for n in (1, 2, 3, 4, 6, 7, 9, 10):
+        page = graded.trainee_page(n)
+        assert page.count('<section class="question') == 26
+        for word in ("assert", "In [", "Out[", "Test cell", "nbgrader", "autograde", "HIDDEN", "float(", "= None",
+                     " cell", "grade_id", "intro_reasons_for_class"):
+            assert word not in page, (n, word)
+        assert not re.search(r"\b[A-Za-z_]\w* = ", page), n  # no variable assignment anywhere
+        assert "<script" not in page and "<img" not in page
+    right, blank, partly, wrong = (graded.trainee_page(n) for n in (1, 2, 3, 4))
+    assert "Alex Rivera" in right and "Right" in _question_block(right, 3) and "1 of 1 point" in right
+    assert "Start with Why" not in _question_block(right, 3)  # explanations only under answers not fully right
+    golden = _question_block(wrong, 3)
+    assert "Not right" in golden and "0 of 1 point" in golden and "Start with Why" in golden
+    assert "The forms and case numbers, because that is what the public gets" in golden  # their answer, as text
+    assert "Not answered" in _question_block(blank, 1) and "You did not answer this question." in blank
+    order = _question_block(partly, 15)
+    assert "Partly right" in order and "2.5 of 3 points" in order and "<ol" in order
+    # Written answers nobody has graded yet: pending, never 0, and the total says so.
+    for page in (right, partly):
+        free = _question_block(page, 25)
+        assert "Pending" in free and "out of 3 points" in free and "0 of 3" not in free
+        assert "still waiting for your instructor" in page
+    markup = graded.trainee_page(9)
+    assert "&lt;script&gt;" in _question_block(markup, 25) + _question_block(markup, 26)
+    # The window module's page is its own; broken and rejected submissions get none; nbgrader's HTML stays.
+    assert graded.trainee_page(1, WINDOW_ASSIGNMENT).count('<section class="question') == 8
+    assert not feedback_page_path(graded.paths, graded.sid(5)).exists()
+    assert not feedback_page_path(graded.paths, graded.sid(8)).exists()
+    assert "Points: 2 of 2" in graded.feedback(1)
+
+
+def test_the_course_page_shows_a_signed_in_trainee_their_own_feedback_and_nobody_else_s(
+        graded: Graded, isolated_session: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from adaptive_policing.grading.submission import GRADING_DIR_ENV
+    from adaptive_policing.widgets.assessment import AssessmentApp
+
+    monkeypatch.setenv(GRADING_DIR_ENV, str(graded.paths.root))
+    training_class = graded.store.class_by_code(graded.code)
+    people = {t.badge: t for t in graded.store.trainees_in(training_class.id)}
+    mine = AssessmentApp(store=graded.store, trainee=people["4"])
+    assert mine.feedback_button in mine.feedback.children
+    assert mine.show_feedback()
+    shown = mine.feedback_view.value
+    assert "Jo bBold/b Lee" in shown and "<b>" not in shown  # their own name, as text
+    golden = _question_block(shown, 3)
+    assert "Not right" in golden and "Start with Why" in golden and "</h3>" in golden  # one level below the page's
+    assert "Alex Rivera" not in shown and "assert" not in shown
+    nobody = AssessmentApp(store=graded.store, trainee=people["11"])  # signed in, never submitted
+    assert nobody.feedback.children == () and not nobody.show_feedback()
+    preview = AssessmentApp(store=graded.store, trainee=None)
+    assert preview.feedback.children == () and not preview.show_feedback()
+
+
+def test_formgrader_shows_each_written_answer_s_rubric_right_under_it(graded: Graded) -> None:
+    notebook = graded.paths.autograded(graded.sid(1)) / "assessment.ipynb"
+    cells = nbformat.read(notebook, as_version=4).cells
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in cells]
+    for qid in ("free_alternative_yes", "free_complaint_process"):
+        assert ids[ids.index(qid) + 1] == f"{qid}_rubric"
+    rendered = HTMLExporter(template_name="formgrade", extra_template_basedirs=[_formgrader_templates()]).from_filename(
+        str(notebook), resources={"assignment_id": ASSIGNMENT, "notebook_id": "assessment", "submission_id": "x",
+                                  "index": 0, "total": 1, "base_url": "/", "student": graded.sid(1), "last_name": "",
+                                  "first_name": "", "notebook_path": "x"})[0]
+    answer = rendered.index("legal car towed")
+    rubric = rendered.index("1 point: says no honestly and explains why")
+    next_question = rendered.index("Question 26")
+    assert answer < rubric < next_question
+
+
 def test_free_text_is_graded_by_hand_through_the_nbgrader_api(graded: Graded) -> None:
     sid = graded.sid(1)
     with Gradebook(graded.paths.db_url) as gb:
@@ -215,6 +296,9 @@ def test_free_text_is_graded_by_hand_through_the_nbgrader_api(graded: Graded) ->
     assert result["success"], result.get("log")
     assert "Rubric met in full (free_alternative_yes)." in graded.feedback(1)
     write_reports(graded.paths, graded.store)
+    free = _question_block(graded.trainee_page(1), 25)
+    assert "Right" in free and "3 of 3 points" in free and "Rubric met in full (free_alternative_yes)." in free
+    assert "still waiting" not in graded.trainee_page(1) and "43 of 43 points (100%)" in graded.trainee_page(1)
     rows = {r["trainee_number"]: r for r in csv.DictReader(graded.run.reports["roster"].open())}
     assert rows["1"]["score"] == "43" and rows["1"]["met_standard"] == "yes"
 

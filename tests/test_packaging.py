@@ -48,7 +48,7 @@ def test_the_command_line_is_installed_and_lists_its_commands() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Usage: adaptive-policing")
     listed = re.findall(r"^  ([a-z-]+)  ", done.stdout, flags=re.MULTILINE)
-    assert {"serve", "grade", "release", "class", "export"} <= set(listed), done.stdout
+    assert {"serve", "grade", "release", "class", "export", "formgrader"} <= set(listed), done.stdout
     unknown = run(installed, "no-such-command")
     assert unknown.returncode == 2 and "No such command" in unknown.stderr
 

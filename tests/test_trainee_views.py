@@ -17,6 +17,8 @@ from typing import Any
 import ipywidgets as widgets
 import pytest
 
+from adaptive_policing.analysis.answer_feedback import AnswerFeedback, FeedbackSheet
+from adaptive_policing.analysis.grading_status import AssessmentStatus
 from adaptive_policing.content.complaint_process import Step, complaint_process
 from adaptive_policing.data.store import TrainingClass, ResponseStore, Trainee
 from adaptive_policing.grading.submission import GRADING_DIR_ENV
@@ -102,6 +104,10 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "assessment_review": _REVIEW,
     "assessment_confirm": {"unanswered": [(3, XSS)], "total": 26},
     "assessment_submitted": {"saved_at": XSS, **_REVIEW},
+    "feedback": {"top": 2, "sheet": FeedbackSheet(XSS, XSS, AssessmentStatus("graded", 1, 6), (
+        AnswerFeedback(1, XSS, XSS, "text", (XSS,), "partly", 1, 3, XSS),
+        AnswerFeedback(2, XSS, XSS, "steps", (XSS,), "wrong", 0, 3, XSS, XSS),
+    ))},
 }
 
 

@@ -20,6 +20,7 @@ from jinja2 import meta
 from markupsafe import Markup, escape
 
 from adaptive_policing.analysis.agenda import AgendaStatus, GuideSection
+from adaptive_policing.analysis.answer_feedback import AnswerFeedback, FeedbackSheet
 from adaptive_policing.analysis.attendance import AttendanceRow
 from adaptive_policing.analysis.case_paths import CasePaths
 from adaptive_policing.analysis.role_plays import PairRating
@@ -29,7 +30,7 @@ from adaptive_policing.content.questions import Question
 from adaptive_policing.content.role_plays import CHECKLIST
 from adaptive_policing.content.scenarios import load_case_study
 from adaptive_policing.data.store import TrainingClass, SavedAnswer, SignInRequest, Trainee
-from adaptive_policing.analysis.grading_status import ClassSummary
+from adaptive_policing.analysis.grading_status import AssessmentStatus, ClassSummary
 from adaptive_policing.analysis.item_statistics import ItemStatistics
 from adaptive_policing.views import render as render_module
 from adaptive_policing.views.activities import DecisionView, WorksheetField, WorksheetView
@@ -152,6 +153,10 @@ def _contexts() -> dict[str, dict[str, Any]]:
             "helped": [PAYLOAD], "change": [PAYLOAD],
         },
         "style.html.j2": {"css": Markup(".ap-x{color:#000}")},
+        "trainee_feedback.html.j2": {"sheet": FeedbackSheet(PAYLOAD, PAYLOAD, AssessmentStatus("pending", 1, 6, ("a",)), (
+            AnswerFeedback(1, PAYLOAD, PAYLOAD, "text", (PAYLOAD,), "pending", None, 3, PAYLOAD),
+            AnswerFeedback(2, PAYLOAD, PAYLOAD, "pairs", (PAYLOAD,), "wrong", 0, 3, PAYLOAD, PAYLOAD),
+        ), 70)},
         "wall.html.j2": {"cards": [card], "featured": card, "words": PAYLOAD},
         "words.html.j2": {"words": [(PAYLOAD, 2), ("listen", 2)]},
         "worksheets.html.j2": {

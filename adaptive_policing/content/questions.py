@@ -28,8 +28,11 @@ question there is three cells (two for a free-text question):
 
 The answer cell's ``metadata.assessment`` also names the learning
 ``objective`` the question measures (a code of
-:data:`adaptive_policing.content.objectives.OBJECTIVES`) and, for a short
-scenario, its ``setting`` (``window``, ``phone`` or ``street``).
+:data:`adaptive_policing.content.objectives.OBJECTIVES`), for a short
+scenario its ``setting`` (``window``, ``phone`` or ``street``) and, for an
+autograded question, its ``explanation``: a sentence or two on why the keyed
+answer is right, shown in a trainee's feedback under a wrong answer (the
+release leaves it out; see :mod:`adaptive_policing.grading.release`).
 
 There are two assignments, each its own nbgrader assignment and notebook
 folder under ``solutions/assessment/``: :data:`ASSIGNMENT`, the Assessment of
@@ -111,6 +114,9 @@ class Question:
     """The code of the learning objective the question measures."""
     setting: str | None = None
     """``window``, ``phone`` or ``street`` for a short scenario; ``None`` otherwise."""
+    explanation: str = ""
+    """Why the keyed answer is right, for a trainee's feedback on a wrong answer. Only the
+    authored source holds it; the release leaves it out (it names the answer)."""
 
     @property
     def autograded(self) -> bool:
@@ -184,6 +190,7 @@ def questions_in(notebook: NotebookNode) -> list[Question]:
                 points=points[qid],
                 objective=str(data.get("objective", "")),
                 setting=setting,
+                explanation=str(data.get("explanation", "")),
             )
         )
     if not found:

@@ -7,7 +7,10 @@
 * :mod:`.autograde` — one unit of work: autograde one submission and write its feedback;
 * :mod:`.pool` — units of work in worker processes, each with a time limit;
 * :mod:`.pipeline` — ``adaptive-policing grade``: checks, autograde, feedback, exports, charts;
-* :mod:`.feedback` — feedback HTML without hidden tests or tracebacks;
+* :mod:`.feedback` — nbgrader's feedback HTML (the coordinator's) without hidden tests or tracebacks;
+* :mod:`.trainee_feedback` — each trainee's own feedback page, from the gradebook and the question bank;
+* :mod:`.release` — the release's rubric cell under each written answer, explanations left out;
+* :mod:`.formgrader` — how ``adaptive-policing formgrader`` starts nbgrader's formgrader;
 * :mod:`.reports` — scores and the item analysis (charts: :mod:`adaptive_policing.views.charts`);
 * :mod:`.roster` — the POST roster: course completion, and the assessment apart;
 * :mod:`.cli` — the ``release``, ``grade`` and ``report`` commands.

@@ -14,7 +14,9 @@
     a locked cell (question text, tests) was changed or deleted. nbgrader
     puts the released cell back before grading, so it is graded, and flagged.
 
-Deleted answer cells are noted; those questions score 0. Free text that was not
+Deleted answer cells are noted; those questions score 0. A submission
+written before the release had its rubric cells (:mod:`.release`) lacks
+them: that is not tampering, as the rubric is for the grader. Free text that was not
 written as literal text (by something other than the assessment page) is
 listed in ``unescaped_text`` for the pipeline to escape before grading.
 """
@@ -31,6 +33,7 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 
 from ..content.questions import nbgrader_meta
+from .release import is_rubric_cell
 
 Status = Literal["ok", "tampered", "rejected", "broken"]
 
@@ -128,7 +131,7 @@ def check_submission(path: Path, release: NotebookNode) -> SubmissionCheck:
             if not is_escaped_text(cell.source):
                 found.unescaped_text.append(grade_id)
     for grade_id, original in released.items():
-        if grade_id in seen:
+        if grade_id in seen or is_rubric_cell(original):
             continue
         if nbgrader_meta(original).get("locked"):
             found.tampered_cells.append(grade_id)

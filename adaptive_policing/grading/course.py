@@ -15,16 +15,17 @@ import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-from nbgrader.apps import NbGraderAPI
-from nbgrader.coursedir import CourseDirectory
-from traitlets.config import Config, PyFileConfigLoader
+from typing import TYPE_CHECKING
 
 from .. import config
 from ..content.questions import ASSIGNMENT, ASSIGNMENTS, NOTEBOOK
-from .submission import GRADING_DIR_ENV
+if TYPE_CHECKING:  # nbgrader is imported where it is used: a course page that only needs paths stays light
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
 
 CONFIG_FILE = "nbgrader_config.py"
+GRADING_DIR_ENV = config.GRADING_DIR_ENV
+"""Moves nbgrader's course root (see :mod:`adaptive_policing.config`)."""
 
 
 class GradingError(RuntimeError):
@@ -56,9 +57,9 @@ class GradingPaths:
 
     @classmethod
     def default(cls) -> "GradingPaths":
-        home = config.settings().home
-        root = Path(os.environ.get(GRADING_DIR_ENV) or home / "grading")
-        return cls(root=root, source=home / "solutions" / "assessment", release=home / "exercises" / "assessment")
+        settings = config.settings()
+        home = settings.home
+        return cls(root=settings.grading_dir, source=home / "solutions" / "assessment", release=home / "exercises" / "assessment")
 
     @classmethod
     def under(cls, home: Path) -> "GradingPaths":
@@ -106,6 +107,8 @@ def committed_config_file() -> Path:
 
 def nbgrader_config(paths: GradingPaths) -> Config:
     """The committed ``nbgrader_config.py`` with the course root and folders of ``paths``."""
+    from traitlets.config import Config, PyFileConfigLoader
+
     file = paths.root / CONFIG_FILE
     if not file.exists():
         file = committed_config_file()
@@ -118,12 +121,16 @@ def nbgrader_config(paths: GradingPaths) -> Config:
     cfg.CourseDirectory.autograded_directory = "autograded"
     cfg.CourseDirectory.feedback_directory = "feedback"
     cfg.CourseDirectory.db_url = paths.db_url
+    cfg.Exchange.root = str(paths.root / "exchange")
     cfg.NbGraderAPI.log_level = "ERROR"
     return cfg
 
 
 def nbgrader_api(paths: GradingPaths, cfg: Config | None = None) -> NbGraderAPI:
     """nbgrader's Python API on the course root of ``paths``."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
     tools_on_path()
     paths.root.mkdir(parents=True, exist_ok=True)
     cfg = cfg or nbgrader_config(paths)

@@ -16,7 +16,8 @@ One run:
    worker that hangs past the limit killed, going on past any failure;
 5. rewrites feedback for trainees graded in earlier runs (their written
    answers may have been graded by hand since), then nbgrader's scores CSV,
-   the POST roster, the item analysis and the charts under ``grading/reports/``.
+   the POST roster, the item analysis, the charts and each trainee's own
+   feedback page (:mod:`.trainee_feedback`) under ``grading/reports/``.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from .reports import (
     trainees_by_student,
 )
 from .roster import export_roster
+from .trainee_feedback import write_feedback_pages
 from .. import config
 from ..analysis.grading_status import class_summary
 from ..analysis.item_statistics import section_mastery
@@ -278,6 +280,7 @@ def write_reports(
     module writes ``results.csv`` (scores only: it is not part of the POST course).
     ``class_code`` limits the roster to one class; the item analysis and charts cover every graded submission.
     Written answers still waiting for a grader count nowhere: not in the chart, not in the item statistics.
+    Each graded trainee's own feedback page is written to ``reports/feedback/`` (:mod:`.trainee_feedback`).
     """
     from ..views.charts import score_distribution, section_mastery_chart
 
@@ -294,6 +297,7 @@ def write_reports(
         "section_mastery": sections,
         "rubric": export_rubric(paths),
         "score_chart": score_distribution(list(summary.percents), mark, paths.reports / "score-distribution.png"),
+        "feedback_pages": write_feedback_pages(paths, sorted(scores), mark),
     }
     if paths.assignment != ASSIGNMENT:
         return {**written, "results": export_results(paths, store, scores, status)}

@@ -26,7 +26,6 @@ or a control character gets a leading apostrophe.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from nbgrader.plugins import CsvExportPlugin
 from ..analysis.grading_status import AssessmentStatus, ItemGrade, assessment_status
 from ..analysis.item_statistics import CHOICE_KINDS, ItemStatistics, item_statistics
 from ..content.questions import NOTEBOOK, SECTIONS, Question, questions_in
-from .submission import student_id
+from .submission import cell_answer, student_id
 from .course import GradingPaths
 from ..views.spreadsheet import write_csv
 from ..data.store import TrainingClass, ResponseStore, Trainee
@@ -139,22 +138,6 @@ def export_scores(paths: GradingPaths) -> Path:
     with Gradebook(paths.db_url) as gb:
         CsvExportPlugin(to=str(target)).export(gb)
     return target
-
-
-_ANSWER = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*) = (.+)$", re.M)
-
-
-def cell_answer(source: str, qid: str) -> Any:
-    """The literal assigned to ``qid`` in an answer cell's source (the last assignment), ``None`` if none."""
-    found = None
-    for name, literal in _ANSWER.findall(source):
-        if name != qid:
-            continue
-        try:
-            found = ast.literal_eval(literal)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            found = None
-    return found
 
 
 def submitted_choices(paths: GradingPaths, students: list[str], questions: list[Question]) -> dict[str, dict[str, Any]]:

@@ -35,7 +35,7 @@ import shutil
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import nbformat
 from nbformat.notebooknode import NotebookNode
@@ -44,7 +44,7 @@ from .. import config
 from ..content.answers import Answer, InvalidAnswer, validate_answer
 from ..content.questions import ASSIGNMENT, NOTEBOOK, Question, questions_in
 
-GRADING_DIR_ENV = "ADAPTIVE_POLICING_GRADING_DIR"
+GRADING_DIR_ENV = config.GRADING_DIR_ENV
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 """nbgrader's own timestamp format (``ExchangeSubmit``)."""
 
@@ -56,7 +56,7 @@ _STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
 def grading_dir() -> Path:
     """nbgrader's course root: ``$ADAPTIVE_POLICING_GRADING_DIR`` or ``<home>/grading``."""
-    return Path(os.environ.get(GRADING_DIR_ENV) or config.settings().grading_dir)
+    return config.settings().grading_dir
 
 
 def student_id(class_code: str, badge: str) -> str:
@@ -80,10 +80,37 @@ def answer_source(question: Question, value: Answer) -> str:
     return f"{question.id} = {literal}"
 
 
+_ANSWER = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*) = (.+)$", re.M)
+
+
+def cell_answer(source: str, qid: str) -> Any:
+    """The literal assigned to ``qid`` in an answer cell's source (the last assignment), ``None`` if none.
+
+    Read with :func:`ast.literal_eval`: an answer cell is data, never run.
+    """
+    found = None
+    for name, literal in _ANSWER.findall(source):
+        if name != qid:
+            continue
+        try:
+            found = ast.literal_eval(literal)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            found = None
+    return found
+
+
 def free_text_markdown(text: str) -> str:
     """Free text as a markdown cell that renders as literal, preformatted text."""
     lines = text.strip("\n").split("\n")
     return "\n".join("    " + line for line in lines)
+
+
+def free_text_from_markdown(source: str) -> str:
+    """The text a trainee typed, from a written answer cell made by :func:`free_text_markdown`."""
+    lines = source.split("\n")
+    if all(line.startswith("    ") for line in lines):
+        lines = [line[4:] for line in lines]
+    return "\n".join(lines).strip("\n")
 
 
 def _answer_cell(notebook: NotebookNode, question: Question) -> NotebookNode:

@@ -14,6 +14,13 @@ every keystroke, and its text is kept on the device meanwhile
 :mod:`.submission`) and records it in the store as well. It happens once per
 click burst: the buttons are disabled while it runs, and the same answers
 submitted again within seconds (a double click) are ignored.
+
+Once ``make grade`` has graded the trainee's answers, the page offers *Show my
+feedback*: the trainee's own feedback (question, answer, right or not, points,
+the grader's comment, an explanation for a wrong answer), built from the
+gradebook for the student id of the signed-in trainee only
+(:func:`adaptive_policing.grading.trainee_feedback.trainee_feedback`), so no
+trainee can reach another's.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from typing import Any, Callable
 import ipywidgets as widgets
 import nbformat
 
+from .. import config
 from ..data.store import ResponseStore, StoreError, Trainee
 from ..views.clock import local_time
 from ..views.render import render
@@ -32,7 +40,10 @@ from .common import (
 from .drafts import DraftTimer
 from ..content.answers import Answer, InvalidAnswer, describe_answer, validate_answer
 from ..content.questions import ASSIGNMENT, Question, questions_in, release_notebook_path
+from ..grading.course import GradingPaths
 from ..grading.submission import fill_notebook, grading_dir, recent_duplicate, student_id, write_submission
+from ..grading.trainee_feedback import is_graded
+from ..views.trainee_feedback import feedback_fragment
 
 PROGRESS_PREFIX = "assessment:"
 SUBMITTED_PREFIX = "assessment-submitted:"
@@ -212,6 +223,11 @@ class AssessmentApp(widgets.VBox):
         self.back_button = widgets.Button(description="Go back to my answers", icon="arrow-left",
                                           layout=widgets.Layout(width="auto"))
         self.final_button.on_click(lambda _b: self.submit())
+        self.feedback_button = widgets.Button(description="Show my feedback", icon="comment",
+                                              layout=widgets.Layout(width="auto"))
+        self.feedback_button.on_click(lambda _b: self.show_feedback())
+        self.feedback_view = widgets.HTML("")
+        self.feedback = widgets.VBox([])
         self.back_button.on_click(lambda _b: self.show_review())
         self._submitting = False
         self.nav = widgets.HBox([self.prev_button, self.next_button, self.review_button])
@@ -226,10 +242,11 @@ class AssessmentApp(widgets.VBox):
         title = [] if assignment == ASSIGNMENT else [fragment("heading", text=self.release.metadata.get("title", ""))]
         super().__init__(children=[*title, self.progress, self.progress_text, self.heading, self.holder, self.nav,
                                    flush,
-                                   self.status])
+                                   self.status, self.feedback])
         self.add_class("ap-assessment")
         self._restore()
         self.go_to(0)
+        self._offer_feedback()
 
     # state ------------------------------------------------------------------------
 
@@ -415,12 +432,49 @@ class AssessmentApp(widgets.VBox):
         finally:
             self._busy(False)
 
+    def _student(self) -> str:
+        """The signed-in trainee's own nbgrader student id (raises ``ValueError`` if none can be made)."""
+        trainee = self.participant.trainee
+        training_class = self.participant.store.class_by_id(trainee.class_id)
+        return student_id(training_class.code if training_class else "class", trainee.badge)
+
+    def _grading_paths(self) -> GradingPaths:
+        return GradingPaths.default().for_assignment(self.assignment)
+
+    def _offer_feedback(self) -> None:
+        """Offer *Show my feedback* once this trainee's answers have been graded."""
+        if not self.participant.signed_in:
+            return
+        try:
+            graded = is_graded(self._grading_paths(), self._student())
+        except (ValueError, StoreError):
+            graded = False
+        if graded:
+            self.feedback.children = [fragment("note", text="Your assessment has been graded."),
+                                      self.feedback_button, self.feedback_view]
+
+    def show_feedback(self) -> bool:
+        """Show the signed-in trainee's own feedback, as the gradebook holds it now; returns whether it is shown."""
+        from ..grading.trainee_feedback import trainee_feedback
+
+        if not self.participant.signed_in:
+            return False
+        try:
+            sheet = trainee_feedback(self._grading_paths(), self._student(), config.settings().pass_percent)
+        except (ValueError, OSError, StoreError):
+            sheet = None
+        if sheet is None:
+            self.status.show("Your feedback is not ready yet. Please ask your instructor.", "warning")
+            return False
+        self.feedback_view.value = feedback_fragment(sheet)
+        self.feedback_button.description = "Show my feedback again"
+        return True
+
     def _submit(self) -> bool:
         trainee = self.participant.trainee
         store = self.participant.store
-        training_class = store.class_by_id(trainee.class_id)
         try:
-            sid = student_id(training_class.code if training_class else "class", trainee.badge)
+            sid = self._student()
             filled = fill_notebook(self.release, self.answers)
             if recent_duplicate(filled, sid, root=grading_dir(), assignment=self.assignment) is not None:
                 return True  # a double click: the first click's submission stands

@@ -41,8 +41,8 @@ def culling_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
 
 @pytest.fixture(scope="module")
 def one_kernel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server whose budget is a single kernel (culled 20 s after its page is gone)."""
-    server = start_server("trainee", tmp_path_factory.mktemp("budget-var"), cull_idle=20,
+    """A server whose budget is a single kernel (culled 8 s after its page is gone)."""
+    server = start_server("trainee", tmp_path_factory.mktemp("budget-var"), cull_idle=8,
                           cull_interval=CULL_INTERVAL, max_kernels=1)
     yield server
     stop_process_tree(server.process)

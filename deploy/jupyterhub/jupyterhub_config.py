@@ -1,0 +1,184 @@
+"""JupyterHub for the Adaptive Policing course: one machine, loopback by default (``make hub``).
+
+Shape: the hub serves no Jupyter server to anyone. Two hub-managed services do the work,
+each one shared Voilà server run from this checkout
+(``python -m adaptive_policing.serve.server ROLE --hub``):
+
+* ``course`` — the trainee pages, for every logged-in user (``/services/course/``);
+* ``console`` — the instructor console and slides, only for the hub group ``instructors``
+  (``/services/console/``);
+* ``idle-culler`` — ``jupyterhub-idle-culler``, which stops any single-user server left
+  idle (there are none in this shape unless an administrator adds some) and keeps the
+  hub's activity records tidy.
+
+Both course services log in through the hub's OAuth; a page's kernel is its hub user's
+own. Classes are hub groups: ``trainees-<class code>`` (the trainees of one class) and
+``instructors-<class code>`` (the instructors who see it); ``instructors`` opens the
+console at all. Everything is set by environment variables (``make hub`` sets the
+first ones), so the same file serves a department:
+
+====================================  ===============================================
+``ADAPTIVE_POLICING_HOME``            the checkout (default: the one holding this file)
+``ADAPTIVE_POLICING_VAR``             runtime data; the hub keeps its own under ``hub/``
+``ADAPTIVE_POLICING_DB_URL``          the response store (e.g. PostgreSQL), shared by both services
+``ADAPTIVE_POLICING_HUB_DB_URL``      the hub's own database (default SQLite under ``var/hub/``)
+``ADAPTIVE_POLICING_HUB_IP`` /
+``ADAPTIVE_POLICING_HUB_PORT``        where the hub's proxy listens (``127.0.0.1:8000``)
+``ADAPTIVE_POLICING_HUB_GROUPS``      a YAML or JSON file ``{group: [users]}`` loaded into the hub
+                                      (default: ``groups.example.yaml`` beside this file)
+``ADAPTIVE_POLICING_HUB_PASSWORD``    the dummy authenticator's shared password (``make hub`` makes one)
+``ADAPTIVE_POLICING_HUB_CONFIG``      a further config file read last: the department's authenticator
+                                      (LDAP, OAuth), TLS, admin users (see deploy/README.md)
+``ADAPTIVE_POLICING_HUB_ADMINS``      comma-separated admin users
+``ADAPTIVE_POLICING_HUB_CULL_IDLE``   seconds before the idle culler stops an idle server (3600)
+``ADAPTIVE_POLICING_KERNEL_CULL_IDLE``  seconds before a closed page's kernel is shut down (120)
+``ADAPTIVE_POLICING_HUB_*_PORT``      internal ports: ``API`` (8081), ``PROXY_API`` (8001), ``COURSE``
+                                      (8868), ``CONSOLE`` (8869), all on 127.0.0.1
+====================================  ===============================================
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from jupyterhub.spawner import LocalProcessSpawner
+
+c = get_config()  # type: ignore[name-defined]  # noqa: F821  (provided by JupyterHub)
+
+HERE = Path(__file__).resolve().parent
+HOME = Path(os.environ.get("ADAPTIVE_POLICING_HOME") or HERE.parent.parent).resolve()
+VAR = Path(os.environ.get("ADAPTIVE_POLICING_VAR") or HOME / "var").resolve()
+HUB_VAR = VAR / "hub"
+HUB_VAR.mkdir(parents=True, exist_ok=True)
+STORE_URL = os.environ.get("ADAPTIVE_POLICING_DB_URL") or f"sqlite:///{HUB_VAR / 'responses.sqlite3'}"
+LOOPBACK = "127.0.0.1"
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(f"ADAPTIVE_POLICING_HUB_{name}_PORT") or default)
+
+
+COURSE_PORT, CONSOLE_PORT = _port("COURSE", 8868), _port("CONSOLE", 8869)
+TRAINEE_GROUP_PREFIX, INSTRUCTORS_GROUP = "trainees-", "instructors"
+
+# --- where it listens ------------------------------------------------------------------
+c.JupyterHub.ip = os.environ.get("ADAPTIVE_POLICING_HUB_IP") or LOOPBACK
+c.JupyterHub.port = int(os.environ.get("ADAPTIVE_POLICING_HUB_PORT") or 8000)
+c.JupyterHub.hub_ip = LOOPBACK
+c.JupyterHub.hub_port = _port("API", 8081)
+c.ConfigurableHTTPProxy.api_url = f"http://{LOOPBACK}:{_port('PROXY_API', 8001)}"
+c.ConfigurableHTTPProxy.pid_file = str(HUB_VAR / "proxy.pid")
+c.JupyterHub.db_url = os.environ.get("ADAPTIVE_POLICING_HUB_DB_URL") or f"sqlite:///{HUB_VAR / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(HUB_VAR / "jupyterhub_cookie_secret")
+c.JupyterHub.pid_file = str(HUB_VAR / "jupyterhub.pid")
+# After login everyone lands on the course's start page.
+c.JupyterHub.default_url = "/services/course/"
+
+
+# --- classes and instructors are groups ----------------------------------------------------
+def _read_groups(path: Path) -> dict[str, list[str]]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in (".yaml", ".yml"):
+        import yaml
+
+        data = yaml.safe_load(text) or {}
+    else:
+        data = json.loads(text)
+    return {str(name): [str(user) for user in (users or [])] for name, users in data.items()}
+
+
+GROUPS = _read_groups(Path(os.environ.get("ADAPTIVE_POLICING_HUB_GROUPS") or HERE / "groups.example.yaml"))
+GROUPS.setdefault(INSTRUCTORS_GROUP, [])
+c.JupyterHub.load_groups = {name: {"users": users} for name, users in GROUPS.items()}
+
+# --- nobody gets a Jupyter server: the course is the two services --------------------------
+c.JupyterHub.load_roles = [
+    {
+        # Every user: log in, be identified (name and groups) by the services, open the course.
+        # No `servers!user`: a trainee cannot start a server, so no JupyterLab, terminal,
+        # file browser or kernel API of their own.
+        "name": "user",
+        "scopes": ["read:users:name!user", "read:users:groups!user", "access:services!service=course"],
+    },
+    {
+        "name": "course-instructor",
+        "description": "Open the instructor console and the projector slides",
+        "scopes": ["access:services!service=console"],
+        "groups": [INSTRUCTORS_GROUP],
+    },
+    {
+        "name": "idle-culler",
+        "description": "Stop idle servers",
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+        "services": ["idle-culler"],
+    },
+]
+
+
+class NoServerSpawner(LocalProcessSpawner):
+    """Refuses to start a single-user server: the course runs as hub services only."""
+
+    async def start(self) -> tuple[str, int]:
+        raise RuntimeError("This hub serves the course as services; it starts no Jupyter server for users.")
+
+
+c.JupyterHub.spawner_class = NoServerSpawner
+c.JupyterHub.allow_named_servers = False
+# Limits for a per-user server, should an administrator ever switch one on (honoured by
+# KubeSpawner on Kubernetes; see deploy/kubernetes/values.yaml). The shared services are
+# limited by their kernel budget instead (from the machine's memory, see serve/budget.py).
+c.Spawner.mem_limit = os.environ.get("ADAPTIVE_POLICING_HUB_MEM_LIMIT") or "512M"
+c.Spawner.cpu_limit = float(os.environ.get("ADAPTIVE_POLICING_HUB_CPU_LIMIT") or 1.0)
+
+# --- who may log in ----------------------------------------------------------------------------
+c.JupyterHub.authenticator_class = "dummy"
+c.DummyAuthenticator.password = os.environ.get("ADAPTIVE_POLICING_HUB_PASSWORD") or None
+# Only the people on some class's or the instructors' list; the department's own
+# authenticator config (ADAPTIVE_POLICING_HUB_CONFIG) may widen this.
+c.Authenticator.allowed_users = {user for users in GROUPS.values() for user in users}
+c.Authenticator.admin_users = {name.strip() for name in (os.environ.get("ADAPTIVE_POLICING_HUB_ADMINS") or "").split(",")
+                               if name.strip()}
+
+# --- the services ----------------------------------------------------------------------------------
+SERVICE_ENV = {
+    "ADAPTIVE_POLICING_HOME": str(HOME),
+    "ADAPTIVE_POLICING_DB_URL": STORE_URL,
+    "HOME": os.environ.get("HOME", str(HUB_VAR)),
+    **{name: os.environ[name] for name in ("ADAPTIVE_POLICING_PASS_PERCENT",) if name in os.environ},
+}
+KERNEL_CULL = ["--cull-idle", os.environ.get("ADAPTIVE_POLICING_KERNEL_CULL_IDLE") or "120",
+               "--cull-interval", os.environ.get("ADAPTIVE_POLICING_KERNEL_CULL_INTERVAL") or "30"]
+
+
+def course_service(name: str, role: str, port: int) -> dict[str, object]:
+    """One shared Voilà server of the course, run by the hub as a service behind its OAuth."""
+    return {
+        "name": name,
+        "url": f"http://{LOOPBACK}:{port}",
+        "command": [sys.executable, "-m", "adaptive_policing.serve.server", role, "--hub",
+                    "--ip", LOOPBACK, "--port", str(port), *KERNEL_CULL],
+        "environment": {**SERVICE_ENV, "ADAPTIVE_POLICING_VAR": str(HUB_VAR / name)},
+        "cwd": str(HOME),
+        "oauth_no_confirm": True,
+        "display": True,
+    }
+
+
+c.JupyterHub.services = [
+    course_service("course", "trainee", COURSE_PORT),
+    course_service("console", "instructor", CONSOLE_PORT),
+    {
+        "name": "idle-culler",
+        "command": [sys.executable, "-m", "jupyterhub_idle_culler",
+                    f"--timeout={os.environ.get('ADAPTIVE_POLICING_HUB_CULL_IDLE') or 3600}",
+                    f"--cull-every={os.environ.get('ADAPTIVE_POLICING_HUB_CULL_EVERY') or 300}"],
+    },
+]
+
+# --- the department's own settings, read last ---------------------------------------------------
+EXTRA = os.environ.get("ADAPTIVE_POLICING_HUB_CONFIG")
+if EXTRA:
+    load_subconfig(EXTRA)  # type: ignore[name-defined]  # noqa: F821  (provided by JupyterHub)

@@ -367,6 +367,11 @@ def run_server(
         )
     )
     app.initialize([])  # Voilà reads CONFIG_FILE here
+    if hub:
+        import signal
+
+        # The hub stops a service with SIGINT first: stop at once, as on SIGTERM (never ask on a terminal).
+        signal.signal(signal.SIGINT, app._handle_signal_stop)
     app.start()
 
 

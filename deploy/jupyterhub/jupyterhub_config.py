@@ -143,6 +143,11 @@ c.Authenticator.admin_users = {name.strip() for name in (os.environ.get("ADAPTIV
                                if name.strip()}
 
 # --- the services ----------------------------------------------------------------------------------
+# The store's schema is brought up to date once, here, before two services and their kernels race to.
+from adaptive_policing.data.store import ResponseStore  # noqa: E402  (the hub runs in the course's environment)
+
+ResponseStore(STORE_URL).close()
+
 SERVICE_ENV = {
     "ADAPTIVE_POLICING_HOME": str(HOME),
     "ADAPTIVE_POLICING_DB_URL": STORE_URL,

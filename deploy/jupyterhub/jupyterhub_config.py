@@ -32,6 +32,11 @@ first ones), so the same file serves a department:
 ``ADAPTIVE_POLICING_HUB_ADMINS``      comma-separated admin users
 ``ADAPTIVE_POLICING_HUB_CULL_IDLE``   seconds before the idle culler stops an idle server (3600)
 ``ADAPTIVE_POLICING_KERNEL_CULL_IDLE``  seconds before a closed page's kernel is shut down (120)
+``ADAPTIVE_POLICING_HUB_KUBERNETES``  ``1`` under Zero to JupyterHub: the chart sets addresses, the
+                                      hub database, the authenticator and the culler
+``ADAPTIVE_POLICING_HUB_SERVICE_IP`` /
+``ADAPTIVE_POLICING_HUB_SERVICE_HOST``  where the course services listen / the name the proxy reaches
+                                      them by (both 127.0.0.1 on one machine)
 ``ADAPTIVE_POLICING_HUB_*_PORT``      internal ports: ``API`` (8081), ``PROXY_API`` (8001), ``COURSE``
                                       (8868), ``CONSOLE`` (8869), all on 127.0.0.1
 ====================================  ===============================================
@@ -64,16 +69,25 @@ def _port(name: str, default: int) -> int:
 COURSE_PORT, CONSOLE_PORT = _port("COURSE", 8868), _port("CONSOLE", 8869)
 TRAINEE_GROUP_PREFIX, INSTRUCTORS_GROUP = "trainees-", "instructors"
 
+# On Kubernetes (Zero to JupyterHub, deploy/kubernetes/values.yaml) the chart's own configuration
+# sets the addresses, the hub's database and the idle culler; this file adds the course to it.
+ON_KUBERNETES = os.environ.get("ADAPTIVE_POLICING_HUB_KUBERNETES") == "1"
+# Where the course services listen, and the name the proxy reaches them by.
+SERVICE_IP = os.environ.get("ADAPTIVE_POLICING_HUB_SERVICE_IP") or LOOPBACK
+SERVICE_HOST = os.environ.get("ADAPTIVE_POLICING_HUB_SERVICE_HOST") or LOOPBACK
+
 # --- where it listens ------------------------------------------------------------------
-c.JupyterHub.ip = os.environ.get("ADAPTIVE_POLICING_HUB_IP") or LOOPBACK
-c.JupyterHub.port = int(os.environ.get("ADAPTIVE_POLICING_HUB_PORT") or 8000)
-c.JupyterHub.hub_ip = LOOPBACK
-c.JupyterHub.hub_port = _port("API", 8081)
-c.ConfigurableHTTPProxy.api_url = f"http://{LOOPBACK}:{_port('PROXY_API', 8001)}"
-c.ConfigurableHTTPProxy.pid_file = str(HUB_VAR / "proxy.pid")
-c.JupyterHub.db_url = os.environ.get("ADAPTIVE_POLICING_HUB_DB_URL") or f"sqlite:///{HUB_VAR / 'jupyterhub.sqlite'}"
-c.JupyterHub.cookie_secret_file = str(HUB_VAR / "jupyterhub_cookie_secret")
-c.JupyterHub.pid_file = str(HUB_VAR / "jupyterhub.pid")
+if not ON_KUBERNETES:
+    c.JupyterHub.ip = os.environ.get("ADAPTIVE_POLICING_HUB_IP") or LOOPBACK
+    c.JupyterHub.port = int(os.environ.get("ADAPTIVE_POLICING_HUB_PORT") or 8000)
+    c.JupyterHub.hub_ip = LOOPBACK
+    c.JupyterHub.hub_port = _port("API", 8081)
+    c.ConfigurableHTTPProxy.api_url = f"http://{LOOPBACK}:{_port('PROXY_API', 8001)}"
+    c.ConfigurableHTTPProxy.pid_file = str(HUB_VAR / "proxy.pid")
+    c.JupyterHub.db_url = (os.environ.get("ADAPTIVE_POLICING_HUB_DB_URL")
+                           or f"sqlite:///{HUB_VAR / 'jupyterhub.sqlite'}")
+    c.JupyterHub.cookie_secret_file = str(HUB_VAR / "jupyterhub_cookie_secret")
+    c.JupyterHub.pid_file = str(HUB_VAR / "jupyterhub.pid")
 # After login everyone lands on the course's start page.
 c.JupyterHub.default_url = "/services/course/"
 
@@ -109,12 +123,12 @@ c.JupyterHub.load_roles = [
         "scopes": ["access:services!service=console"],
         "groups": [INSTRUCTORS_GROUP],
     },
-    {
+    *([] if ON_KUBERNETES else [{
         "name": "idle-culler",
         "description": "Stop idle servers",
         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
         "services": ["idle-culler"],
-    },
+    }]),
 ]
 
 
@@ -125,7 +139,7 @@ class NoServerSpawner(LocalProcessSpawner):
         raise RuntimeError("This hub serves the course as services; it starts no Jupyter server for users.")
 
 
-c.JupyterHub.spawner_class = NoServerSpawner
+c.JupyterHub.spawner_class = NoServerSpawner  # also on Kubernetes: no user pods, the course is the services
 c.JupyterHub.allow_named_servers = False
 # Limits for a per-user server, should an administrator ever switch one on (honoured by
 # KubeSpawner on Kubernetes; see deploy/kubernetes/values.yaml). The shared services are
@@ -134,8 +148,9 @@ c.Spawner.mem_limit = os.environ.get("ADAPTIVE_POLICING_HUB_MEM_LIMIT") or "512M
 c.Spawner.cpu_limit = float(os.environ.get("ADAPTIVE_POLICING_HUB_CPU_LIMIT") or 1.0)
 
 # --- who may log in ----------------------------------------------------------------------------
-c.JupyterHub.authenticator_class = "dummy"
-c.DummyAuthenticator.password = os.environ.get("ADAPTIVE_POLICING_HUB_PASSWORD") or None
+if not ON_KUBERNETES:  # on Kubernetes the chart's hub.config names the department's authenticator
+    c.JupyterHub.authenticator_class = "dummy"
+    c.DummyAuthenticator.password = os.environ.get("ADAPTIVE_POLICING_HUB_PASSWORD") or None
 # Only the people on some class's or the instructors' list; the department's own
 # authenticator config (ADAPTIVE_POLICING_HUB_CONFIG) may widen this.
 c.Authenticator.allowed_users = {user for users in GROUPS.values() for user in users}
@@ -162,9 +177,9 @@ def course_service(name: str, role: str, port: int) -> dict[str, object]:
     """One shared Voilà server of the course, run by the hub as a service behind its OAuth."""
     return {
         "name": name,
-        "url": f"http://{LOOPBACK}:{port}",
+        "url": f"http://{SERVICE_HOST}:{port}",
         "command": [sys.executable, "-m", "adaptive_policing.serve.server", role, "--hub",
-                    "--ip", LOOPBACK, "--port", str(port), *KERNEL_CULL],
+                    "--ip", SERVICE_IP, "--port", str(port), *KERNEL_CULL],
         "environment": {**SERVICE_ENV, "ADAPTIVE_POLICING_VAR": str(HUB_VAR / name)},
         "cwd": str(HOME),
         "oauth_no_confirm": True,
@@ -175,13 +190,14 @@ def course_service(name: str, role: str, port: int) -> dict[str, object]:
 c.JupyterHub.services = [
     course_service("course", "trainee", COURSE_PORT),
     course_service("console", "instructor", CONSOLE_PORT),
-    {
+]
+if not ON_KUBERNETES:  # the chart runs its own culler (`cull:` in values.yaml)
+    c.JupyterHub.services.append({
         "name": "idle-culler",
         "command": [sys.executable, "-m", "jupyterhub_idle_culler",
                     f"--timeout={os.environ.get('ADAPTIVE_POLICING_HUB_CULL_IDLE') or 3600}",
                     f"--cull-every={os.environ.get('ADAPTIVE_POLICING_HUB_CULL_EVERY') or 300}"],
-    },
-]
+    })
 
 # --- the department's own settings, read last ---------------------------------------------------
 EXTRA = os.environ.get("ADAPTIVE_POLICING_HUB_CONFIG")

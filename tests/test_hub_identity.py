@@ -108,7 +108,7 @@ def test_behind_the_hub_the_start_page_welcomes_the_hub_user_without_a_sign_in_f
     form = SignInForm(store=store)
     try:
         assert form.form.layout.display == "none"
-        assert "not in a class yet" in form.welcome.value
+        assert "not in a class yet" in form.welcome.value and "logged in as zoe" in form.welcome.value
     finally:
         form.close()
 

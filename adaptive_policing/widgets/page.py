@@ -108,7 +108,8 @@ class SignInForm(widgets.VBox):
             if self.participant.signed_in:
                 self._welcome(self.participant.trainee)
             else:
-                self.welcome.value = render("trainee/hub_no_class.html.j2")
+                hub_user = viewer.hub_user()
+                self.welcome.value = render("trainee/hub_no_class.html.j2", user=hub_user[0] if hub_user else "")
             return
         if viewer.page_param(viewer.SIGNED_OUT_PARAM) == "1":
             self._sign_out()

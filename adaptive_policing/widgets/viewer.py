@@ -125,8 +125,11 @@ def current_trainee() -> Trainee | None:
     if _signed_in is not None:
         return _signed_in
     if config.hub_mode():
+        # The kernel's hub user is fixed when its page opens: look it up once for the kernel.
         user = hub_user()
-        return hub.hub_trainee(open_store(), *user) if user is not None else None
+        trainee = hub.hub_trainee(open_store(), *user) if user is not None else None
+        set_current_trainee(trainee)
+        return trainee
     tokens = browser_tokens()
     if not tokens:
         return None

@@ -46,7 +46,7 @@ serve: install
 	@$(BIN)/adaptive-policing serve
 
 # Department mode: JupyterHub on this machine (loopback unless ADAPTIVE_POLICING_HUB_IP says otherwise),
-# with the dummy login and a password kept in var/hub/password unless the department's
+# with the shared-password login and a password kept in var/hub/password unless the department's
 # authenticator is configured (ADAPTIVE_POLICING_HUB_CONFIG, see deploy/README.md).
 HUB_PASSWORD_FILE := var/hub/password
 hub: install
@@ -55,7 +55,7 @@ hub: install
 	@test -s $(HUB_PASSWORD_FILE) || (umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > $(HUB_PASSWORD_FILE))
 	@echo "JupyterHub: http://$${ADAPTIVE_POLICING_HUB_IP:-127.0.0.1}:$${ADAPTIVE_POLICING_HUB_PORT:-8000}/"
 	@echo "Users and classes: $${ADAPTIVE_POLICING_HUB_GROUPS:-deploy/jupyterhub/groups.example.yaml}"
-	@test -n "$$ADAPTIVE_POLICING_HUB_CONFIG" || echo "Dummy login password (any listed user): $$(cat $(HUB_PASSWORD_FILE))"
+	@test -n "$$ADAPTIVE_POLICING_HUB_CONFIG" || echo "Shared login password (any listed user): $$(cat $(HUB_PASSWORD_FILE))"
 	cd var/hub && PATH="$(CURDIR)/$(BIN):$$PATH" \
 		ADAPTIVE_POLICING_HUB_PASSWORD="$${ADAPTIVE_POLICING_HUB_PASSWORD:-$$(cat $(CURDIR)/$(HUB_PASSWORD_FILE))}" \
 		$(CURDIR)/$(BIN)/jupyterhub -f $(CURDIR)/deploy/jupyterhub/jupyterhub_config.py

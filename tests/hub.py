@@ -1,8 +1,8 @@
 """A real JupyterHub on loopback for the hub tests and the hub benchmark: start it, log in, kill it.
 
 One module imported by tests/test_hub.py and bench/bench_hub.py; it holds no tests. The
-hub runs ``deploy/jupyterhub/jupyterhub_config.py`` as ``make hub`` does, with the dummy
-authenticator's shared password, the groups given, free loopback ports and the response
+hub runs ``deploy/jupyterhub/jupyterhub_config.py`` as ``make hub`` does, with the
+shared-password authenticator, the groups given, free loopback ports and the response
 store at the URL given.
 """
 

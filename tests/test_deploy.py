@@ -116,6 +116,7 @@ def test_on_one_machine_the_hub_listens_on_loopback_and_runs_the_course_and_the_
     assert "servers!user" not in roles["user"]["scopes"] and "self" not in roles["user"]["scopes"]
     assert "trainees-DEMO1A" in config.JupyterHub.load_groups
     assert config.Spawner.mem_limit and config.Spawner.cpu_limit
+    assert config.JupyterHub.authenticator_class == "shared-password"
 
 
 def test_under_zero_to_jupyterhub_the_chart_keeps_its_addresses_and_culler(

@@ -1,6 +1,6 @@
 """Department mode: the course behind a real JupyterHub and configurable-http-proxy on loopback.
 
-One hub for the whole module (``deploy/jupyterhub/jupyterhub_config.py``, the dummy
+One hub for the whole module (``deploy/jupyterhub/jupyterhub_config.py``, the shared-password
 authenticator with a shared password, the response store on the suite's throwaway
 PostgreSQL), started once and killed at the end, in its own xdist group so it runs on one
 worker. Two classes: HUBA1 (trainees ana and ben, instructor ivy) and HUBB2 (trainee cai,
@@ -56,7 +56,10 @@ def hub(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     try:
-        with running_hub(tmp_path_factory.mktemp("hub"), GROUPS, postgres_url.rsplit("/", 1)[0] + f"/{name}") as up:
+        # Kernels of closed pages are kept for the module (it ends in minutes; the kill ends them),
+        # so a test never finds the page kernel it checks culled on a busy machine.
+        with running_hub(tmp_path_factory.mktemp("hub"), GROUPS, postgres_url.rsplit("/", 1)[0] + f"/{name}",
+                         kernel_cull_idle=900) as up:
             yield up
     finally:
         with admin.connect() as connection:
@@ -72,6 +75,21 @@ def test_a_page_without_a_hub_login_is_sent_to_the_hub(hub: Hub) -> None:
         response = requests.get(hub.url + path, allow_redirects=False)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/hub/"), response.headers["Location"]
+
+
+def test_the_idle_culler_runs_as_a_hub_service_with_the_permissions_it_needs(hub: Hub) -> None:
+    culler = hub.processes().get("idle-culler", [])
+    assert len(culler) == 1 and culler[0].is_running()
+    # It lists the users (and their servers) as soon as it starts; the hub logs that request as allowed.
+    deadline = time.monotonic() + 30
+    while "200 GET /hub/api/users" not in _culler_lines(hub):
+        assert "403 GET /hub/api/users" not in _culler_lines(hub), "the idle culler is not allowed to list users"
+        assert time.monotonic() < deadline, "the idle culler never asked the hub for its users"
+        time.sleep(0.2)
+
+
+def _culler_lines(hub: Hub) -> str:
+    return "\n".join(line for line in hub.log.read_text(errors="replace").splitlines() if "(idle-culler@" in line)
 
 
 def test_a_trainee_reaches_the_course_and_nothing_else(hub: Hub) -> None:

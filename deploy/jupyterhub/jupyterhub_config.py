@@ -26,7 +26,7 @@ first ones), so the same file serves a department:
 ``ADAPTIVE_POLICING_HUB_PORT``        where the hub's proxy listens (``127.0.0.1:8000``)
 ``ADAPTIVE_POLICING_HUB_GROUPS``      a YAML or JSON file ``{group: [users]}`` loaded into the hub
                                       (default: ``groups.example.yaml`` beside this file)
-``ADAPTIVE_POLICING_HUB_PASSWORD``    the dummy authenticator's shared password (``make hub`` makes one)
+``ADAPTIVE_POLICING_HUB_PASSWORD``    the shared password of the out-of-the-box login (``make hub`` makes one)
 ``ADAPTIVE_POLICING_HUB_CONFIG``      a further config file read last: the department's authenticator
                                       (LDAP, OAuth), TLS, admin users (see deploy/README.md)
 ``ADAPTIVE_POLICING_HUB_ADMINS``      comma-separated admin users
@@ -149,8 +149,9 @@ c.Spawner.cpu_limit = float(os.environ.get("ADAPTIVE_POLICING_HUB_CPU_LIMIT") or
 
 # --- who may log in ----------------------------------------------------------------------------
 if not ON_KUBERNETES:  # on Kubernetes the chart's hub.config names the department's authenticator
-    c.JupyterHub.authenticator_class = "dummy"
-    c.DummyAuthenticator.password = os.environ.get("ADAPTIVE_POLICING_HUB_PASSWORD") or None
+    # One shared password (8 characters or more) for the listed users: JupyterHub's workshop login.
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = os.environ.get("ADAPTIVE_POLICING_HUB_PASSWORD") or ""
 # Only the people on some class's or the instructors' list; the department's own
 # authenticator config (ADAPTIVE_POLICING_HUB_CONFIG) may widen this.
 c.Authenticator.allowed_users = {user for users in GROUPS.values() for user in users}

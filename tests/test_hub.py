@@ -144,11 +144,10 @@ def test_a_page_kernel_runs_no_code_and_belongs_to_its_trainee(hub: Hub, tmp_pat
 
     # Another trainee cannot reach it, even knowing its id.
     assert ben.get(hub.url + f"/services/course/api/kernels/{kernel_id}").status_code == 403
-    ben_kernel = KERNEL_ID.search(ben.get(hub.url + START).text).group(1)  # type: ignore[union-attr]
-    xsrf = {"X-XSRFToken": ben.cookies.get("_xsrf", path="/services/course/") or ""}  # as ben's page sends it
-    shutdown = ben.post(hub.url + f"/services/course/voila/api/shutdown/{kernel_id}", headers=xsrf)
+    # Ben's XSRF token for the course, as his own pages send it (a page that does not exist gives one cheaply).
+    assert ben.get(hub.url + "/services/course/voila/render/course/no-such-page.ipynb").status_code == 404
+    shutdown = ben.post(hub.url + f"/services/course/voila/api/shutdown/{kernel_id}", headers=_xsrf(ben))
     assert shutdown.status_code == 403 and "XSRF" not in shutdown.text
-    assert ben.post(hub.url + f"/services/course/voila/api/shutdown/{ben_kernel}", headers=xsrf).status_code == 204
     assert asyncio.run(_websocket_status(hub, ben, kernel_id)) == 403
 
     # Its own trainee's execute_request is dropped: the kernel answers a later kernel_info_request
@@ -159,6 +158,15 @@ def test_a_page_kernel_runs_no_code_and_belongs_to_its_trainee(hub: Hub, tmp_pat
     assert "execute_reply" not in replies and "execute_input" not in replies
     assert not marker.exists()
     assert ana.get(hub.url + f"/services/course/api/kernels/{kernel_id}").status_code == 200
+    # Its own trainee's page may shut it down, as Voilà does when the page is closed.
+    assert ana.post(hub.url + f"/services/course/voila/api/shutdown/{kernel_id}", headers=_xsrf(ana)).status_code == 204
+
+
+def _xsrf(session: requests.Session) -> dict[str, str]:
+    """The XSRF header the course's pages send for this browser."""
+    token = session.cookies.get("_xsrf", path="/services/course/")
+    assert token, "no XSRF cookie from the course"
+    return {"X-XSRFToken": token}
 
 
 def _cookie_header(session: requests.Session) -> str:

@@ -51,6 +51,9 @@ from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
 
+from adaptive_policing.config import INSTRUCTORS_GROUP  # the hub runs in the course's environment
+from adaptive_policing.data.store import ResponseStore
+
 c = get_config()  # type: ignore[name-defined]  # noqa: F821  (provided by JupyterHub)
 
 HERE = Path(__file__).resolve().parent
@@ -67,7 +70,6 @@ def _port(name: str, default: int) -> int:
 
 
 COURSE_PORT, CONSOLE_PORT = _port("COURSE", 8868), _port("CONSOLE", 8869)
-TRAINEE_GROUP_PREFIX, INSTRUCTORS_GROUP = "trainees-", "instructors"
 
 # On Kubernetes (Zero to JupyterHub, deploy/kubernetes/values.yaml) the chart's own configuration
 # sets the addresses, the hub's database and the idle culler; this file adds the course to it.
@@ -160,8 +162,6 @@ c.Authenticator.admin_users = {name.strip() for name in (os.environ.get("ADAPTIV
 
 # --- the services ----------------------------------------------------------------------------------
 # The store's schema is brought up to date once, here, before two services and their kernels race to.
-from adaptive_policing.data.store import ResponseStore  # noqa: E402  (the hub runs in the course's environment)
-
 ResponseStore(STORE_URL).close()
 
 SERVICE_ENV = {

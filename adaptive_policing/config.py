@@ -68,6 +68,8 @@ INSTRUCTOR_GROUP_PREFIX = "instructors-"
 """Hub group ``instructors-<class code>``: its members see that class in the console."""
 INSTRUCTORS_GROUP = "instructors"
 """Hub group whose members may open the instructor console and slides at all."""
+FORMGRADE_GROUP = "formgrade-adaptive-policing"
+"""Hub group of the coordinators who grade in nbgrader's formgrader (nbgrader's ``formgrade-<course>``)."""
 SLIDES_TEMPLATE = "adaptive-slides"
 """The Voilà template that shows a course page as projector slides (instructor server only)."""
 

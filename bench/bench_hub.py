@@ -100,10 +100,10 @@ def main() -> None:
         work = Path(folder)
         booted = time.monotonic()
         with running_hub(work, groups(), f"sqlite:///{work / 'responses.sqlite3'}", kernel_cull_idle=900) as hub:
-            print(f"hub, proxy and both course services up in {time.monotonic() - booted:.1f} s")
+            print(f"hub, proxy and every service up in {time.monotonic() - booted:.1f} s")
             parts = hub.processes()
             print("at rest (no user):")
-            overhead = {name: report(name, parts.get(name, [])) for name in ("hub", "proxy", "idle-culler")}
+            overhead = {name: report(name, parts.get(name, [])) for name in ("hub", "proxy", "idle-culler", "formgrader")}
             course_rest = report("course service", parts["course"])
             console_rest = report("console service", parts["console"])
 
@@ -122,7 +122,7 @@ def main() -> None:
             print(f"{len(trainees)} trainees on section I (one page kernel each), {len(INSTRUCTORS)} consoles open:")
             course = report("course service + kernels", parts["course"] + parts.get("course kernels", []))
             console = report("console service + kernels", parts["console"] + parts.get("console kernels", []))
-            for name in ("hub", "proxy", "idle-culler"):
+            for name in ("hub", "proxy", "idle-culler", "formgrader"):
                 report(name, parts.get(name, []))
 
             per_trainee = [(course[i] - course_rest[i]) / len(trainees) for i in (0, 1)]
@@ -131,7 +131,7 @@ def main() -> None:
             print(f"memory per active trainee (service share + page kernel): RSS {per_trainee[0]:.0f} MB, "
                   f"PSS {per_trainee[1]:.0f} MB")
             print(f"memory per open console: RSS {per_console[0]:.0f} MB, PSS {per_console[1]:.0f} MB")
-            print(f"fixed: hub + proxy + culler + both services at rest: RSS {fixed[0]:.0f} MB, PSS {fixed[1]:.0f} MB")
+            print(f"fixed: hub + proxy + culler + formgrader + both course services at rest: RSS {fixed[0]:.0f} MB, PSS {fixed[1]:.0f} MB")
             median = statistics.median(together)
             print(f"login → start page executed: alone {alone:.2f} s (baseline); {len(together)} at once: "
                   f"median {median:.2f} s, max {max(together):.2f} s (median {median / alone:.1f}× the baseline)")

@@ -27,7 +27,7 @@ from .conftest import REPO, free_port
 
 CONFIG = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 PASSWORD = "hub-test-password"
-SERVICES = ("/services/course/", "/services/console/")
+SERVICES = ("/services/course/", "/services/console/", "/services/formgrader/")
 START_SECONDS = 90.0
 
 
@@ -54,11 +54,12 @@ class Hub:
         return ResponseStore(self.store_url)
 
     def processes(self) -> dict[str, list[psutil.Process]]:
-        """The hub's process tree by part: hub, proxy, course, console, idle-culler, and their kernels."""
+        """The hub's process tree by part: hub, proxy, course, console, formgrader, idle-culler, their kernels."""
         parts: dict[str, list[psutil.Process]] = {"hub": [psutil.Process(self.process.pid)]}
         for child in psutil.Process(self.process.pid).children():
             line = " ".join(child.cmdline())
             name = ("proxy" if "configurable-http-proxy" in line else "idle-culler" if "idle_culler" in line
+                    else "formgrader" if "jupyterhub.singleuser" in line
                     else "course" if " trainee " in line else "console" if " instructor " in line else "other")
             parts.setdefault(name, []).append(child)
             parts.setdefault(f"{name} kernels", []).extend(child.children(recursive=True))
@@ -105,7 +106,7 @@ def running_hub(work: Path, groups: dict[str, list[str]], store_url: str, *,
         "ADAPTIVE_POLICING_HUB_PORT": str(port),
         "ADAPTIVE_POLICING_KERNEL_CULL_IDLE": str(kernel_cull_idle),
         "ADAPTIVE_POLICING_KERNEL_CULL_INTERVAL": "5",
-        **{f"ADAPTIVE_POLICING_HUB_{part}_PORT": str(free_port()) for part in ("API", "PROXY_API", "COURSE", "CONSOLE")},
+        **{f"ADAPTIVE_POLICING_HUB_{part}_PORT": str(free_port()) for part in ("API", "PROXY_API", "COURSE", "CONSOLE", "FORMGRADER")},
     }
     log = work / "hub.log"
     with open(log, "wb") as out:
@@ -114,8 +115,8 @@ def running_hub(work: Path, groups: dict[str, list[str]], store_url: str, *,
     hub = Hub(f"http://127.0.0.1:{port}", store_url, process, log)
     try:
         deadline = time.monotonic() + START_SECONDS
-        # Both services are routed once the hub has seen them up: their "/" then leads to their first page.
-        while any(_status(hub.url + path) != 301 for path in SERVICES):
+        # The services are routed once the hub has seen them up: their "/" then leads to their first page.
+        while any(_status(hub.url + path) not in (301, 302) for path in SERVICES):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the hub did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.3)

@@ -109,10 +109,13 @@ def test_on_one_machine_the_hub_listens_on_loopback_and_runs_the_course_and_the_
     config = load_hub_config(monkeypatch, tmp_path)
     assert config.JupyterHub.ip == "127.0.0.1" and config.JupyterHub.hub_ip == "127.0.0.1"
     services = {service["name"]: service for service in config.JupyterHub.services}
-    assert set(services) == {"course", "console", "idle-culler"}
+    assert set(services) == {"course", "console", "formgrader", "idle-culler"}
+    assert services["formgrader"]["cwd"].endswith("grading") and "--ServerApp.terminals_enabled=False" in (
+        services["formgrader"]["command"])
     assert services["course"]["url"].startswith("http://127.0.0.1:") and "--hub" in services["course"]["command"]
     roles = {role["name"]: role for role in config.JupyterHub.load_roles}
     assert roles["course-instructor"]["groups"] == ["instructors"]
+    assert roles["course-coordinator"]["groups"] == ["formgrade-adaptive-policing"]
     assert "servers!user" not in roles["user"]["scopes"] and "self" not in roles["user"]["scopes"]
     assert "trainees-DEMO1A" in config.JupyterHub.load_groups
     assert config.Spawner.mem_limit and config.Spawner.cpu_limit
@@ -127,6 +130,6 @@ def test_under_zero_to_jupyterhub_the_chart_keeps_its_addresses_and_culler(
     assert "ip" not in config.JupyterHub and "db_url" not in config.JupyterHub
     assert "authenticator_class" not in config.JupyterHub
     services = {service["name"]: service for service in config.JupyterHub.services}
-    assert set(services) == {"course", "console"}
+    assert set(services) == {"course", "console", "formgrader"}
     assert services["course"]["url"] == "http://hub:8868"
     assert services["course"]["command"][services["course"]["command"].index("--ip") + 1] == "0.0.0.0"

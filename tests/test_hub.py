@@ -37,10 +37,12 @@ GROUPS = {
     "instructors-HUBA1": ["ivy"],
     "instructors-HUBB2": ["jon"],
     "instructors": ["ivy", "jon"],
+    "formgrade-adaptive-policing": ["cora"],
 }
 START = "/services/course/voila/render/course/00-start.ipynb"
 SECTION_I = "/services/course/voila/render/course/01-introductions.ipynb"
 CONSOLE = "/services/console/"
+FORMGRADER = "/services/formgrader/formgrader"
 KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
 
 
@@ -92,12 +94,23 @@ def _culler_lines(hub: Hub) -> str:
     return "\n".join(line for line in hub.log.read_text(errors="replace").splitlines() if "(idle-culler@" in line)
 
 
+def test_only_the_coordinator_opens_the_formgrader_and_it_has_no_terminal(hub: Hub) -> None:
+    coordinator = hub.login("cora")
+    page = coordinator.get(hub.url + FORMGRADER)
+    assert page.status_code == 200 and "<title>nbgrader formgrade</title>" in page.text
+    assert coordinator.get(hub.url + "/services/formgrader/api/terminals").status_code == 404
+    for user in ("ana", "ivy"):  # a trainee, an instructor
+        assert hub.login(user).get(hub.url + FORMGRADER).status_code == 403
+
+
 def test_a_trainee_reaches_the_course_and_nothing_else(hub: Hub) -> None:
     trainee = hub.login("ana")
     refused = {
         CONSOLE: 403,
         CONSOLE + "voila/render/solutions/instructor-console.ipynb": 403,
         CONSOLE + "api/kernels": 404,
+        FORMGRADER: 403,
+        "/services/formgrader/lab": 403,
         "/user/ana/lab": 404,
         "/user/ana/terminals/1": 404,
         "/user/ana/api/kernels": 404,

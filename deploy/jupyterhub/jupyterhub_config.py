@@ -1,17 +1,19 @@
 """JupyterHub for the Adaptive Policing course: one machine, loopback by default (``make hub``).
 
-Shape: the hub serves no Jupyter server to anyone. Two hub-managed services do the work,
-each one shared Voilà server run from this checkout
+Shape: the hub serves no Jupyter server to users. Hub-managed services do the work; the
+first two are each one shared Voilà server run from this checkout
 (``python -m adaptive_policing.serve.server ROLE --hub``):
 
 * ``course`` — the trainee pages, for every logged-in user (``/services/course/``);
 * ``console`` — the instructor console and slides, only for the hub group ``instructors``
   (``/services/console/``);
+* ``formgrader`` — nbgrader's formgrader in ``grading/`` (a Jupyter server without terminals), only
+  for the hub group ``formgrade-adaptive-policing`` (``/services/formgrader/formgrader``);
 * ``idle-culler`` — ``jupyterhub-idle-culler``, which stops any single-user server left
   idle (there are none in this shape unless an administrator adds some) and keeps the
   hub's activity records tidy.
 
-Both course services log in through the hub's OAuth; a page's kernel is its hub user's
+Every service logs in through the hub's OAuth; a page's kernel is its hub user's
 own. Classes are hub groups: ``trainees-<class code>`` (the trainees of one class) and
 ``instructors-<class code>`` (the instructors who see it); ``instructors`` opens the
 console at all. Everything is set by environment variables (``make hub`` sets the
@@ -38,7 +40,7 @@ first ones), so the same file serves a department:
 ``ADAPTIVE_POLICING_HUB_SERVICE_HOST``  where the course services listen / the name the proxy reaches
                                       them by (both 127.0.0.1 on one machine)
 ``ADAPTIVE_POLICING_HUB_*_PORT``      internal ports: ``API`` (8081), ``PROXY_API`` (8001), ``COURSE``
-                                      (8868), ``CONSOLE`` (8869), all on 127.0.0.1
+                                      (8868), ``CONSOLE`` (8869), ``FORMGRADER`` (8870), on 127.0.0.1
 ====================================  ===============================================
 """
 
@@ -51,7 +53,7 @@ from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
 
-from adaptive_policing.config import INSTRUCTORS_GROUP  # the hub runs in the course's environment
+from adaptive_policing.config import FORMGRADE_GROUP, INSTRUCTORS_GROUP  # the hub runs in the course's env
 from adaptive_policing.data.store import ResponseStore
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821  (provided by JupyterHub)
@@ -69,7 +71,7 @@ def _port(name: str, default: int) -> int:
     return int(os.environ.get(f"ADAPTIVE_POLICING_HUB_{name}_PORT") or default)
 
 
-COURSE_PORT, CONSOLE_PORT = _port("COURSE", 8868), _port("CONSOLE", 8869)
+COURSE_PORT, CONSOLE_PORT, FORMGRADER_PORT = _port("COURSE", 8868), _port("CONSOLE", 8869), _port("FORMGRADER", 8870)
 
 # On Kubernetes (Zero to JupyterHub, deploy/kubernetes/values.yaml) the chart's own configuration
 # sets the addresses, the hub's database and the idle culler; this file adds the course to it.
@@ -108,6 +110,7 @@ def _read_groups(path: Path) -> dict[str, list[str]]:
 
 GROUPS = _read_groups(Path(os.environ.get("ADAPTIVE_POLICING_HUB_GROUPS") or HERE / "groups.example.yaml"))
 GROUPS.setdefault(INSTRUCTORS_GROUP, [])
+GROUPS.setdefault(FORMGRADE_GROUP, [])
 c.JupyterHub.load_groups = {name: {"users": users} for name, users in GROUPS.items()}
 
 # --- nobody gets a Jupyter server: the course is the two services --------------------------
@@ -124,6 +127,12 @@ c.JupyterHub.load_roles = [
         "description": "Open the instructor console and the projector slides",
         "scopes": ["access:services!service=console"],
         "groups": [INSTRUCTORS_GROUP],
+    },
+    {
+        "name": "course-coordinator",
+        "description": "Grade the assessment in nbgrader's formgrader",
+        "scopes": ["access:services!service=formgrader"],
+        "groups": [FORMGRADE_GROUP],
     },
     *([] if ON_KUBERNETES else [{
         "name": "idle-culler",
@@ -191,6 +200,19 @@ def course_service(name: str, role: str, port: int) -> dict[str, object]:
 c.JupyterHub.services = [
     course_service("course", "trainee", COURSE_PORT),
     course_service("console", "instructor", CONSOLE_PORT),
+    {
+        # nbgrader's formgrader for the coordinators (the hub group formgrade-adaptive-policing): the
+        # Jupyter server `make formgrader` opens, in grading/, behind the hub's OAuth, without terminals.
+        "name": "formgrader",
+        "url": f"http://{SERVICE_HOST}:{FORMGRADER_PORT}",
+        "command": [sys.executable, "-m", "jupyterhub.singleuser", f"--ServerApp.ip={SERVICE_IP}",
+                    f"--ServerApp.port={FORMGRADER_PORT}", "--ServerApp.terminals_enabled=False",
+                    *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else [])],
+        "environment": {**SERVICE_ENV, "ADAPTIVE_POLICING_VAR": str(VAR), "JUPYTERHUB_DEFAULT_URL": "/formgrader"},
+        "cwd": str(HOME / "grading"),
+        "oauth_no_confirm": True,
+        "display": True,
+    },
 ]
 if not ON_KUBERNETES:  # the chart runs its own culler (`cull:` in values.yaml)
     c.JupyterHub.services.append({

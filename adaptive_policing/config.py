@@ -25,6 +25,10 @@ that the command line sets and that Voilà kernels inherit:
 ``ADAPTIVE_POLICING_INSTRUCTOR_KEY``
     The instructor key. Defaults to a random key created once and kept in the
     runtime folder, so it survives a server restart.
+``ADAPTIVE_POLICING_HUB``
+    Set to ``1`` by a server running behind JupyterHub (``--hub``) for the kernels it
+    starts: identity then comes from the hub user the server authenticated, never from
+    the browser (see :mod:`adaptive_policing.widgets.viewer`).
 ``ADAPTIVE_POLICING_PASS_PERCENT``
     The agency's passing mark for the assessment, in percent of all points
     (default 70), or ``off`` for none. The outline requires no test, so the
@@ -56,6 +60,21 @@ DEFAULT_TRAINEE_PORT = 8866
 CLIENT_HEADER = "X-Adaptive-Policing-Client"
 """The request header the trainee server sets to the client's address (a client's own value is
 replaced); Voilà hands it to the page's kernel as ``HTTP_X_ADAPTIVE_POLICING_CLIENT``."""
+HUB_ENV = "ADAPTIVE_POLICING_HUB"
+"""``1`` in a server behind JupyterHub and its kernels (department mode)."""
+HUB_USER_HEADER = "X-Adaptive-Policing-Hub-User"
+"""The request header a server behind the hub sets to the hub user it authenticated (a client's own
+value is replaced); the page's kernel reads it as ``HTTP_X_ADAPTIVE_POLICING_HUB_USER``."""
+HUB_GROUPS_HEADER = "X-Adaptive-Policing-Hub-Groups"
+"""The same for the hub user's groups, as a JSON list."""
+TRAINEE_GROUP_PREFIX = "trainees-"
+"""Hub group ``trainees-<class code>``: its members are the trainees of that class."""
+INSTRUCTOR_GROUP_PREFIX = "instructors-"
+"""Hub group ``instructors-<class code>``: its members see that class in the console."""
+INSTRUCTORS_GROUP = "instructors"
+"""Hub group whose members may open the instructor console and slides at all."""
+FORMGRADE_GROUP = "formgrade-adaptive-policing"
+"""Hub group of the coordinators who grade in nbgrader's formgrader (nbgrader's ``formgrade-<course>``)."""
 SLIDES_TEMPLATE = "adaptive-slides"
 """The Voilà template that shows a course page as projector slides (instructor server only)."""
 
@@ -128,6 +147,16 @@ def parse_pass_percent(text: str | None) -> float | None:
     if not 0 <= value <= 100:
         raise ValueError(f"the pass mark must be a percent from 0 to 100 or 'off', not {text!r}")
     return value
+
+
+def kernel_env_name(header: str) -> str:
+    """The environment variable under which Voilà hands a request header to a page's kernel (RFC 3875)."""
+    return "HTTP_" + header.upper().replace("-", "_")
+
+
+def hub_mode() -> bool:
+    """Whether this process serves (or is a kernel of a server) behind JupyterHub."""
+    return os.environ.get(HUB_ENV, "") == "1"
 
 
 def instructor_key_file(settings_: Settings | None = None) -> Path | None:

@@ -79,7 +79,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
                     "links": [_LINK]},
     "agenda": {"plans": _PLANS},
     "welcome": {"name": XSS, "code": XSS, "token": XSS, "start_href": XSS, "sign_out_href": XSS, "plans": _PLANS,
-                "training_class": _HOSTILE_CLASS},
+                "training_class": _HOSTILE_CLASS, "hub": False},
+    "hub_no_class": {"user": XSS},
     "class_details": {"training_class": _HOSTILE_CLASS},
     "worksheet_title": {"title": XSS},
     "worksheet_group": {"name": XSS},
@@ -120,6 +121,12 @@ def test_every_trainee_template_is_checked_here() -> None:
 @pytest.mark.parametrize("name", sorted(CONTEXTS))
 def test_a_template_shows_hostile_text_as_text(name: str) -> None:
     assert_shown_as_text(render(f"trainee/{name}.html.j2", **CONTEXTS[name]))
+
+
+def test_the_welcome_behind_the_hub_shows_hostile_text_as_text_and_hands_out_no_token() -> None:
+    html = render("trainee/welcome.html.j2", **{**CONTEXTS["welcome"], "hub": True})
+    assert_shown_as_text(html)
+    assert "data-ap-token" not in html and "department's login" in html
 
 
 def test_a_missing_template_variable_is_an_error_not_an_empty_string() -> None:

@@ -56,15 +56,21 @@ class Classes(StorePart):
         class_date: date | None = None,
         location: str = "",
         instructor: str = "",
+        code: str | None = None,
     ) -> TrainingClass:
-        """Open a new class and give it a fresh, short code for the board."""
+        """Open a new class and give it a fresh, short code for the board.
+
+        With ``code`` (department mode: the class a hub group ``trainees-<code>`` names) the
+        class gets that code, and when a class with it already exists that class is returned.
+        """
         for _ in range(20):
-            code = "".join(secrets.choice(CLASS_CODE_ALPHABET) for _ in range(CLASS_CODE_LENGTH))
+            chosen = normalize_class_code(code) if code is not None else None
+            code_ = chosen or "".join(secrets.choice(CLASS_CODE_ALPHABET) for _ in range(CLASS_CODE_LENGTH))
             try:
                 with self.engine.begin() as db:
                     new_id = db.execute(
                         class_sessions.insert().values(
-                            code=code,
+                            code=code_,
                             title=title.strip() or DEFAULT_TITLE,
                             course_plan=course_plan,
                             class_date=class_date or date.today(),
@@ -74,6 +80,9 @@ class Classes(StorePart):
                         )
                     ).inserted_primary_key[0]
             except sa.exc.IntegrityError:
+                existing = self.class_by_code(chosen) if chosen else None
+                if existing is not None:
+                    return existing  # opened at the same moment by another page
                 continue
             found = self.class_by_id(int(new_id))
             assert found is not None

@@ -46,7 +46,7 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from .. import config
-from ..config import CLIENT_HEADER, SLIDES_TEMPLATE
+from ..config import CLIENT_HEADER, HUB_GROUPS_HEADER, HUB_USER_HEADER, SLIDES_TEMPLATE
 from ..views.render import render
 from .budget import KernelBudget, default_max_kernels
 
@@ -58,6 +58,9 @@ KERNEL_HEADERS: dict[Role, tuple[str, ...]] = {
     "trainee": ("Cookie", CLIENT_HEADER),
     "instructor": (),
 }
+#: Behind the hub: the hub user and groups the server authenticated (never the browser's cookies,
+#: which hold the hub's login), and the client's address.
+HUB_KERNEL_HEADERS: tuple[str, ...] = (CLIENT_HEADER, HUB_USER_HEADER, HUB_GROUPS_HEADER)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
@@ -179,7 +182,14 @@ class CourseRenderHandler(TornadoVoilaHandler):
         # The page's kernel learns the client's address from this header (see http_header_envs);
         # whatever a client sent under that name is replaced.
         self.request.headers[CLIENT_HEADER] = self.request.remote_ip or ""
-        await super().prepare(*args, **kwargs)  # the instructor key is checked first
+        for header in (HUB_USER_HEADER, HUB_GROUPS_HEADER):  # only ever the server's own values
+            self.request.headers[header] = ""
+        await super().prepare(*args, **kwargs)  # the instructor key (or the hub login) is checked first
+        if self.settings.get("ap_hub") and self.current_user is not None:
+            from .hub import hub_headers
+
+            for header, value in hub_headers(self.current_user).items():
+                self.request.headers[header] = value
         template = self.get_argument("template", None)
         if template is not None and template not in self.settings.get("ap_template_overrides", ()):
             raise HTTPError(404)
@@ -241,10 +251,14 @@ class CourseVoila(Voila):
             # Template assets are addressed as <template>/static/<file>, never with "..".
             url_path_join(self.server_url, r"voila/templates/(?![\w-]+/static/(?!.*\.\.).+$).*"),
         ]
-        handlers = [
-            (pattern, CourseRenderHandler if handler is TornadoVoilaHandler else handler, *rest)
-            for pattern, handler, *rest in super().init_handlers()
-        ]
+        replaced: dict[Any, Any] = {TornadoVoilaHandler: CourseRenderHandler}
+        if self.tornado_settings.get("ap_hub"):
+            from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+
+            from .hub import OwnKernelShutdownHandler
+
+            replaced[VoilaShutdownKernelHandler] = OwnKernelShutdownHandler
+        handlers = [(pattern, replaced.get(handler, handler), *rest) for pattern, handler, *rest in super().init_handlers()]
         return [
             (self.server_url, RedirectHandler, {"url": landing}),
             *[(pattern, NotFoundHandler) for pattern in refused],
@@ -260,15 +274,22 @@ def file_config() -> Config:
 def runtime_config(
     *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling,
     budget: KernelBudget | None = None,
-    tls: tuple[str, str] | None = None, key_file: Path | None = None,
+    tls: tuple[str, str] | None = None, key_file: Path | None = None, hub_prefix: str | None = None,
 ) -> Config:
     """The settings of one server that depend on its role, address, key and command line.
 
     ``tls`` is (certificate, private key) to serve over HTTPS; ``key_file`` is the
     instructor key's file when the key comes from one (it is re-read, so a rotated key
-    applies to the running server).
+    applies to the running server). ``hub_prefix`` (e.g. ``/services/course/``) serves
+    behind JupyterHub as a hub-managed service under that prefix: the hub's OAuth instead
+    of a key, and each kernel reachable only by the hub user whose page started it
+    (:mod:`adaptive_policing.serve.hub`).
     """
     c = Config()
+    if hub_prefix is not None:
+        c.Voila.base_url = hub_prefix
+        c.Voila.identity_provider_class = "adaptive_policing.serve.hub.HubIdentityProvider"
+        c.Voila.authorizer_class = "adaptive_policing.serve.hub.KernelOwnerAuthorizer"
     if tls:
         c.CourseVoila.certfile, c.CourseVoila.keyfile = tls
     if key_file is not None:
@@ -285,12 +306,13 @@ def runtime_config(
         "extra_log_scrub_param_keys": ["t"],
         "ap_template_overrides": list(TEMPLATE_OVERRIDES[role]),
         "ap_kernel_budget": budget or KernelBudget(default_max_kernels()),
+        "ap_hub": hub_prefix is not None,
     }
     c.CourseVoila.landing_page = LANDING_PAGES[role]
     c.CourseVoila.refused_templates = [SLIDES_TEMPLATE] if not TEMPLATE_OVERRIDES[role] else []
     # ``?template=`` is honoured only on the instructor server (for the slides).
     c.VoilaConfiguration.allow_template_override = "YES" if TEMPLATE_OVERRIDES[role] else "NO"
-    c.VoilaConfiguration.http_header_envs = list(KERNEL_HEADERS[role])
+    c.VoilaConfiguration.http_header_envs = list(HUB_KERNEL_HEADERS if hub_prefix is not None else KERNEL_HEADERS[role])
     c.MappingKernelManager.cull_idle_timeout = culling.idle_seconds
     c.MappingKernelManager.cull_interval = culling.interval_seconds
     return c
@@ -314,30 +336,48 @@ def prepare_environment(settings: config.Settings, role: Role | None = None) -> 
 
 def run_server(
     role: Role, *, ip: str, port: int, culling: KernelCulling | None = None, budget: KernelBudget | None = None,
-    tls: tuple[str, str] | None = None,
+    tls: tuple[str, str] | None = None, hub: bool = False,
 ) -> None:
-    """Build the serving tree and run one server until it is stopped (blocking)."""
+    """Build the serving tree and run one server until it is stopped (blocking).
+
+    With ``hub``, it runs as a JupyterHub service (the hub starts it with
+    ``JUPYTERHUB_SERVICE_PREFIX`` and its OAuth client in the environment), with no
+    instructor key, and tells its kernels they are behind the hub (``ADAPTIVE_POLICING_HUB``).
+    """
     settings = config.settings()
     prepare_environment(settings, role)
+    hub_prefix = None
+    if hub:
+        hub_prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
+        if not hub_prefix:
+            raise SystemExit("--hub: run this server as a JupyterHub service (JUPYTERHUB_SERVICE_PREFIX is not set).")
+        os.environ[config.HUB_ENV] = "1"
+    else:
+        os.environ.pop(config.HUB_ENV, None)
     # Each kernel exits when this server is gone, even if it was killed outright
     # (ipykernel polls for a change of parent; on its own it only notices being adopted by init).
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
     root = build_serving_tree(settings, role)
-    key = config.instructor_key(settings) if role == "instructor" else None
-    key_file = config.instructor_key_file(settings) if role == "instructor" else None
+    key = config.instructor_key(settings) if role == "instructor" and not hub else None
+    key_file = config.instructor_key_file(settings) if role == "instructor" and not hub else None
     app = CourseVoila(
         config=runtime_config(
             role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling(), budget=budget,
-            tls=tls, key_file=key_file,
+            tls=tls, key_file=key_file, hub_prefix=hub_prefix,
         )
     )
     app.initialize([])  # Voilà reads CONFIG_FILE here
+    if hub:
+        import signal
+
+        # The hub stops a service with SIGINT first: stop at once, as on SIGTERM (never ask on a terminal).
+        signal.signal(signal.SIGINT, app._handle_signal_stop)
     app.start()
 
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m adaptive_policing.serve.server ROLE --ip IP --port PORT [--cull-idle S --cull-interval S]
-    [--max-kernels N] [--certfile PEM --keyfile PEM]``."""
+    [--max-kernels N] [--certfile PEM --keyfile PEM] [--hub]``."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="adaptive_policing.serve.server")
@@ -349,6 +389,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-kernels", type=int, default=None, help="default: from the machine's memory")
     parser.add_argument("--certfile", default="", help="TLS certificate (PEM): serve over HTTPS")
     parser.add_argument("--keyfile", default="", help="TLS private key (PEM) of --certfile")
+    parser.add_argument("--hub", action="store_true", help="run as a JupyterHub service, behind the hub's login")
     args = parser.parse_args(argv)
     run_server(
         args.role,
@@ -359,6 +400,7 @@ def main(argv: list[str] | None = None) -> None:
             args.max_kernels or default_max_kernels(), retry_seconds=min(15, max(2, args.cull_interval))
         ),
         tls=(args.certfile, args.keyfile) if args.certfile else None,
+        hub=args.hub,
     )
 
 

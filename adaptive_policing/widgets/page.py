@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from . import viewer
+from .. import config
 from ..data.sign_in import Outcome, SignInDesk
 from ..data.store import ResponseStore, Trainee
 from ..views.render import render
@@ -102,6 +103,14 @@ class SignInForm(widgets.VBox):
         self.class_code.observe(lambda change: self.show_class(change["new"]), names="value")
         self._stop = threading.Event()
         self._waiter: threading.Thread | None = None
+        if config.hub_mode():  # behind the hub: the hub user is the trainee, there is nothing to sign in to
+            self.form.layout.display = "none"
+            if self.participant.signed_in:
+                self._welcome(self.participant.trainee)
+            else:
+                hub_user = viewer.hub_user()
+                self.welcome.value = render("trainee/hub_no_class.html.j2", user=hub_user[0] if hub_user else "")
+            return
         if viewer.page_param(viewer.SIGNED_OUT_PARAM) == "1":
             self._sign_out()
         elif self.participant.signed_in:
@@ -199,6 +208,7 @@ class SignInForm(widgets.VBox):
             start_href=viewer.page_link(START_PAGE, trainee),
             sign_out_href=viewer.sign_out_link(START_PAGE, trainee),
             plans=_agenda_plans(trainee, store),
+            hub=config.hub_mode(),
         )
         self.form.layout.display = "none"  # only once the welcome is there: the page is never blank
 

@@ -15,8 +15,19 @@ server hands the kernel the request's ``Cookie`` header and the client's address
 signed out or been revoked.
 
 This module answers one question for the page: who is this browser? —
-:func:`current_trainee` (a trainee, or None). Department mode (JupyterHub) can
-answer it from the hub's user instead.
+:func:`current_trainee` (a trainee, or None).
+
+Department mode (JupyterHub, ``ADAPTIVE_POLICING_HUB=1`` in the server's and so the
+kernel's environment) answers it from the hub instead, and from nothing else: the
+server authenticated the request through the hub's OAuth and overwrote the request
+headers :data:`~adaptive_policing.config.HUB_USER_HEADER` and
+:data:`~adaptive_policing.config.HUB_GROUPS_HEADER`, which reach the kernel as
+``HTTP_X_ADAPTIVE_POLICING_HUB_USER`` / ``..._GROUPS``. The trainee is the hub user on
+the roster of the class of their ``trainees-<code>`` group
+(:func:`adaptive_policing.data.hub.hub_trainee`); tokens in the address or a cookie
+are ignored, links carry none, and signing out is the hub's logout. The console
+shows an instructor only the classes of their ``instructors-<code>`` groups
+(:func:`visible_classes`).
 
 Outside Voilà (authoring in JupyterLab, executing notebooks in tests) there is
 no query string: widgets run in *preview* and save nothing, unless the
@@ -25,12 +36,14 @@ no query string: widgets run in *preview* and save nothing, unless the
 
 from __future__ import annotations
 
+import json
 import os
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, quote, urlencode
 
 from .. import config
-from ..data.store import Trainee, open_store
+from ..data import hub
+from ..data.store import ResponseStore, Trainee, TrainingClass, open_store
 
 TOKEN_PARAM = "t"
 CLASS_PARAM = "class"
@@ -42,6 +55,8 @@ COOKIE_ENV = "HTTP_COOKIE"
 CLIENT_ENV = "HTTP_X_ADAPTIVE_POLICING_CLIENT"
 SIGNED_OUT_PARAM = "signed_out"
 CODE_PARAM = "code"
+HUB_USER_ENV = config.kernel_env_name(config.HUB_USER_HEADER)
+HUB_GROUPS_ENV = config.kernel_env_name(config.HUB_GROUPS_HEADER)
 
 _signed_in: Trainee | None = None
 
@@ -83,10 +98,38 @@ def client_address() -> str:
     return os.environ.get(CLIENT_ENV, "")
 
 
+def hub_user() -> tuple[str, list[str]] | None:
+    """Department mode: the hub user who opened this page and their groups; None otherwise or when unknown."""
+    if not config.hub_mode():
+        return None
+    name = os.environ.get(HUB_USER_ENV, "").strip()
+    if not name:
+        return None
+    try:
+        groups = json.loads(os.environ.get(HUB_GROUPS_ENV) or "[]")
+    except ValueError:
+        groups = []
+    return name, [group for group in groups if isinstance(group, str)] if isinstance(groups, list) else []
+
+
+def visible_classes(store: ResponseStore) -> list[TrainingClass]:
+    """The classes this page may show, newest first: every class, or behind the hub the instructor's own."""
+    if not config.hub_mode():
+        return store.classes()
+    user = hub_user()
+    return hub.instructor_classes(store, user[1]) if user is not None else []
+
+
 def current_trainee() -> Trainee | None:
     """The trainee signed in on this page, or None in preview (or when the browser's device has ended)."""
     if _signed_in is not None:
         return _signed_in
+    if config.hub_mode():
+        # The kernel's hub user is fixed when its page opens: look it up once for the kernel.
+        user = hub_user()
+        trainee = hub.hub_trainee(open_store(), *user) if user is not None else None
+        set_current_trainee(trainee)
+        return trainee
     tokens = browser_tokens()
     if not tokens:
         return None
@@ -117,13 +160,18 @@ def page_link(path: str, trainee: Trainee | None = None) -> str:
     """
     trainee = trainee or current_trainee()
     url = _render_url(path)
-    if trainee is None:
+    if trainee is None or config.hub_mode():  # behind the hub the page knows its trainee without a token
         return url
     return f"{url}?{urlencode({TOKEN_PARAM: trainee.token})}"
 
 
 def sign_out_link(start_path: str, trainee: Trainee) -> str:
-    """The start page's address that ends this browser's device (``signed_out=1``, with its token)."""
+    """The start page's address that ends this browser's device (``signed_out=1``, with its token).
+
+    Behind the hub it is the hub's logout instead.
+    """
+    if config.hub_mode():
+        return os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/logout"
     return f"{_render_url(start_path)}?{urlencode({SIGNED_OUT_PARAM: '1', TOKEN_PARAM: trainee.token})}"
 
 

@@ -2,7 +2,9 @@
 
 ``console()`` shows:
 
-* **Class** — create a class (date, location, instructor, course plan) and get
+* **Class** — (behind the hub: only the classes of the instructor's ``instructors-<code>``
+  groups, and classes are created as hub groups, not here)
+  create a class (date, location, instructor, course plan) and get
   its short code in large type for the board, or pick an earlier class. Only the
   chosen class's data is ever shown. The console opens on today's class (the one
   ``make serve`` announced, :meth:`~adaptive_policing.data.classes.Classes.todays_class`);
@@ -70,7 +72,7 @@ from ...data.store import TrainingClass, ResponseStore, StoreError, open_store
 from ..common import StatusLine
 from ..live import Refresher, Subscription, refresher as kernel_refresher
 from ..rubric import RubricConfirmPanel
-from ..viewer import slides_link
+from ..viewer import slides_link, visible_classes
 from ...views.activities import activities_html
 from ...analysis.agenda import (
     FINISHED,
@@ -108,6 +110,8 @@ AGENDA_REFRESH_SECONDS = 5.0
 """The agenda's timer, attendance and the gradebook are re-read this often even when nothing was saved."""
 DEFAULT_PLAN = "adaptive-policing"
 GUIDE_FILE = "facilitator-guide.md"
+HUB_CLASSES_NOTE = ("Behind the department's hub, a class is a hub group: ask the hub's administrator to create the "
+                    "groups trainees-<code> and instructors-<code> for it.")
 EXPORT_HINT = "Writes the class's record under var/exports/."
 
 
@@ -307,7 +311,8 @@ class Console(widgets.VBox):
 
     def _reload_classes(self, select: int | None = None) -> None:
         options = [
-            (f"{c.class_date:%d %b %Y} · {c.code} · {c.location or c.title}", c.id) for c in self.store.classes()
+            (f"{c.class_date:%d %b %Y} · {c.code} · {c.location or c.title}", c.id)
+            for c in visible_classes(self.store)
         ]
         chosen = select if select is not None else self.picker.value
         with self._lock:
@@ -319,7 +324,9 @@ class Console(widgets.VBox):
     def _announced_class_id(self) -> int | None:
         """Today's class, the one ``make serve`` opened and announced (None when there is none)."""
         today = self.store.todays_class(on=self.clock().astimezone().date())
-        return today.id if today is not None else None
+        if today is None or (config.hub_mode() and today.id not in {c.id for c in visible_classes(self.store)}):
+            return None
+        return today.id
 
     @property
     def current_class(self) -> TrainingClass | None:
@@ -333,6 +340,9 @@ class Console(widgets.VBox):
         created: the console asks whether to use that class instead, unless ``second``
         (the instructor answered "create a second class anyway").
         """
+        if config.hub_mode():
+            self.create_status.show(HUB_CLASSES_NOTE, "info")
+            return None
         class_date = self.class_date.value or date.today()
         existing = None if second else self.store.todays_class(on=class_date, location=self.location.value or "")
         if existing is not None:

@@ -28,11 +28,12 @@ from ...views.results import slide_answers_html
 
 
 def page_class(store: ResponseStore) -> TrainingClass | None:
-    """The class this instructor page shows: ``?class=<code>``, else the newest class."""
+    """The class this instructor page shows: ``?class=<code>``, else the newest class (of those it may show)."""
     code = viewer.page_param(CLASS_PARAM)
+    classes = viewer.visible_classes(store)
     if code:
-        return store.class_by_code(code)
-    classes = store.classes()
+        chosen = store.class_by_code(code)
+        return chosen if chosen is not None and chosen.id in {c.id for c in classes} else None
     return classes[0] if classes else None
 
 

@@ -29,7 +29,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import psutil
 import pytest
@@ -281,8 +281,33 @@ def live_class(trainee_server: LiveServer) -> TrainingClass:
 # --- Chromium ------------------------------------------------------------------------
 
 
+ACTION_TIMEOUT_MS = 30_000
+NAVIGATION_TIMEOUT_MS = 120_000
+"""A Voilà page executes its notebook before its "load" event: a cold kernel on a busy 2-core machine."""
+
+
+class SuiteBrowser:
+    """The session's Chromium, whose every new context waits as long as the suite's pages need.
+
+    Actions wait up to 30 s and navigations up to 120 s (set on the context, so every page
+    of it has them); everything else is Playwright's ``Browser``.
+    """
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        return context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[SuiteBrowser]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -290,16 +315,14 @@ def browser() -> Iterator[object]:
                     "or `apt-get install chromium`.")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
+        yield SuiteBrowser(launched)
         launched.close()
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
-    opened = context.new_page()
-    opened.set_default_timeout(30_000)
-    yield opened
+def page(browser: SuiteBrowser) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    yield context.new_page()
     context.close()
 
 

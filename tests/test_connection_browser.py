@@ -216,7 +216,7 @@ def test_the_console_and_the_slides_show_their_banner_when_the_instructor_server
 ) -> None:
     instructor = start_server("instructor", trainee_server.var_dir, key="connection-test-key")
     try:
-        page.goto(instructor.url(f"/?token={instructor.key}"), timeout=120_000)
+        page.goto(instructor.url(f"/?token={instructor.key}"))
         wait_for_widgets(page)
         expect(page.locator(".ap-console-board")).to_be_visible()
         slides = page.context.new_page()

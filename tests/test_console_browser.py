@@ -44,8 +44,6 @@ def test_three_trainees_answer_and_the_console_follows_live(
     for context in contexts:
         context.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     instructor, *trainee_pages = [context.new_page() for context in contexts]
-    for opened in (instructor, *trainee_pages):
-        opened.set_default_timeout(30_000)
     try:
         # 1. the instructor creates the class and reads the code off the board
         instructor.goto(instructor_server.url(f"/?token={instructor_server.key}"))

@@ -41,7 +41,6 @@ _WRAPPED = """() => Array.from(document.querySelectorAll('.ap-console .widget-ch
 def test_no_console_label_is_cut_off_at_a_laptops_width(browser: object, instructor_server: LiveServer) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
     page = context.new_page()
-    page.set_default_timeout(30_000)
     try:
         page.goto(instructor_server.url(f"/?token={instructor_server.key}"))
         wait_for_widgets(page)

@@ -63,9 +63,6 @@ def two_browsers(browser: object) -> Iterator[tuple[Page, Page]]:
                                     extra_http_headers=headers)
                 for headers in ({}, {"X-Adaptive-Policing-Client": "6.6.6.6"})]
     pages = [context.new_page() for context in contexts]
-    for opened in pages:
-        opened.set_default_timeout(30_000)
-        opened.set_default_navigation_timeout(120_000)  # a cold server on a busy 2-core machine
     yield pages[0], pages[1]
     for context in contexts:
         context.close()
@@ -154,10 +151,8 @@ def test_the_instructor_refuses_then_approves_on_the_console(
 
     context = browser.new_context(viewport={"width": 1300, "height": 1000})  # type: ignore[attr-defined]
     console = context.new_page()
-    console.set_default_timeout(30_000)
-    console.set_default_navigation_timeout(120_000)
     try:
-        console.goto(instructor_server.url(f"/?token={KEY}"), timeout=120_000)  # the console is a big page
+        console.goto(instructor_server.url(f"/?token={KEY}"))
         wait_for_widgets(console)
         expect(console.locator(".ap-console-code")).to_have_text(course.code)  # the newest class is shown
         console.get_by_role("tab", name="Sign-ins").click()

@@ -63,7 +63,6 @@ def test_no_page_requests_anything_from_another_machine(
     context.on("request", lambda request: requests.append(request.url))
     try:
         page = context.new_page()
-        page.set_default_timeout(30_000)
         sign_in(page, trainee_server, live_class, "Net Watcher", "NET2")
         open_section_one(page)
         page.goto(instructor_server.url(f"/?token={instructor_server.key}"))

@@ -33,7 +33,6 @@ def test_a_trainee_rates_before_and_after_and_the_console_shows_the_change(
     console_context = browser.new_context(viewport={"width": 1200, "height": 1000})  # type: ignore[attr-defined]
     try:
         trainee = trainee_context.new_page()
-        trainee.set_default_timeout(30_000)
         sign_in(trainee, trainee_server, live_class, "Dana Ortiz", "4821")
         _rate_all(trainee, "2 – Disagree")  # on the start page, before section I
         shot(trainee, "survey-before")
@@ -52,7 +51,6 @@ def test_a_trainee_rates_before_and_after_and_the_console_shows_the_change(
         shot(trainee, "survey-feedback")
 
         console = console_context.new_page()
-        console.set_default_timeout(30_000)
         console.goto(instructor_server.url(f"/?token={instructor_server.key}"))
         wait_for_widgets(console)
         picker = console.get_by_label("Class")

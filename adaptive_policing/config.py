@@ -16,6 +16,12 @@ that the command line sets and that Voilà kernels inherit:
 ``ADAPTIVE_POLICING_DB_URL``
     Any SQLAlchemy URL for the response store. Defaults to a SQLite file in the
     runtime folder.
+``ADAPTIVE_POLICING_GRADEBOOK_URL``
+    Any SQLAlchemy URL for nbgrader's gradebook, e.g. PostgreSQL
+    (``postgresql+psycopg://user:password@host:5432/gradebook``) when several
+    graders share it behind the hub. Defaults to the SQLite file
+    ``gradebook.db`` in the grading folder. ``grading/nbgrader_config.py`` reads
+    it too, so plain ``nbgrader`` commands and the formgrader use the same gradebook.
 ``ADAPTIVE_POLICING_ROLE``
     Set by each server for the kernels it starts: ``trainee`` or ``instructor``
     (see :func:`adaptive_policing.widgets.viewer.is_instructor_view`).
@@ -47,6 +53,7 @@ HOME_ENV = "ADAPTIVE_POLICING_HOME"
 VAR_ENV = "ADAPTIVE_POLICING_VAR"
 DB_URL_ENV = "ADAPTIVE_POLICING_DB_URL"
 GRADING_DIR_ENV = "ADAPTIVE_POLICING_GRADING_DIR"
+GRADEBOOK_URL_ENV = "ADAPTIVE_POLICING_GRADEBOOK_URL"
 INSTRUCTOR_KEY_ENV = "ADAPTIVE_POLICING_INSTRUCTOR_KEY"
 ROLE_ENV = "ADAPTIVE_POLICING_ROLE"
 PASS_PERCENT_ENV = "ADAPTIVE_POLICING_PASS_PERCENT"
@@ -99,6 +106,8 @@ class Settings:
     """The assessment's passing mark in percent, ``None`` when switched off."""
     grading_root: Path | None = None
     """nbgrader's course root when set apart (``ADAPTIVE_POLICING_GRADING_DIR``); see :attr:`grading_dir`."""
+    gradebook_url: str | None = None
+    """nbgrader's gradebook when set apart (``ADAPTIVE_POLICING_GRADEBOOK_URL``), else ``None``: SQLite in the grading folder."""
 
     @property
     def course_dir(self) -> Path:
@@ -131,7 +140,8 @@ def settings() -> Settings:
     pass_percent = parse_pass_percent(os.environ.get(PASS_PERCENT_ENV))
     grading = os.environ.get(GRADING_DIR_ENV)
     return Settings(home=home, var_dir=var_dir, db_url=db_url, pass_percent=pass_percent,
-                    grading_root=Path(grading).resolve() if grading else None)
+                    grading_root=Path(grading).resolve() if grading else None,
+                    gradebook_url=os.environ.get(GRADEBOOK_URL_ENV) or None)
 
 
 def parse_pass_percent(text: str | None) -> float | None:

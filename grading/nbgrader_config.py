@@ -7,7 +7,9 @@ environment on PATH (nbgrader runs ``alembic`` as a subprocess)::
 
 Every path is relative to this file, so the commands work from any clone. The
 course root (gradebook, submissions, feedback, reports) moves with
-``ADAPTIVE_POLICING_GRADING_DIR`` and the checkout with ``ADAPTIVE_POLICING_HOME``,
+``ADAPTIVE_POLICING_GRADING_DIR``, the gradebook with ``ADAPTIVE_POLICING_GRADEBOOK_URL``
+(any SQLAlchemy URL, e.g. ``postgresql+psycopg://user:password@host:5432/gradebook``;
+default: ``gradebook.db`` in the course root) and the checkout with ``ADAPTIVE_POLICING_HOME``,
 as for the project's own commands (``adaptive-policing release|grade|report|formgrader``),
 which read this same file and may point the course root elsewhere (the tests do).
 """
@@ -26,7 +28,7 @@ c.CourseDirectory.root = str(ROOT)
 # The authored source (solutions, hidden tests, rubrics) and the released copy trainees get.
 c.CourseDirectory.source_directory = str(HOME / "solutions" / "assessment")
 c.CourseDirectory.release_directory = str(HOME / "exercises" / "assessment")
-c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'gradebook.db'}"
+c.CourseDirectory.db_url = os.environ.get("ADAPTIVE_POLICING_GRADEBOOK_URL") or f"sqlite:///{ROOT / 'gradebook.db'}"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
 # Trainees submit through the assessment page, never through nbgrader's exchange; the exchange

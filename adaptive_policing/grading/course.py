@@ -39,13 +39,16 @@ class GradingPaths:
     Both assignments share the course root and its gradebook; each has its own
     folders under ``submitted/``, ``autograded/`` and ``feedback/`` (nbgrader's
     layout) and its own reports: the core assessment's in ``reports/``, any
-    other's in ``reports/<assignment>/``.
+    other's in ``reports/<assignment>/``. The gradebook is the SQLite file
+    ``gradebook.db`` in the course root unless ``gradebook_url`` names another
+    database (:attr:`adaptive_policing.config.Settings.gradebook_url`, e.g. PostgreSQL).
     """
 
     root: Path
     source: Path
     release: Path
     assignment: str = ASSIGNMENT
+    gradebook_url: str | None = None
 
     def for_assignment(self, assignment: str) -> "GradingPaths":
         """The same course root and folders, for ``assignment``."""
@@ -59,7 +62,8 @@ class GradingPaths:
     def default(cls) -> "GradingPaths":
         settings = config.settings()
         home = settings.home
-        return cls(root=settings.grading_dir, source=home / "solutions" / "assessment", release=home / "exercises" / "assessment")
+        return cls(root=settings.grading_dir, source=home / "solutions" / "assessment", release=home / "exercises" / "assessment",
+                   gradebook_url=settings.gradebook_url)
 
     @classmethod
     def under(cls, home: Path) -> "GradingPaths":
@@ -67,7 +71,34 @@ class GradingPaths:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.root / 'gradebook.db'}"
+        """nbgrader's gradebook: :attr:`gradebook_url`, else ``gradebook.db`` in the course root."""
+        return self.gradebook_url or f"sqlite:///{self.root / 'gradebook.db'}"
+
+    @property
+    def gradebook_file(self) -> Path | None:
+        """The gradebook's file when it is SQLite, ``None`` when it is on a database server."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.db_url)
+        if url.get_backend_name() != "sqlite":
+            return None
+        return Path(url.database) if url.database and url.database != ":memory:" else None
+
+    def has_gradebook(self) -> bool:
+        """Whether the gradebook exists yet (its file, or nbgrader's tables on a database server)."""
+        file = self.gradebook_file
+        if file is not None:
+            return file.is_file()
+        from sqlalchemy import create_engine, inspect
+        from sqlalchemy.exc import SQLAlchemyError
+
+        engine = create_engine(self.db_url)
+        try:
+            return inspect(engine).has_table("assignment")
+        except SQLAlchemyError:
+            return False
+        finally:
+            engine.dispose()
 
     @property
     def reports(self) -> Path:
@@ -170,17 +201,18 @@ def ensure_gradebook(paths: GradingPaths) -> None:
     committed release in ``exercises/`` is never touched by grading.
     """
     stamp = paths.root / f".source-checksum-{paths.assignment}"
-    digest = _digest(paths.source_notebook())
-    if stamp.exists() and stamp.read_text() == digest and (paths.root / "gradebook.db").exists():
+    digest = _digest(paths.source_notebook(), paths.db_url)
+    if stamp.exists() and stamp.read_text() == digest and paths.has_gradebook():
         return
     _generate(paths, paths.root / "release")
     stamp.write_text(digest)
 
 
-def _digest(path: Path) -> str:
+def _digest(path: Path, db_url: str) -> str:
+    """A checksum of the source notebook and the gradebook it was recorded in (the URL is not kept)."""
     import hashlib
 
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(path.read_bytes() + b"\0" + db_url.encode()).hexdigest()
 
 
 def copy_config(paths: GradingPaths) -> None:

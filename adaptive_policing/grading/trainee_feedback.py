@@ -114,8 +114,12 @@ def write_feedback_pages(paths: GradingPaths, students: Iterable[str], pass_perc
 
 
 def is_graded(paths: GradingPaths, student: str) -> bool:
-    """Whether ``student``'s answers to ``paths.assignment`` have been graded (cheap: files only)."""
-    return (paths.root / "gradebook.db").is_file() and (paths.autograded(student) / f"{NOTEBOOK}.ipynb").is_file()
+    """Whether ``student``'s answers to ``paths.assignment`` have been graded (cheap: files only).
+
+    A gradebook on a database server is taken to exist: the autograded notebook is written only after grading.
+    """
+    gradebook = paths.gradebook_file
+    return (gradebook is None or gradebook.is_file()) and (paths.autograded(student) / f"{NOTEBOOK}.ipynb").is_file()
 
 
 def trainee_feedback(paths: GradingPaths, student: str, pass_percent: float | None) -> FeedbackSheet | None:

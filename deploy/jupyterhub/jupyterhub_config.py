@@ -24,6 +24,8 @@ first ones), so the same file serves a department:
 ``ADAPTIVE_POLICING_VAR``             runtime data; the hub keeps its own under ``hub/``
 ``ADAPTIVE_POLICING_DB_URL``          the response store (e.g. PostgreSQL), shared by both services
 ``ADAPTIVE_POLICING_HUB_DB_URL``      the hub's own database (default SQLite under ``var/hub/``)
+``ADAPTIVE_POLICING_GRADEBOOK_URL``   nbgrader's gradebook (e.g. PostgreSQL), for the formgrader and the
+                                      console's Assessment tab (default SQLite ``grading/gradebook.db``)
 ``ADAPTIVE_POLICING_HUB_IP`` /
 ``ADAPTIVE_POLICING_HUB_PORT``        where the hub's proxy listens (``127.0.0.1:8000``)
 ``ADAPTIVE_POLICING_HUB_GROUPS``      a YAML or JSON file ``{group: [users]}`` loaded into the hub
@@ -177,7 +179,8 @@ SERVICE_ENV = {
     "ADAPTIVE_POLICING_HOME": str(HOME),
     "ADAPTIVE_POLICING_DB_URL": STORE_URL,
     "HOME": os.environ.get("HOME", str(HUB_VAR)),
-    **{name: os.environ[name] for name in ("ADAPTIVE_POLICING_PASS_PERCENT",) if name in os.environ},
+    **{name: os.environ[name] for name in ("ADAPTIVE_POLICING_PASS_PERCENT", "ADAPTIVE_POLICING_GRADEBOOK_URL")
+       if name in os.environ},
 }
 KERNEL_CULL = ["--cull-idle", os.environ.get("ADAPTIVE_POLICING_KERNEL_CULL_IDLE") or "120",
                "--cull-interval", os.environ.get("ADAPTIVE_POLICING_KERNEL_CULL_INTERVAL") or "30"]

@@ -1,6 +1,7 @@
 """The Assessment of Learning for one class in the console, once ``make grade`` has run.
 
-Scores come from nbgrader's gradebook (``grading/gradebook.db``), limited to the
+Scores come from nbgrader's gradebook (``grading/gradebook.db``, or the database
+``ADAPTIVE_POLICING_GRADEBOOK_URL`` names), limited to the
 chosen class: nbgrader student ids start with the class code
 (:func:`adaptive_policing.grading.submission.student_id`). Every figure goes
 through the same status the roster uses
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -43,7 +45,7 @@ NOT_GRADED = render("assessment_not_graded.html.j2")
 def class_scores(class_code: str, paths: GradingPaths | None = None) -> dict[str, StudentScore]:
     """Graded scores of one class's trainees (none before the first ``make grade``)."""
     paths = paths or GradingPaths.default()
-    if not (paths.root / "gradebook.db").exists():
+    if not paths.has_gradebook():
         return {}
     return {sid: score for sid, score in graded_scores(paths).items() if sid.startswith(f"{class_code}-")}
 
@@ -69,13 +71,16 @@ def assessment_html(class_code: str, paths: GradingPaths | None = None,
     paths = paths or GradingPaths.default()
     if pass_percent == "configured":
         pass_percent = config.settings().pass_percent
-    return _assessment_html(class_code, paths, pass_percent, _grading_marker(paths))
+    gradebook = paths.gradebook_file
+    if gradebook is None:  # a gradebook on a database server has no file time to tell a change by: read it each time
+        return _assessment_html.__wrapped__(class_code, paths, pass_percent, ())
+    return _assessment_html(class_code, paths, pass_percent, _grading_marker(gradebook, paths))
 
 
-def _grading_marker(paths: GradingPaths) -> tuple[int, ...]:
+def _grading_marker(gradebook: Path, paths: GradingPaths) -> tuple[int, ...]:
     """Changes whenever grading (or a grader in formgrader) writes: the gradebook's and the run record's times."""
     found = []
-    for file in (paths.root / "gradebook.db", paths.reports / STATUS_FILE):
+    for file in (gradebook, paths.reports / STATUS_FILE):
         try:
             found.append(file.stat().st_mtime_ns)
         except OSError:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
+from nbgrader.dbutil import upgrade
 
 from adaptive_policing.config import GRADEBOOK_URL_ENV, GRADING_DIR_ENV
 from adaptive_policing.content.questions import ASSIGNMENT
@@ -54,7 +55,6 @@ def test_a_hub_trainee_s_submission_is_graded_on_postgresql_and_reaches_the_rost
     monkeypatch.setenv(GRADEBOOK_URL_ENV, postgres_db)
     paths = GradingPaths.default()
     copy_config(paths)
-    assert not paths.has_gradebook()
     store = ResponseStore(f"sqlite:///{tmp_path / 'responses.sqlite3'}")
     try:
         # As the course service does for a hub user in the group trainees-HUB101.
@@ -68,7 +68,6 @@ def test_a_hub_trainee_s_submission_is_graded_on_postgresql_and_reaches_the_rost
         run = grade(paths, store=store, pass_percent=70.0)
         assert [(r.student, r.status) for r in run.results] == [(sid, "graded")]
         assert run.manual_pending == [sid]
-        assert paths.has_gradebook() and not (paths.root / "gradebook.db").exists()
 
         # A grader scores the written answers in the formgrader: the same gradebook, read by URL.
         with Gradebook(postgres_db) as gb:
@@ -79,6 +78,8 @@ def test_a_hub_trainee_s_submission_is_graded_on_postgresql_and_reaches_the_rost
                 found.manual_score, found.needs_manual_grade = 3, False
             gb.db.commit()
             assert float(gb.find_submission(ASSIGNMENT, sid).score) == pytest.approx(PARTLY_RIGHT_AUTO + 6)
+        assert paths.has_gradebook() and not (paths.root / "gradebook.db").exists()
+        upgrade(postgres_db)  # `nbgrader db upgrade`: nbgrader's alembic finds the new gradebook at its head
 
         roster = write_reports(paths, store, pass_percent=70.0)["roster"]
         with roster.open(newline="", encoding="utf-8") as f:

@@ -133,3 +133,14 @@ def test_under_zero_to_jupyterhub_the_chart_keeps_its_addresses_and_culler(
     assert set(services) == {"course", "console", "formgrader"}
     assert services["course"]["url"] == "http://hub:8868"
     assert services["course"]["command"][services["course"]["command"].index("--ip") + 1] == "0.0.0.0"
+
+
+def test_the_hub_gives_the_formgrader_and_the_console_the_gradebook_s_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = "postgresql+psycopg://grader:secret@db.example:5432/gradebook"
+    monkeypatch.delenv("ADAPTIVE_POLICING_HUB_KUBERNETES", raising=False)
+    config = load_hub_config(monkeypatch, tmp_path, ADAPTIVE_POLICING_GRADEBOOK_URL=url)
+    services = {service["name"]: service for service in config.JupyterHub.services}
+    assert services["formgrader"]["environment"]["ADAPTIVE_POLICING_GRADEBOOK_URL"] == url
+    assert services["console"]["environment"]["ADAPTIVE_POLICING_GRADEBOOK_URL"] == url

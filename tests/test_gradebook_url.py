@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.dbutil import upgrade
 
 from adaptive_policing.config import GRADEBOOK_URL_ENV, GRADING_DIR_ENV
@@ -48,6 +50,14 @@ def test_the_package_and_plain_nbgrader_read_the_gradebook_url(tmp_path: Path, m
     assert paths.gradebook_file == tmp_path.resolve() / "gradebook.db" and not paths.has_gradebook()
 
 
+def _api_from_config_file(root: Path) -> NbGraderAPI:
+    """nbgrader's API as the formgrader and plain ``nbgrader`` commands build it, from ``root/nbgrader_config.py``."""
+    from traitlets.config import PyFileConfigLoader
+
+    loaded = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    return NbGraderAPI(coursedir=CourseDirectory(config=loaded), config=loaded)
+
+
 @pytest.mark.postgres
 def test_a_hub_trainee_s_submission_is_graded_on_postgresql_and_reaches_the_roster(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_db: str) -> None:
@@ -80,6 +90,10 @@ def test_a_hub_trainee_s_submission_is_graded_on_postgresql_and_reaches_the_rost
             assert float(gb.find_submission(ASSIGNMENT, sid).score) == pytest.approx(PARTLY_RIGHT_AUTO + 6)
         assert paths.has_gradebook() and not (paths.root / "gradebook.db").exists()
         upgrade(postgres_db)  # `nbgrader db upgrade`: nbgrader's alembic finds the new gradebook at its head
+        # The formgrader's own view: nbgrader's API configured by the course root's nbgrader_config.py alone.
+        formgrader = _api_from_config_file(paths.root)
+        [listed] = [sub for sub in formgrader.get_submissions(ASSIGNMENT) if sub["student"] == sid]
+        assert listed["score"] == pytest.approx(PARTLY_RIGHT_AUTO + 6) and listed["autograded"]
 
         roster = write_reports(paths, store, pass_percent=70.0)["roster"]
         with roster.open(newline="", encoding="utf-8") as f:

@@ -15,6 +15,7 @@ same way. The other tests spread over the remaining workers.
 
 from __future__ import annotations
 
+import asyncio
 import glob
 import os
 import pwd
@@ -27,14 +28,17 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Coroutine, Iterator, TypeVar
 
 import psutil
 import pytest
 
 from adaptive_policing.data.store import TrainingClass, ResponseStore, Trainee
+
+R = TypeVar("R")
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -276,6 +280,19 @@ def live_class(trainee_server: LiveServer) -> TrainingClass:
         return store.create_class(location="Training room A", instructor="Sgt. Example")
     finally:
         store.close()
+
+
+# --- coroutines in a synchronous test ---------------------------------------------------
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, R]) -> R:
+    """Run ``coroutine`` to its end with ``asyncio.run`` on a thread of its own, and return its result.
+
+    A browser test's Playwright (sync API) leaves its event loop running on the worker's
+    thread, where ``asyncio.run`` refuses to start; a thread of its own has no loop.
+    """
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 # --- Chromium ------------------------------------------------------------------------

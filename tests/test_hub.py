@@ -27,6 +27,7 @@ from adaptive_policing.data.hub import hub_trainee
 from adaptive_policing.data.store import ResponseStore
 
 from .browser import shot, wait_for_widgets
+from .conftest import run_coroutine
 from .hub import PASSWORD, Hub, running_hub
 
 pytestmark = [pytest.mark.xdist_group("hub")]
@@ -161,12 +162,12 @@ def test_a_page_kernel_runs_no_code_and_belongs_to_its_trainee(hub: Hub, tmp_pat
     assert ben.get(hub.url + "/services/course/voila/render/course/no-such-page.ipynb").status_code == 404
     shutdown = ben.post(hub.url + f"/services/course/voila/api/shutdown/{kernel_id}", headers=_xsrf(ben))
     assert shutdown.status_code == 403 and "XSRF" not in shutdown.text
-    assert asyncio.run(_websocket_status(hub, ben, kernel_id)) == 403
+    assert run_coroutine(_websocket_status(hub, ben, kernel_id)) == 403
 
     # Its own trainee's execute_request is dropped: the kernel answers a later kernel_info_request
     # and never an execute_request, and the code's file is never written.
     marker = tmp_path / "ran"
-    replies = asyncio.run(_execute_then_ask_info(hub, ana, kernel_id, f"open({str(marker)!r}, 'w').write('x')"))
+    replies = run_coroutine(_execute_then_ask_info(hub, ana, kernel_id, f"open({str(marker)!r}, 'w').write('x')"))
     assert "kernel_info_reply" in replies
     assert "execute_reply" not in replies and "execute_input" not in replies
     assert not marker.exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,8 @@ from adaptive_policing.widgets.drafts import CLICK_SETTLE_SECONDS, DraftTimer
 from adaptive_policing.widgets.prompt import DiscussionPrompt
 from adaptive_policing.widgets.role_play import RolePlayKit
 from adaptive_policing.widgets.worksheet import Worksheet
+
+from .conftest import run_coroutine
 
 pytestmark = pytest.mark.usefixtures("isolated_session")
 
@@ -154,6 +155,24 @@ def test_both_role_play_text_boxes_are_kept(store: ResponseStore, trainee: Train
     assert all(any(c.startswith("ap-keep-") for c in box._dom_classes) for box in (kit.partners, kit.notes))
 
 
+def test_a_refused_save_keeps_saying_why_when_the_draft_timer_fires_after_it(
+        store: ResponseStore, trainee: Trainee) -> None:
+    kit = RolePlayKit("phone-towed-car", store=store, trainee=trainee)
+    kit.role.value = "customer"
+    kit.partners.value = "Kim Nguyen"
+    kit.before.value = 2
+    kit.save_button.click()  # no rating after the role play yet
+    refused = kit.status.text
+    assert kit.status.kind == "error" and "both ratings" in refused
+    kit.drafts.flush()  # the timer of the last keystroke fires after the click, as on a busy machine
+    assert store.latest_entry(trainee, kit.prompt_id).value["partners"] == "Kim Nguyen"  # the draft is kept
+    assert (kit.status.kind, kit.status.text) == ("error", refused)
+    kit.after.value = 7
+    kit.notes.value = "better"
+    kit.drafts.flush()  # the problem is gone: the status says a draft is kept
+    assert kit.status.kind == "draft"
+
+
 # --- the fingerprint and the timer --------------------------------------------------------------
 
 
@@ -179,8 +198,7 @@ def test_the_timer_keeps_one_draft_after_the_last_of_several_changes(monkeypatch
         await asyncio.wait_for(done.wait(), timeout=10)
 
     # On a thread of its own: a browser test's Playwright may hold this thread's event loop.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(asyncio.run, type_three_keys()).result()
+    run_coroutine(type_three_keys())
     assert kept == [1]
 
 
@@ -264,8 +282,7 @@ def test_a_save_click_waits_for_the_keystrokes_the_browser_held_back(
         widget.text.value = "Dispatcher, typed without a mouse"  # sent once the click was handled
         await asyncio.sleep(CLICK_SETTLE_SECONDS + 0.5)
 
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(asyncio.run, type_then_click_then_last_keys()).result()
+    run_coroutine(type_then_click_then_last_keys())
     assert [a.value for a in store.answer_history(trainee, PROMPT)] == ["Dispatcher, typed without a mouse"]
     assert widget.status.kind == "saved"
 

@@ -194,7 +194,8 @@ class SavedAnswerWidget(widgets.VBox):
             self.status.show(f"Not saved: {problem_in_store}", "error")
             return False
         self._drafted = value
-        self.status.show(draft_message(kept.created_at, self._save_name()), "draft")
+        if not (self.status.kind == "error" and self.problem()):  # a refused Save's reason stays while it holds
+            self.status.show(draft_message(kept.created_at, self._save_name()), "draft")
         return True
 
     def save(self) -> bool:

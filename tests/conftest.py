@@ -74,12 +74,17 @@ def stop_process_tree(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=10)
-    for child in children:
+    kill_processes(children)
+
+
+def kill_processes(processes: list[psutil.Process]) -> None:
+    """Kill every one of ``processes`` still running, and wait for them (up to 10 s)."""
+    for process in processes:
         try:
-            child.kill()
+            process.kill()
         except psutil.NoSuchProcess:
             pass
-    psutil.wait_procs(children, timeout=10)
+    psutil.wait_procs(processes, timeout=10)
 
 
 # --- PostgreSQL --------------------------------------------------------------------

@@ -23,7 +23,7 @@ import requests
 
 from adaptive_policing.data.store import ResponseStore
 
-from .conftest import REPO, free_port
+from .conftest import REPO, free_port, kill_processes
 
 CONFIG = REPO / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 PASSWORD = "hub-test-password"
@@ -79,12 +79,7 @@ def kill_tree(process: subprocess.Popen[bytes]) -> None:
         tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
     except psutil.NoSuchProcess:
         return
-    for member in tree:
-        try:
-            member.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(tree, timeout=10)
+    kill_processes(tree)
 
 
 @contextmanager

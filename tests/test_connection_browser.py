@@ -16,7 +16,7 @@ from typing import Iterator
 
 import psutil
 import pytest
-from playwright.sync_api import Locator, Page, WebSocketRoute, expect
+from playwright.sync_api import Locator, Page, Route, WebSocketRoute, expect
 
 from adaptive_policing.data.store import TrainingClass, Trainee
 
@@ -160,6 +160,32 @@ def test_a_lost_network_is_announced_and_the_text_is_restored_on_reload(
     first = page.locator(".ap-prompt").first
     expect(first.locator("textarea")).to_have_value("typed while the network was down")
     expect(first.locator(".ap-restored")).to_contain_text(RESTORED)  # from the device: the server never had it
+
+
+def test_one_unanswered_check_on_a_busy_server_raises_no_banner(
+    page: Page, trainee_server: LiveServer, live_class: TrainingClass
+) -> None:
+    sign_in(page, trainee_server, live_class, "Pat Slow", "5103")
+    open_section_one(page)
+    page.evaluate("""() => { window.apLostEvents = 0;
+        window.addEventListener('adaptive-policing:connection', e => { if (e.detail.lost) window.apLostEvents++; }); }""")
+    pings = {"seen": 0}
+
+    def first_one_unanswered(route: Route) -> None:
+        """The page's first server check after this gets no answer, as from a server too busy to reply."""
+        pings["seen"] += 1
+        if pings["seen"] == 1:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/static/connection\.css$"), first_one_unanswered)
+    while pings["seen"] < 4:  # the unanswered check, then three answered ones
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(250)  # the last check's answer is handled
+    assert page.evaluate("() => window.apLostEvents") == 0
+    expect(page.locator("#ap-connection")).to_have_count(0)
+    expect(page.locator(".ap-prompt").first.get_by_role("button", name="Save answer")).to_be_enabled()
 
 
 def test_typing_after_a_save_says_not_saved_yet_without_the_kernel(

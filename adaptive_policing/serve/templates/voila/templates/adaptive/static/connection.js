@@ -4,7 +4,9 @@
  * The page counts as cut off when that connection's websocket is closed, the kernel is
  * dead or restarting, the kernel does not answer a kernel-info request (the only message
  * Voilà lets a page send besides widget messages) within a few seconds while it is idle,
- * or the server does not answer a small request. Then a banner at the top of the page
+ * or the server does not answer a small request, at two checks in a row (one slow answer
+ * on a busy server is not a lost connection; a closed socket or a dead kernel counts at
+ * once). Then a banner at the top of the page
  * (role="alert", so screen readers announce it) says so, every widget button is disabled
  * with that reason, and the event "adaptive-policing:connection" tells drafts.js. Once the
  * server answers again the banner offers Reload; if the kernel itself answers again (a
@@ -18,6 +20,7 @@
 
   var CHECK_EVERY_MS = 1500;
   var ANSWER_WITHIN_MS = 3000;
+  var MISSES_BEFORE_LOST = 2;  // checks in a row without an answer
   var EVENT = "adaptive-policing:connection";
   var WORDS = {
     trainee: {
@@ -37,6 +40,7 @@
   var lost = false;
   var back = false;
   var checking = false;
+  var misses = 0;
   var banner = null;
 
   function audience() {
@@ -156,11 +160,11 @@
     Promise.all([serverAnswers(), kernel ? kernelAnswers(kernel) : Promise.resolve(null)]).then(function (answers) {
       var server = answers[0];
       var kernelUp = answers[1];
-      if (kernelUp === null) {  // the page has not connected its kernel yet
-        if (!server) { markLost(); }
-      } else if (server && kernelUp) {
-        markConnected();
-      } else {
+      var answered = kernelUp === null ? server : server && kernelUp;  // null: the page has no kernel yet
+      misses = answered ? 0 : misses + 1;
+      if (answered) {
+        if (kernelUp !== null) { markConnected(); }
+      } else if (lost || misses >= MISSES_BEFORE_LOST) {
         markLost();
         if (server && !back) {
           back = true;

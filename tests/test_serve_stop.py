@@ -61,8 +61,28 @@ def _port_is_free(port: int) -> bool:
         return True
 
 
+def _command_line(process: psutil.Process) -> str:
+    """The process's command line; empty for one that has already exited (a zombie not yet reaped)."""
+    try:
+        return " ".join(process.cmdline())
+    except (psutil.ZombieProcess, psutil.NoSuchProcess):
+        return ""
+
+
 def _kernels(tree: list[psutil.Process]) -> list[psutil.Process]:
-    return [p for p in tree if "ipykernel_launcher" in " ".join(p.cmdline())]
+    return [p for p in tree if "ipykernel_launcher" in _command_line(p)]
+
+
+def _living(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """The processes that are running: a child that already exited and waits to be reaped is not."""
+    living = []
+    for process in processes:
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE:
+                living.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return living
 
 
 @dataclass
@@ -90,7 +110,8 @@ def serving(tmp_path: Path) -> Iterator[Serving]:
     with ThreadPoolExecutor(KERNELS) as pool:
         statuses = list(pool.map(lambda _: urllib.request.urlopen(page, timeout=90).status, range(KERNELS)))
     assert statuses == [200] * KERNELS
-    tree = [psutil.Process(command.pid), *psutil.Process(command.pid).children(recursive=True)]
+    root = psutil.Process(command.pid)
+    tree = _living([root, *root.children(recursive=True)])
     yield Serving(command, port, instructor_port, tree)
     for process in tree:  # only after a failure is anything left
         try:
@@ -103,13 +124,13 @@ def serving(tmp_path: Path) -> Iterator[Serving]:
 def test_a_stop_signal_ends_both_servers_and_every_kernel(
     serving: Serving, stop: signal.Signals
 ) -> None:
-    assert len(_kernels(serving.tree)) >= KERNELS, [p.cmdline() for p in serving.tree]
+    assert len(_kernels(serving.tree)) >= KERNELS, [_command_line(p) for p in serving.tree]
     started = time.monotonic()
 
     os.killpg(serving.command.pid, stop)
     _gone, alive = psutil.wait_procs(serving.tree, timeout=STOP_SECONDS)
 
-    assert not alive, [(p.pid, p.cmdline()) for p in alive]
+    assert not alive, [(p.pid, _command_line(p)) for p in alive]
     assert serving.command.wait(timeout=1) == 0
     assert _port_is_free(serving.port) and _port_is_free(serving.instructor_port)
     print(f"stopped {len(serving.tree)} processes in {time.monotonic() - started:.1f} s")
@@ -140,5 +161,5 @@ def test_the_servers_and_kernels_die_with_the_command_even_when_it_is_killed(ser
     serving.command.kill()  # SIGKILL: the command cannot stop anything itself
     _gone, alive = psutil.wait_procs(serving.tree, timeout=STOP_SECONDS)
 
-    assert not alive, [(p.pid, p.cmdline()) for p in alive]
+    assert not alive, [(p.pid, _command_line(p)) for p in alive]
     assert _port_is_free(serving.port) and _port_is_free(serving.instructor_port)

@@ -462,3 +462,23 @@ def test_a_resubmission_keeps_hand_scores_of_unchanged_written_answers(graded: G
         assert (redo.manual_score, redo.needs_manual_grade) == (None, True)  # changed text: graded again
     rows = {r["trainee_number"]: r for r in csv.DictReader(graded.run.reports["roster"].open())}
     assert rows["1"]["assessment_status"].startswith("pending")
+
+
+def test_one_kernel_grades_one_notebook_after_another_and_keeps_nothing_between_them(graded: Graded) -> None:
+    """A kept kernel is cleared before each notebook: a deleted answer cell is not filled from the one before."""
+    from adaptive_policing.grading import execute
+
+    right = {**fx.solution_answers(), **fx.FREE_TEXT_RIGHT}
+    fx.submit(graded.paths, graded.sid(21), fx.filled(right))
+    fx.submit(graded.paths, graded.sid(22), fx.without_cell(fx.filled(right), "golden_circle_answer"))
+    kernels = []
+    for n in (21, 22):
+        assert autograde_submission(graded.paths, graded.sid(n)).status == "graded"
+        kernels.append(execute._kept["kernel"].provisioner.process.pid)
+    assert kernels[0] == kernels[1]  # the same kernel graded both
+    assert graded.question_scores(21)["golden_circle"] == 1
+    assert graded.question_scores(22)["golden_circle"] == 0
+    assert graded.score(22) == AUTO_POINTS - 1
+    graded_notebook = nbformat.read(graded.paths.autograded(graded.sid(22)) / "assessment.ipynb", as_version=4)
+    counts = [cell.execution_count for cell in graded_notebook.cells if cell.cell_type == "code"]
+    assert counts[0] == 1  # numbered from 1, as in a fresh kernel

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -12,7 +14,7 @@ from adaptive_policing.content.limits import MAX_TEXT_CHARS
 from adaptive_policing.data.store import TrainingClass
 
 from .browser import open_section_one, shot, sign_in, tab_to, wait_for_widgets
-from .conftest import LiveServer
+from .conftest import REPO, LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -134,3 +136,18 @@ def test_the_instructor_sees_answers_arrive_without_reloading(
     finally:
         instructor.context.close()
         trainee_page.context.close()
+
+
+def test_the_start_page_does_not_load_the_notebook_reader() -> None:
+    """The start page's kernel imports what its cells need and no more.
+
+    nbformat's import builds jsonschema's grammars, seconds on a busy machine, and the
+    start page (sign-in form and survey) never reads a notebook: importing it there made
+    the page every trainee opens first several times slower to execute than a section.
+    """
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from adaptive_policing import start_page, survey; "
+         "print(sorted({'nbformat', 'jsonschema'} & set(sys.modules)))"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    assert loaded == "[]"

@@ -162,13 +162,14 @@ def test_the_instructor_sees_answers_arrive_without_reloading(
 def test_the_start_page_does_not_load_the_notebook_reader() -> None:
     """The start page's kernel imports what its cells need and no more.
 
-    nbformat's import builds jsonschema's grammars, seconds on a busy machine, and the
-    start page (sign-in form and survey) never reads a notebook: importing it there made
-    the page every trainee opens first several times slower to execute than a section.
+    nbformat's import builds jsonschema's grammars, seconds on a busy machine, and
+    matplotlib's takes a second more; the start page (sign-in form and survey form) never
+    reads a notebook nor draws a chart: importing them there made the page every trainee
+    opens first several times slower to execute than a section.
     """
     loaded = subprocess.run(
         [sys.executable, "-c", "import sys; from adaptive_policing import start_page, survey; "
-         "print(sorted({'nbformat', 'jsonschema'} & set(sys.modules)))"],
+         "print(sorted({'nbformat', 'jsonschema', 'matplotlib'} & set(sys.modules)))"],
         cwd=REPO, capture_output=True, text=True, check=True,
     ).stdout.strip()
     assert loaded == "[]"

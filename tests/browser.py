@@ -136,3 +136,14 @@ def accessibility_problems(page: Page, name: str) -> list[str]:
     if page.evaluate("document.documentElement.lang") != "en":
         problems.append(f"{name}: the page's language is not set to English")
     return problems
+
+
+def open_at_once(visits: list[tuple[Page, str]]) -> None:
+    """Ask for every ``(page, address)`` before waiting for any, then wait until each has drawn its widgets.
+
+    The servers execute the pages' notebooks side by side, instead of one after another.
+    """
+    for page, address in visits:
+        page.goto(address, wait_until="commit")
+    for page, _ in visits:
+        wait_for_widgets(page)

@@ -1,4 +1,8 @@
-"""The instructor console in real Chromium with three trainees: create, join, answer, close, export."""
+"""The instructor console in real Chromium with three trainees: create, join, answer, close, export.
+
+The console and the trainees' start pages open at once, and the trainees' section pages
+load side by side, as in a classroom; the answers are then given one trainee at a time.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .browser import shot, wait_for_widgets
+from .browser import open_at_once, shot, wait_for_widgets
 from .conftest import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -21,16 +25,22 @@ TRAINEES = [
 ]
 
 
-def join(page: Page, server: LiveServer, code: str, name: str, badge: str) -> None:
-    """Sign in on the start page with the code from the board, then open section I."""
-    page.goto(server.url("/"))
-    wait_for_widgets(page)
+def join(page: Page, code: str, name: str, badge: str) -> None:
+    """Sign in on the open start page with the code from the board, then follow the link to section I.
+
+    Does not wait for section I: see :func:`wait_for_section_one`.
+    """
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Badge or employee no.").fill(badge)
     page.get_by_label("Class code").fill(code)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text(f"Welcome, {name}.")).to_be_visible()
-    page.get_by_role("link", name="I. Introductions").first.click()
+    page.get_by_role("link", name="I. Introductions").first.click(no_wait_after=True)
+
+
+def wait_for_section_one(page: Page) -> None:
+    """Wait until the page has become section I with its widgets and a prompt."""
+    page.wait_for_url("**/01-introductions.ipynb*")
     wait_for_widgets(page)
     expect(page.locator(".ap-prompt").first).to_be_visible()
 
@@ -45,9 +55,9 @@ def test_three_trainees_answer_and_the_console_follows_live(
         context.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     instructor, *trainee_pages = [context.new_page() for context in contexts]
     try:
-        # 1. the instructor creates the class and reads the code off the board
-        instructor.goto(instructor_server.url(f"/?token={instructor_server.key}"))
-        wait_for_widgets(instructor)
+        # 1. the instructor creates the class and reads the code off the board (the trainees' start pages open)
+        open_at_once([(instructor, instructor_server.url(f"/?token={instructor_server.key}")),
+                      *((page, trainee_server.url("/")) for page in trainee_pages)])
         instructor.get_by_role("tab", name="New class").click()
         instructor.get_by_label("Location").fill("Training room C")
         instructor.get_by_label("Instructor").fill("Sgt. R. Alvarez")
@@ -62,9 +72,12 @@ def test_three_trainees_answer_and_the_console_follows_live(
         results = instructor.locator(".ap-results")
 
         # 2. three trainees join with the code and answer; the console shows each within 2 s
+        for page, (name, badge, _text, _choice) in zip(trainee_pages, TRAINEES):
+            join(page, code.lower(), name, badge)
+        for page in trainee_pages:
+            wait_for_section_one(page)
         delays: list[float] = []
         for page, (name, badge, text, choice) in zip(trainee_pages, TRAINEES):
-            join(page, trainee_server, code.lower(), name, badge)
             about = page.locator(".ap-prompt").first
             about.locator("textarea").fill(text)
             clicked = time.monotonic()

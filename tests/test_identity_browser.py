@@ -8,7 +8,8 @@ cookie (a reload knows the trainee); *Sign out* ends it. A closed class refuses
 sign-ins, revoking stops the old token, and wrong class codes are limited with a
 plain message that goes away after the (short, in tests) window.
 
-These tests start their own pair of servers, with a short sign-in window.
+These tests start their own pair of servers, with a short sign-in window. Pages that
+do not depend on each other are asked for at once, so their notebooks execute side by side.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from adaptive_policing import config
 from adaptive_policing.data.sign_in import WINDOW_ENV, revoke, set_class_open
 from adaptive_policing.data.store import TrainingClass
 
-from .browser import accessibility_problems, shot, wait_for_widgets
+from .browser import accessibility_problems, open_at_once, shot, wait_for_widgets
 from .conftest import LiveServer, start_server, stop_process_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("identity-servers")]
 
-WINDOW_SECONDS = 30
+WINDOW_SECONDS = 15
+"""Long enough for the burst of wrong codes and the checks made while it blocks; the test then waits it out."""
 KEY = "identity-test-key"
 JOIN_BASE_URL = "http://10.20.0.5:8866/"
 
@@ -85,8 +87,8 @@ def test_a_colleague_needs_the_pin_and_the_browser_keeps_its_own_token(
         servers: tuple[LiveServer, LiveServer], course: TrainingClass, two_browsers: tuple[Page, Page]) -> None:
     trainee_server, _ = servers
     alice, other = two_browsers
-    # the QR code's address fills in the class code
-    open_start(alice, trainee_server, f"?code={course.code}")
+    # the QR code's address fills in the class code (the colleague's start page opens meanwhile)
+    open_at_once([(alice, trainee_server.url(f"/?code={course.code}")), (other, trainee_server.url("/"))])
     expect(alice.get_by_label("Class code")).to_have_value(course.code)
     fill(alice, course.code, "Alice Original", "90210", "2580")
     expect(alice.get_by_text("Welcome, Alice Original.")).to_be_visible()
@@ -97,23 +99,24 @@ def test_a_colleague_needs_the_pin_and_the_browser_keeps_its_own_token(
     finally:
         store.close()
 
-    open_start(other, trainee_server)
     fill(other, course.code.lower(), "Someone Else", "90210")
     expect(other.get_by_text("already signed in on another device")).to_be_visible()
     expect(other.get_by_role("button", name="Ask the instructor to approve")).to_be_visible()
     assert "Welcome, " not in other.content() and "Alice" not in other.content()
     fill(other, course.code, "Someone Else", "90210", "1111")
     expect(other.get_by_text("That PIN is not right. 4 tries left")).to_be_visible()
+    # the colleague's section page, opened without a token in another tab of the same browser,
+    # shows nothing of Alice's (it executes while the start page is checked)
+    section = other.context.new_page()
+    section.goto(trainee_server.url("/voila/render/course/01-introductions.ipynb"), wait_until="commit")
     shot(other, "identity-second-device")
     assert accessibility_problems(other, "start page, second device") == []
-    # the colleague's section page, opened without a token, shows nothing of Alice's
-    other.goto(trainee_server.url("/voila/render/course/01-introductions.ipynb"))
-    wait_for_widgets(other)
-    expect(other.get_by_text("You are not signed in, so answers on this page will not be saved")).to_be_visible()
-    assert "Alice's private answer" not in other.content()
+    wait_for_widgets(section)
+    expect(section.get_by_text("You are not signed in, so answers on this page will not be saved")).to_be_visible()
+    assert "Alice's private answer" not in section.content()
+    section.close()
 
-    # the real Alice on her phone: the PIN lets her in, as herself
-    open_start(other, trainee_server)
+    # the real Alice on her phone: the PIN lets her in, as herself (the form is still on screen)
     fill(other, course.code, "Alice Original", "90210", "2580")
     expect(other.get_by_text("Welcome, Alice Original.")).to_be_visible()
     # a reload without ?t= still knows her: the browser kept its token in a cookie
@@ -128,10 +131,9 @@ def test_a_colleague_needs_the_pin_and_the_browser_keeps_its_own_token(
     expect(other.get_by_text("You are signed out. Your answers are kept.")).to_be_visible()
     assert "signed_out=1" in other.url
     assert all(cookie["name"] != "adaptive_policing_token" for cookie in other.context.cookies())
-    open_start(other, trainee_server)
+    # opened again, the start page asks to sign in; Alice's first browser is still signed in
+    open_at_once([(other, trainee_server.url("/")), (alice, trainee_server.url("/"))])
     expect(other.get_by_label("Your name")).to_be_visible()
-    # Alice's first browser is still signed in
-    open_start(alice, trainee_server)
     expect(alice.get_by_text("Welcome, Alice Original.")).to_be_visible()
 
 
@@ -140,20 +142,19 @@ def test_the_instructor_refuses_then_approves_on_the_console(
         browser: object) -> None:
     trainee_server, instructor_server = servers
     first, second = two_browsers
-    open_start(first, trainee_server)
-    fill(first, course.code, "Lee Park", "5150")  # no PIN chosen: only the instructor can let another device in
-    expect(first.get_by_text("Welcome, Lee Park.")).to_be_visible()
-    open_start(second, trainee_server)
-    fill(second, course.code, "Lee <b>Parker</b>", "5150")
-    expect(second.get_by_text("Ask the instructor to approve this device.")).to_be_visible()
-    second.get_by_role("button", name="Ask the instructor to approve").click()
-    expect(second.get_by_text("Waiting for the instructor to approve this device.")).to_be_visible()
-
     context = browser.new_context(viewport={"width": 1300, "height": 1000})  # type: ignore[attr-defined]
     console = context.new_page()
     try:
-        console.goto(instructor_server.url(f"/?token={KEY}"))
-        wait_for_widgets(console)
+        # both start pages and the console open at once
+        open_at_once([(first, trainee_server.url("/")), (second, trainee_server.url("/")),
+                      (console, instructor_server.url(f"/?token={KEY}"))])
+        fill(first, course.code, "Lee Park", "5150")  # no PIN chosen: only the instructor can let another device in
+        expect(first.get_by_text("Welcome, Lee Park.")).to_be_visible()
+        fill(second, course.code, "Lee <b>Parker</b>", "5150")
+        expect(second.get_by_text("Ask the instructor to approve this device.")).to_be_visible()
+        second.get_by_role("button", name="Ask the instructor to approve").click()
+        expect(second.get_by_text("Waiting for the instructor to approve this device.")).to_be_visible()
+
         expect(console.locator(".ap-console-code")).to_have_text(course.code)  # the newest class is shown
         console.get_by_role("tab", name="Sign-ins").click()
         request = console.locator(".ap-sign-in-request")
@@ -178,10 +179,9 @@ def test_five_wrong_pins_closed_class_revocation_and_the_wait_after_wrong_codes(
         servers: tuple[LiveServer, LiveServer], course: TrainingClass, two_browsers: tuple[Page, Page]) -> None:
     trainee_server, _ = servers
     owner, other = two_browsers
-    open_start(owner, trainee_server)
+    open_at_once([(owner, trainee_server.url("/")), (other, trainee_server.url("/"))])
     fill(owner, course.code, "Sam Reyes", "K-77", "4455")
     expect(owner.get_by_text("Welcome, Sam Reyes.")).to_be_visible()
-    open_start(other, trainee_server)
     for left in (4, 3, 2, 1):
         fill(other, course.code, "Not Sam", "K-77", f"000{left}")
         expect(other.get_by_text(f"That PIN is not right. {left} tries left")).to_be_visible()

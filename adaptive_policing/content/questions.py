@@ -49,12 +49,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-import nbformat
-from nbformat.notebooknode import NotebookNode
+from typing import TYPE_CHECKING, Literal
 
 from .. import config
+
+if TYPE_CHECKING:  # nbformat's import builds jsonschema's grammars (seconds on a busy machine): only when read
+    from nbformat.notebooknode import NotebookNode
 
 ASSIGNMENT = "adaptive-policing-assessment"
 """The nbgrader assignment id of the 2-hour course's Assessment of Learning."""
@@ -200,5 +200,7 @@ def questions_in(notebook: NotebookNode) -> list[Question]:
 
 def load_questions(path: Path | None = None, assignment: str = ASSIGNMENT) -> list[Question]:
     """The released assessment's questions (what the trainee app shows)."""
+    import nbformat
+
     path = path or release_notebook_path(assignment=assignment)
     return questions_in(nbformat.read(path, as_version=4))

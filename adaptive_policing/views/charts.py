@@ -9,15 +9,23 @@ from __future__ import annotations
 import io
 import textwrap
 from pathlib import Path
-from typing import Sequence
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..analysis.role_plays import PairRating
 from ..content.questions import SECTIONS
 
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn, not by every page that can show one
+    from matplotlib.figure import Figure
+
 MASTERY_GOAL = 70.0
 """Sections below this percent of points are drawn in the warning colour."""
+
+
+def new_figure(**options: Any) -> Figure:
+    """A new matplotlib figure (``Figure(**options)``); matplotlib's import waits for the first chart."""
+    from matplotlib.figure import Figure
+
+    return Figure(**options)
 
 
 def figure_png(figure: Figure) -> bytes:
@@ -36,7 +44,7 @@ def _write(png: bytes, target: Path) -> Path:
 
 def score_distribution_png(percents: list[float], pass_percent: float | None) -> bytes:
     """A histogram of trainees' percent scores, with the passing mark unless it is switched off (``None``)."""
-    figure = Figure(figsize=(7, 4), dpi=100)
+    figure = new_figure(figsize=(7, 4), dpi=100)
     ax = figure.subplots()
     bins = list(range(0, 101, 10))
     ax.hist([min(p, 99.999) for p in percents], bins=bins, color="#1f5f99", edgecolor="white")
@@ -66,7 +74,7 @@ def score_distribution_alt(percents: list[float], pass_percent: float | None) ->
 def section_mastery_png(mastery: dict[str, float]) -> bytes:
     """Horizontal bars: percent of points earned per section."""
     keys = [k for k in SECTIONS if k in mastery]
-    figure = Figure(figsize=(8, 0.45 * max(len(keys), 1) + 1.2), dpi=100)
+    figure = new_figure(figsize=(8, 0.45 * max(len(keys), 1) + 1.2), dpi=100)
     ax = figure.subplots()
     labels = [SECTIONS[k] for k in keys][::-1]
     values = [mastery[k] for k in keys][::-1]
@@ -107,7 +115,7 @@ def _chart_label(pair: PairRating, show_case: bool) -> str:
 def role_play_chart(pairs: Sequence[PairRating]) -> bytes:
     """A PNG dumbbell chart: each customer's rating before (open circle) and after (filled diamond)."""
     rows = max(len(pairs), 1)
-    figure = Figure(figsize=(8, 1.6 + 0.65 * rows), dpi=100, layout="constrained")
+    figure = new_figure(figsize=(8, 1.6 + 0.65 * rows), dpi=100, layout="constrained")
     axes = figure.add_subplot()
     figure.suptitle("How the customer sees the police, before and after the role play", fontsize=12)
     axes.set_xlim(-0.5, 10.5)

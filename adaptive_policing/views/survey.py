@@ -22,12 +22,11 @@ from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 from markupsafe import Markup
-from matplotlib.figure import Figure
 
 from ..analysis.survey import ItemChange, feedback_entries, item_changes, mean_rating, trainee_pairs
 from ..analysis.tallies import Answer
 from ..content.survey import Survey
-from .charts import figure_png
+from .charts import figure_png, new_figure
 from .images import png_img
 from .render import render
 
@@ -42,7 +41,7 @@ def _label(text: str, width: int = 38) -> str:
 def survey_chart_png(changes: Sequence[ItemChange]) -> bytes:
     """A dumbbell chart: the class's mean rating of each item before and after, on the 1–5 scale."""
     shown = [c for c in changes if c.before is not None and c.after is not None]
-    figure = Figure(figsize=(8, 1.6 + 0.7 * max(len(shown), 1)), dpi=100)
+    figure = new_figure(figsize=(8, 1.6 + 0.7 * max(len(shown), 1)), dpi=100)
     axes = figure.subplots()
     axes.set_xlim(0.8, 5.2)
     axes.set_xticks([1, 2, 3, 4, 5], ["1 Strongly\ndisagree", "2", "3 Neutral", "4", "5 Strongly\nagree"])

@@ -49,10 +49,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import nbformat
-from nbformat.notebooknode import NotebookNode
+if TYPE_CHECKING:
+    from nbformat.notebooknode import NotebookNode
 
 from .. import config
 
@@ -200,5 +200,7 @@ def questions_in(notebook: NotebookNode) -> list[Question]:
 
 def load_questions(path: Path | None = None, assignment: str = ASSIGNMENT) -> list[Question]:
     """The released assessment's questions (what the trainee app shows)."""
+    import nbformat  # seconds to import (jsonschema's format checks): only pages that load questions pay it
+
     path = path or release_notebook_path(assignment=assignment)
     return questions_in(nbformat.read(path, as_version=4))

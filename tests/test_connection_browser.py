@@ -3,6 +3,10 @@
 The crash test starts its own trainee server, kills it with SIGKILL (as a crash or a pulled
 plug would) and starts it again on the same port; the other tests use the session's server,
 cut the browser off the network, or pause the page's kernel.
+
+Pages are opened as a trainee signed in through the store, with the token in ``?t=`` as the
+course's links carry it; one page per module is reached the trainee's way (the start page's
+sign-in form, then the link to section I) and shared by the tests that leave it usable.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ from typing import Iterator
 
 import psutil
 import pytest
-from playwright.sync_api import Locator, Page, Route, WebSocketRoute, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Route, WebSocketRoute, expect
 
 from adaptive_policing.data.store import TrainingClass, Trainee
 
 from .browser import accessibility_problems, open_section_one, shot, sign_in, wait_for_widgets
-from .conftest import LiveServer, start_server, stop_process_tree
+from .conftest import LiveServer, SuiteBrowser, start_server, stop_process_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -31,8 +35,10 @@ BANNER_SECONDS = 5
 QUESTION_26 = "free_complaint_process"
 FIELD = "Law enforcement: goals, and how customers are valued"  # a field of Activity 2's group worksheet
 # Every local-storage key the course writes starts with this.
+PING = re.compile(r"/static/connection\.css$")  # the page's small request to the server at each check
 COURSE_KEYS = "() => Object.keys(localStorage).filter(k => k.startsWith('adaptive-policing:'))"
 KEPT_TEXTS = "() => Object.keys(localStorage).filter(k => k.startsWith('adaptive-policing:text:'))"
+SECTION_ONE = "course/01-introductions.ipynb"
 
 
 def _kill(server: LiveServer) -> None:
@@ -62,6 +68,19 @@ def _open_the_last_question(page: Page, url: str) -> Locator:
     return app
 
 
+def _open_as(page: Page, server: LiveServer, course: TrainingClass, name: str, badge: str,
+             notebook: str = SECTION_ONE) -> Trainee:
+    """Sign ``name`` in to ``course`` through the store and open ``notebook`` with their token, as their links do."""
+    store = server.store()
+    try:
+        trainee = store.sign_in(course.code, name, badge)
+    finally:
+        store.close()
+    page.goto(server.url(f"/voila/render/{notebook}?t={trainee.token}"))
+    wait_for_widgets(page)
+    return trainee
+
+
 def _trainee(server: LiveServer, course: TrainingClass) -> Trainee:
     store = server.store()
     try:
@@ -80,6 +99,47 @@ def own_server(tmp_path: Path) -> Iterator[list[LiveServer]]:
             stop_process_tree(server.process)
 
 
+@pytest.fixture(scope="module")
+def shared_context(browser: SuiteBrowser) -> Iterator[BrowserContext]:
+    """The browser context of the module's shared page."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_state() -> dict[str, object]:
+    """The shared page and its trainee, once opened."""
+    return {}
+
+
+@pytest.fixture
+def section_one(shared_context: BrowserContext, shared_state: dict[str, object],
+                trainee_server: LiveServer) -> tuple[Page, Trainee]:
+    """Section I, open for a trainee who signed in on the start page's form and followed its link.
+
+    The page is shared by the tests that leave it on section I with its kernel answering;
+    when a test has left it elsewhere (signed out), a new class's trainee signs in again.
+    """
+    page = shared_state.get("page")
+    if not isinstance(page, Page) or page.is_closed():
+        page = shared_context.new_page()
+        shared_state["page"] = page
+    if SECTION_ONE not in page.url or "trainee" not in shared_state:
+        store = trainee_server.store()
+        try:
+            course = store.create_class(location="Training room A", instructor="Sgt. Example")
+        finally:
+            store.close()
+        sign_in(page, trainee_server, course, "Lee Park", "6634")
+        open_section_one(page)
+        assert SECTION_ONE in page.url
+        shared_state["trainee"] = _trainee(trainee_server, course)
+    trainee = shared_state["trainee"]
+    assert isinstance(trainee, Trainee)
+    return page, trainee
+
+
 def test_a_crashed_server_is_announced_and_the_text_typed_after_it_comes_back(
     page: Page, own_server: list[LiveServer]
 ) -> None:
@@ -87,8 +147,7 @@ def test_a_crashed_server_is_announced_and_the_text_typed_after_it_comes_back(
     store = server.store()
     course = store.create_class(location="Training room A", instructor="Sgt. Example")
     store.close()
-    sign_in(page, server, course, "Dana Ortiz", "4821")
-    open_section_one(page)
+    _open_as(page, server, course, "Dana Ortiz", "4821")
     first = page.locator(".ap-prompt").first
     box = first.locator("textarea")
     box.fill("before crash")
@@ -143,8 +202,7 @@ def test_a_lost_network_is_announced_and_the_text_is_restored_on_reload(
         server.on_message(lambda message: None if cut["off"] else socket.send(message))
 
     page.route_web_socket(re.compile(r"/api/kernels/"), through_the_network)
-    sign_in(page, trainee_server, live_class, "Kim Nguyen", "5102")
-    open_section_one(page)
+    _open_as(page, trainee_server, live_class, "Kim Nguyen", "5102")
     cut["off"] = True
     page.context.set_offline(True)
     first = page.locator(".ap-prompt").first
@@ -162,11 +220,8 @@ def test_a_lost_network_is_announced_and_the_text_is_restored_on_reload(
     expect(first.locator(".ap-restored")).to_contain_text(RESTORED)  # from the device: the server never had it
 
 
-def test_one_unanswered_check_on_a_busy_server_raises_no_banner(
-    page: Page, trainee_server: LiveServer, live_class: TrainingClass
-) -> None:
-    sign_in(page, trainee_server, live_class, "Pat Slow", "5103")
-    open_section_one(page)
+def test_one_unanswered_check_on_a_busy_server_raises_no_banner(section_one: tuple[Page, Trainee]) -> None:
+    page, _ = section_one
     page.evaluate("""() => { window.apLostEvents = 0;
         window.addEventListener('adaptive-policing:connection', e => { if (e.detail.lost) window.apLostEvents++; }); }""")
     pings = {"seen": 0}
@@ -179,20 +234,23 @@ def test_one_unanswered_check_on_a_busy_server_raises_no_banner(
         else:
             route.continue_()
 
-    page.route(re.compile(r"/static/connection\.css$"), first_one_unanswered)
-    while pings["seen"] < 4:  # the unanswered check, then three answered ones
-        page.wait_for_timeout(250)
-    page.wait_for_timeout(250)  # the last check's answer is handled
+    page.route(PING, first_one_unanswered)
+    try:
+        # The unanswered check, then three answered ones; a check starts only once the one before
+        # it is handled, so the fifth one's request means the fourth answer has been handled.
+        while pings["seen"] < 5:
+            page.wait_for_event("request", predicate=lambda request: bool(PING.search(request.url)))
+    finally:
+        page.unroute(PING, first_one_unanswered)
     assert page.evaluate("() => window.apLostEvents") == 0
     expect(page.locator("#ap-connection")).to_have_count(0)
     expect(page.locator(".ap-prompt").first.get_by_role("button", name="Save answer")).to_be_enabled()
 
 
 def test_typing_after_a_save_says_not_saved_yet_without_the_kernel(
-    page: Page, trainee_server: LiveServer, live_class: TrainingClass
+    section_one: tuple[Page, Trainee], trainee_server: LiveServer
 ) -> None:
-    sign_in(page, trainee_server, live_class, "Ari Cohen", "7310")
-    open_section_one(page)
+    page, trainee = section_one
     first = page.locator(".ap-prompt").first
     first.locator("textarea").fill("saved text")
     first.get_by_role("button", name="Save answer").click()
@@ -207,7 +265,6 @@ def test_typing_after_a_save_says_not_saved_yet_without_the_kernel(
         kernel.resume()
     # With the kernel back, the draft is kept on the server and the status says so.
     expect(first.locator(".ap-status")).to_contain_text("Draft kept")
-    trainee = _trainee(trainee_server, live_class)
     store = trainee_server.store()
     try:
         entry = store.latest_entry(trainee, "s01-about-you")
@@ -226,10 +283,9 @@ def test_typing_after_a_save_says_not_saved_yet_without_the_kernel(
 
 
 def test_signing_out_leaves_nothing_of_the_trainee_in_local_storage(
-    page: Page, trainee_server: LiveServer, live_class: TrainingClass
+    section_one: tuple[Page, Trainee], trainee_server: LiveServer
 ) -> None:
-    sign_in(page, trainee_server, live_class, "Lee Park", "6634")
-    open_section_one(page)
+    page, _ = section_one
     page.locator(".ap-prompt").first.locator("textarea").fill("not saved, kept on the device")
     assert len(page.evaluate(KEPT_TEXTS)) == 1
     page.goto(trainee_server.url("/?signed_out=1"))
@@ -242,13 +298,15 @@ def test_the_console_and_the_slides_show_their_banner_when_the_instructor_server
 ) -> None:
     instructor = start_server("instructor", trainee_server.var_dir, key="connection-test-key")
     try:
-        page.goto(instructor.url(f"/?token={instructor.key}"))
-        wait_for_widgets(page)
-        expect(page.locator(".ap-console-board")).to_be_visible()
+        # Both pages load at once (each executes its notebook in its own kernel).
+        page.goto(instructor.url(f"/?token={instructor.key}"), wait_until="commit")
         slides = page.context.new_page()
         slides.goto(instructor.url("/voila/render/course/03-what-is-customer-service.ipynb?template=adaptive-slides"),
-                    timeout=120_000)
+                    wait_until="commit", timeout=120_000)
+        wait_for_widgets(page)
+        expect(page.locator(".ap-console-board")).to_be_visible()
         slides.wait_for_selector(".reveal .slides section", timeout=60_000)
+        slides.wait_for_load_state("load", timeout=120_000)
         _kill(instructor)
         for shown in (page, slides):
             banner = shown.locator("#ap-connection")
@@ -264,9 +322,8 @@ def test_the_console_and_the_slides_show_their_banner_when_the_instructor_server
 def test_a_written_assessment_answer_survives_closing_the_page_without_leaving_the_box(
     page: Page, trainee_server: LiveServer, live_class: TrainingClass
 ) -> None:
-    sign_in(page, trainee_server, live_class, "Robin Diaz", "7002")
     store = trainee_server.store()
-    trainee = store.sign_in(live_class.code, "Robin Diaz", "7002")  # the same trainee, as the page knows them
+    trainee = store.sign_in(live_class.code, "Robin Diaz", "7002")  # signed in; the page knows them by ?t=
     assessment = f"/voila/render/course/09-assessment-of-learning.ipynb?t={trainee.token}"
     app = _open_the_last_question(page, trainee_server.url(assessment))
     app.locator("textarea").press_sequentially("Listen, acknowledge, solve, thank")
@@ -290,12 +347,8 @@ def test_a_written_assessment_answer_survives_closing_the_page_without_leaving_t
 def test_a_group_worksheet_keeps_a_draft_while_typing_and_clears_the_device_copy_on_save(
     page: Page, trainee_server: LiveServer, live_class: TrainingClass
 ) -> None:
-    sign_in(page, trainee_server, live_class, "Sam Ortiz", "8120")
-    store = trainee_server.store()
-    token = store.sign_in(live_class.code, "Sam Ortiz", "8120").token
-    store.close()
-    page.goto(trainee_server.url(f"/voila/render/exercises/activities/activity-2-private-and-public-service.ipynb?t={token}"))
-    wait_for_widgets(page)
+    _open_as(page, trainee_server, live_class, "Sam Ortiz", "8120",
+             "exercises/activities/activity-2-private-and-public-service.ipynb")
     sheet = page.locator(".ap-worksheet").first
     sheet.get_by_label("Group name").fill("Team 4")
     sheet.get_by_role("button", name="Join group").click()

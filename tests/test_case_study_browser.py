@@ -1,7 +1,8 @@
 """The case study and the role play in real Chromium: play to the good ending, reload, role-play as customer.
 
-One trainee signs in once for the module; the district window page and the telephone
-page are each rendered once in that signed-in browser and shared by the tests that play
+One trainee is signed in once for the module (by the store: signing in on the start page
+is the course walk's and the sign-in tests'); the district window page and the telephone
+page are each rendered once, with the trainee's token, and shared by the tests that play
 a case or the role play on them: every case study and role play on a page is its own
 widget with its own saved state, so the tests do not disturb one another, in any order
 (the new cases come first, so they play on the first render, before the reload test).
@@ -17,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from adaptive_policing.data.store import TrainingClass
 
-from .browser import SCREENSHOTS, shot, sign_in, wait_for_widgets
+from .browser import SCREENSHOTS, shot, wait_for_widgets
 from .conftest import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -53,11 +54,13 @@ def case_class(trainee_server: LiveServer) -> TrainingClass:
 
 @pytest.fixture(scope="module")
 def signed_in(browser: Any, trainee_server: LiveServer, case_class: TrainingClass) -> Iterator[Any]:
-    """A browser context in which the trainee Casey Study has signed in on the start page."""
+    """A browser context for the trainee Casey Study, signed in to the module's class (by the store)."""
+    store = trainee_server.store()
+    try:
+        store.sign_in(case_class.code, "Casey Study", BADGE)
+    finally:
+        store.close()
     context = browser.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    sign_in(page, trainee_server, case_class, "Casey Study", BADGE)
-    page.close()
     yield context
     context.close()
 
@@ -138,10 +141,12 @@ NEW_CASES = [
 @pytest.mark.parametrize(("rendered", "case_id", "title", "label", "letters", "levels", "trade_offs"), NEW_CASES,
                          ids=[row[1] for row in NEW_CASES])
 def test_each_new_case_study_plays_to_its_good_ending_where_service_meets_a_setback(
-    request: pytest.FixtureRequest, trainee_server: LiveServer, case_class: TrainingClass, rendered: str,
-    case_id: str, title: str, label: str, letters: str, levels: list[int], trade_offs: int,
+    request: pytest.FixtureRequest, course_tabs: dict[str, Page], trainee_server: LiveServer,
+    case_class: TrainingClass, rendered: str, case_id: str, title: str, label: str, letters: str,
+    levels: list[int], trade_offs: int,
 ) -> None:
-    page: Page = request.getfixturevalue(rendered)  # the case's page, shared with the module's other tests
+    # the case's page, shared with the module's other tests (its tab and browser set up before the test)
+    page: Page = request.getfixturevalue(rendered)
     live_class, badge = case_class, BADGE
     case = page.locator(".ap-case-study").filter(has_text=title)
     expect(case.get_by_text(f"{label}: 3 out of 10")).to_be_visible()

@@ -35,7 +35,7 @@ CELL_ERROR = "There was an error when executing cell"
 START_PAGE = f"course/{plan.START_PAGE_ID}.ipynb"
 CLICKED_PLAN = "adaptive-policing"
 """The plan whose walk follows a next link and the Agenda link by a click; the others follow their addresses."""
-AHEAD = 2
+AHEAD = 3
 """How many pages of the walk load in other tabs while one page is checked."""
 WALKED = {ref.path for course_plan in PLANS.values() for item in course_plan.items for ref in item.sequence}
 """The pages the plan walks render (every section, and the activities run before their section)."""

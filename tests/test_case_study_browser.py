@@ -44,22 +44,19 @@ def open_page(page: Page, server: LiveServer, course: TrainingClass, badge: str,
 
 @pytest.fixture(scope="module")
 def case_class(trainee_server: LiveServer) -> TrainingClass:
-    """The module's class in the live server's store."""
+    """The module's class in the live server's store, its one trainee Casey Study signed in (by the store)."""
     store = trainee_server.store()
     try:
-        return store.create_class(location="Training room A", instructor="Sgt. Example")
+        course = store.create_class(location="Training room A", instructor="Sgt. Example")
+        store.sign_in(course.code, "Casey Study", BADGE)
+        return course
     finally:
         store.close()
 
 
 @pytest.fixture(scope="module")
-def signed_in(browser: Any, trainee_server: LiveServer, case_class: TrainingClass) -> Iterator[Any]:
-    """A browser context for the trainee Casey Study, signed in to the module's class (by the store)."""
-    store = trainee_server.store()
-    try:
-        store.sign_in(case_class.code, "Casey Study", BADGE)
-    finally:
-        store.close()
+def signed_in(browser: Any, case_class: TrainingClass) -> Iterator[Any]:
+    """A browser context for the module's trainee (the pages carry their token in ``?t=``)."""
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     yield context
     context.close()

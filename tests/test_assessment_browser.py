@@ -41,14 +41,17 @@ def assessment_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
 
 
 def _open_assessment(page: Page, server: LiveServer, name: str, badge: str, course_page: str,
-                     questions: int) -> tuple[Any, Any, Locator]:
+                     questions: int, *, on_start_page: bool = True) -> tuple[Any, Any, Locator]:
     """A new class, a trainee signed in to it, and the assessment on ``course_page`` open at its first question.
 
+    ``on_start_page``: the trainee signs in on the start page in Chromium; otherwise the
+    store signs them in and the page is opened with their token, as a bookmark of it would.
     Returns the store, the class and the assessment app's locator.
     """
     store = server.store()
     course = store.create_class(location="Room C", instructor="Sgt. Example")
-    sign_in(page, server, course, name, badge)
+    if on_start_page:
+        sign_in(page, server, course, name, badge)
     token = store.sign_in(course.code, name, badge).token  # the same trainee, as the page knows them
     page.goto(server.url(f"/voila/render/course/{course_page}.ipynb?t={token}"))
     wait_for_widgets(page)
@@ -112,7 +115,9 @@ def test_the_window_module_s_check_runs_on_its_last_page_in_chromium(
     page: Page, assessment_server: tuple[LiveServer, Path]
 ) -> None:
     server, grading = assessment_server
-    store, course, app = _open_assessment(page, server, "Kim Nguyen", "7002", "11-telephone", 8)
+    # signing in on the start page is the first test's; this one opens the page with the trainee's token
+    store, course, app = _open_assessment(page, server, "Kim Nguyen", "7002", "11-telephone", 8,
+                                          on_start_page=False)
     app.get_by_label(WINDOW_FIRST_ANSWER).check()
     expect(app.get_by_text("· 1 of 8 answered")).to_be_visible()
     app.scroll_into_view_if_needed()

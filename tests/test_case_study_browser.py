@@ -1,28 +1,95 @@
-"""The case study and the role play in real Chromium: play to the good ending, reload, role-play as customer."""
+"""The case study and the role play in real Chromium: play to the good ending, reload, role-play as customer.
+
+One trainee is signed in once for the module (by the store: signing in on the start page
+is the course walk's and the sign-in tests'); the district window page and the telephone
+page are each rendered once, with the trainee's token, and shared by the tests that play
+a case or the role play on them: every case study and role play on a page is its own
+widget with its own saved state, so the tests do not disturb one another, in any order
+(the new cases come first, so they play on the first render, before the reload test).
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any, Iterator
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from adaptive_policing.data.store import TrainingClass
 
-from .browser import SCREENSHOTS, shot, sign_in, wait_for_widgets
+from .browser import SCREENSHOTS, shot, wait_for_widgets
 from .conftest import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-def open_page(page: Page, server: LiveServer, course: TrainingClass, badge: str, notebook: str) -> None:
-    """Open a course page as the trainee signed in with ``badge`` (the token rides in ``?t=``)."""
+BADGE = "CS-1"
+"""The badge of the module's one trainee, Casey Study."""
+
+def open_page(page: Page, server: LiveServer, course: TrainingClass, badge: str, notebook: str,
+              wait: bool = True) -> None:
+    """Open a course page as the trainee signed in with ``badge`` (the token rides in ``?t=``).
+
+    ``wait``: wait until the page has rendered; otherwise return once it has started loading.
+    """
     store = server.store()
     try:
         token = next(t.token for t in store.trainees_in(course.id) if t.badge == badge)
     finally:
         store.close()
-    page.goto(server.url(f"/voila/render/course/{notebook}?t={token}"))
-    wait_for_widgets(page)
+    page.goto(server.url(f"/voila/render/course/{notebook}?t={token}"), wait_until="load" if wait else "commit")
+    if wait:
+        wait_for_widgets(page)
+
+
+@pytest.fixture(scope="module")
+def case_class(trainee_server: LiveServer) -> TrainingClass:
+    """The module's class in the live server's store, its one trainee Casey Study signed in (by the store)."""
+    store = trainee_server.store()
+    try:
+        course = store.create_class(location="Training room A", instructor="Sgt. Example")
+        store.sign_in(course.code, "Casey Study", BADGE)
+        return course
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def signed_in(browser: Any, case_class: TrainingClass) -> Iterator[Any]:
+    """A browser context for the module's trainee (the pages carry their token in ``?t=``)."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    yield context
+    context.close()
+
+
+WINDOW, TELEPHONE = "10-district-window.ipynb", "11-telephone.ipynb"
+
+
+@pytest.fixture(scope="module")
+def course_tabs(signed_in: Any, trainee_server: LiveServer, case_class: TrainingClass) -> dict[str, Page]:
+    """A tab of the signed-in browser per page the module plays on, all started loading at once.
+
+    The pages' kernels run side by side; a test waits for its page to render (the fixtures below).
+    """
+    tabs: dict[str, Page] = {}
+    for notebook in (WINDOW, TELEPHONE):
+        tabs[notebook] = signed_in.new_page()
+        open_page(tabs[notebook], trainee_server, case_class, BADGE, notebook, wait=False)
+    return tabs
+
+
+@pytest.fixture(scope="module")
+def window_page(course_tabs: dict[str, Page]) -> Page:
+    """The district window page (10), rendered once for the module's trainee."""
+    wait_for_widgets(course_tabs[WINDOW])
+    return course_tabs[WINDOW]
+
+
+@pytest.fixture(scope="module")
+def telephone_page(course_tabs: dict[str, Page]) -> Page:
+    """The telephone page (11), rendered once for the module's trainee."""
+    wait_for_widgets(course_tabs[TELEPHONE])
+    return course_tabs[TELEPHONE]
 
 
 def radio(case: Locator, letter: str) -> Locator:
@@ -59,11 +126,50 @@ def choose_by_mouse(case: Locator, letter: str) -> None:
     case.get_by_role("button", name="Choose").click()
 
 
-def test_play_the_window_case_study_to_the_good_ending_and_reload(
-    page: Page, trainee_server: LiveServer, live_class: TrainingClass
+NEW_CASES = [
+    # page fixture, case id, title, perception label, letters chosen, levels after each choice, trade-offs on the way
+    ("window_page", "window-crisis", "The Frightened Man at the District Window",
+     "How safe and heard Mr. Reed feels", "BBBA", [5, 6, 8, 10], 1),
+    ("telephone_page", "phone-language-access", "The Caller Who Needs an Interpreter",
+     "How Mrs. Pham sees the police", "CCAB", [5, 7, 9, 10], 0),
+]
+
+
+@pytest.mark.parametrize(("rendered", "case_id", "title", "label", "letters", "levels", "trade_offs"), NEW_CASES,
+                         ids=[row[1] for row in NEW_CASES])
+def test_each_new_case_study_plays_to_its_good_ending_where_service_meets_a_setback(
+    request: pytest.FixtureRequest, course_tabs: dict[str, Page], trainee_server: LiveServer,
+    case_class: TrainingClass, rendered: str, case_id: str, title: str, label: str, letters: str,
+    levels: list[int], trade_offs: int,
 ) -> None:
-    sign_in(page, trainee_server, live_class, "Casey Study", "CS-1")
-    open_page(page, trainee_server, live_class, "CS-1", "10-district-window.ipynb")
+    # the case's page, shared with the module's other tests (its tab and browser set up before the test)
+    page: Page = request.getfixturevalue(rendered)
+    live_class, badge = case_class, BADGE
+    case = page.locator(".ap-case-study").filter(has_text=title)
+    expect(case.get_by_text(f"{label}: 3 out of 10")).to_be_visible()
+    for step, (letter, level) in enumerate(zip(letters, levels), start=1):
+        expect(case.get_by_role("heading", name=f"Decision {step}")).to_be_visible()
+        choose_by_mouse(case, letter)
+        expect(case.get_by_text(re.compile(rf"^{re.escape(label)}: {level} out of 10"))).to_be_visible()
+
+    ending = case.locator(".ap-case-ending")
+    expect(ending.get_by_role("heading", name="Ending: Good outcome")).to_be_visible()
+    expect(ending.locator(".ap-case-setback")).to_contain_text("What good service could not change:")
+    expect(ending.locator(".ap-case-step")).to_have_count(len(letters))
+    expect(ending.get_by_text("≈ Defensible, with a trade-off:")).to_have_count(trade_offs)
+    expect(ending.get_by_text("✓ Honours:")).to_have_count(len(letters) - trade_offs)
+    ending.scroll_into_view_if_needed()
+    shot(page, f"case-study-{case_id}")
+
+    saved = saved_value(trainee_server, live_class, badge, f"case:{case_id}")
+    assert isinstance(saved, dict) and saved["ending"] == "good-ending" and saved["outcome"] == "good"
+    assert saved["perception"] == [3, *levels]
+
+
+def test_play_the_window_case_study_to_the_good_ending_and_reload(
+    window_page: Page, trainee_server: LiveServer, case_class: TrainingClass
+) -> None:
+    page, live_class = window_page, case_class
     case = page.locator(".ap-case-study").filter(has_text="The Stolen Bicycle")
     expect(case.get_by_text("How Ms. Alvarez sees the police: 3 out of 10")).to_be_visible()
     expect(case.get_by_text("Does anyone here actually work?")).to_be_visible()
@@ -93,7 +199,7 @@ def test_play_the_window_case_study_to_the_good_ending_and_reload(
     ending.scroll_into_view_if_needed()
     shot(page, "case-study")
 
-    saved = saved_value(trainee_server, live_class, "CS-1", "case:window-stolen-bike")
+    saved = saved_value(trainee_server, live_class, BADGE, "case:window-stolen-bike")
     assert saved == {"path": ["arrival", "listens", "informed", "close", "good-ending"],
                      "choices": [0, 0, 0, 0], "perception": [3, 5, 7, 9, 10],
                      "ending": "good-ending", "outcome": "good"}
@@ -106,50 +212,10 @@ def test_play_the_window_case_study_to_the_good_ending_and_reload(
     expect(case.locator(".ap-status")).to_contain_text("is shown")
 
 
-NEW_CASES = [
-    # notebook, case id, title, perception label, letters chosen, levels after each choice, trade-offs on the way
-    ("10-district-window.ipynb", "window-crisis", "The Frightened Man at the District Window",
-     "How safe and heard Mr. Reed feels", "BBBA", [5, 6, 8, 10], 1),
-    ("11-telephone.ipynb", "phone-language-access", "The Caller Who Needs an Interpreter",
-     "How Mrs. Pham sees the police", "CCAB", [5, 7, 9, 10], 0),
-]
-
-
-@pytest.mark.parametrize(("notebook", "case_id", "title", "label", "letters", "levels", "trade_offs"), NEW_CASES,
-                         ids=[row[1] for row in NEW_CASES])
-def test_each_new_case_study_plays_to_its_good_ending_where_service_meets_a_setback(
-    page: Page, trainee_server: LiveServer, live_class: TrainingClass, notebook: str, case_id: str, title: str,
-    label: str, letters: str, levels: list[int], trade_offs: int,
-) -> None:
-    badge = f"NC-{case_id}"
-    sign_in(page, trainee_server, live_class, "Nia Case", badge)
-    open_page(page, trainee_server, live_class, badge, notebook)
-    case = page.locator(".ap-case-study").filter(has_text=title)
-    expect(case.get_by_text(f"{label}: 3 out of 10")).to_be_visible()
-    for step, (letter, level) in enumerate(zip(letters, levels), start=1):
-        expect(case.get_by_role("heading", name=f"Decision {step}")).to_be_visible()
-        choose_by_mouse(case, letter)
-        expect(case.get_by_text(re.compile(rf"^{re.escape(label)}: {level} out of 10"))).to_be_visible()
-
-    ending = case.locator(".ap-case-ending")
-    expect(ending.get_by_role("heading", name="Ending: Good outcome")).to_be_visible()
-    expect(ending.locator(".ap-case-setback")).to_contain_text("What good service could not change:")
-    expect(ending.locator(".ap-case-step")).to_have_count(len(letters))
-    expect(ending.get_by_text("≈ Defensible, with a trade-off:")).to_have_count(trade_offs)
-    expect(ending.get_by_text("✓ Honours:")).to_have_count(len(letters) - trade_offs)
-    ending.scroll_into_view_if_needed()
-    shot(page, f"case-study-{case_id}")
-
-    saved = saved_value(trainee_server, live_class, badge, f"case:{case_id}")
-    assert isinstance(saved, dict) and saved["ending"] == "good-ending" and saved["outcome"] == "good"
-    assert saved["perception"] == [3, *levels]
-
-
 def test_the_telephone_role_play_as_the_customer(
-    page: Page, trainee_server: LiveServer, live_class: TrainingClass
+    telephone_page: Page, trainee_server: LiveServer, case_class: TrainingClass
 ) -> None:
-    sign_in(page, trainee_server, live_class, "Rita Player", "RP-2")
-    open_page(page, trainee_server, live_class, "RP-2", "11-telephone.ipynb")
+    page, live_class = telephone_page, case_class
     kit = page.locator(".ap-roleplay")
     expect(kit.get_by_role("radio", name="Call-taker")).to_be_visible()
     kit.get_by_role("radio", name="Customer").check()
@@ -166,6 +232,6 @@ def test_the_telephone_role_play_as_the_customer(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     kit.screenshot(path=str(SCREENSHOTS / "role-play.png"))
 
-    saved = saved_value(trainee_server, live_class, "RP-2", "roleplay:phone-towed-car")
+    saved = saved_value(trainee_server, live_class, BADGE, "roleplay:phone-towed-car")
     assert saved == {"role": "customer", "partners": "Kim Nguyen and Ray Adams", "before": 2, "after": 7,
                      "checklist": [], "notes": "Not being transferred again calmed me down."}

@@ -2,12 +2,18 @@
 
 Also: the slides render and advance by keyboard, the console's agenda in a real
 browser, and the trainee server refuses the slides and instructor material.
+
+The instructor's browser is shared by the module: the console is opened once with the
+instructor key and the slides of the module's class are rendered once; every request of
+that browser, and of the trainee pages opened in it, is recorded for the check that
+nothing leaves the machine. A slides test starts from the first slide (the Home key).
 """
 
 from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,6 +28,8 @@ from .conftest import LiveServer
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 SECTION = "course/03-what-is-customer-service.ipynb"
+DANAS_ANSWER = "Meeting needs <img src=x onerror=alert(1)>"
+"""Dana's answer to the section's first prompt, saved before the slides are rendered (escaped there)."""
 
 
 def slides_url(server: LiveServer, course: TrainingClass | None = None, path: str = SECTION) -> str:
@@ -29,12 +37,57 @@ def slides_url(server: LiveServer, course: TrainingClass | None = None, path: st
     return server.url(f"/voila/render/{path}?{query}")
 
 
-def open_slides(page: Page, server: LiveServer, course: TrainingClass | None = None) -> None:
-    page.goto(server.url(f"/?token={server.key}"))  # the instructor key, as the console is opened
+@pytest.fixture(scope="module")
+def slides_class(trainee_server: LiveServer) -> TrainingClass:
+    """The module's class, in which Dana Ortiz has answered the section's first prompt."""
+    store = trainee_server.store()
+    try:
+        course = store.create_class(location="Training room A", instructor="Sgt. Example")
+        dana = store.sign_in(course.code, "Dana Ortiz", "4821")
+        store.save_answer(dana, "s03-define-customer-service", DANAS_ANSWER)
+        return course
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def instructor_browser(browser: Any) -> Iterator[tuple[Any, list[str]]]:
+    """A browser context for the module, and the address of every request made in it (in order)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    yield context, requests
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def console_page(instructor_browser: tuple[Any, list[str]], instructor_server: LiveServer,
+                 slides_class: TrainingClass) -> Page:
+    """The instructor console, opened once with the instructor key, showing the module's (newest) class."""
+    page: Page = instructor_browser[0].new_page()
+    page.set_viewport_size({"width": 1300, "height": 1000})
+    page.goto(instructor_server.url(f"/?token={instructor_server.key}"))  # the key, as the console is opened
     wait_for_widgets(page)
-    page.goto(slides_url(server, course))
+    expect(page.locator(".ap-agenda-status")).to_contain_text("Not started")
+    return page
+
+
+@pytest.fixture(scope="module")
+def slides_page(instructor_browser: tuple[Any, list[str]], console_page: Page, instructor_server: LiveServer,
+                slides_class: TrainingClass) -> Page:
+    """The section's slides for the module's class, rendered once in the browser that opened the console."""
+    page: Page = instructor_browser[0].new_page()
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(slides_url(instructor_server, slides_class))
     page.wait_for_selector(".reveal .slides section.present", state="visible", timeout=60_000)
     page.wait_for_selector(".reveal.ready", timeout=60_000)
+    return page
+
+
+def first_slide(page: Page) -> None:
+    """Go to the first slide with the Home key and wait until it is shown."""
+    page.keyboard.press("Home")
+    expect(page.locator(".reveal .slides > section.present")).to_contain_text("III. What Is Customer Service?")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -56,27 +109,22 @@ def test_the_reveal_styles_are_installed() -> None:
 
 
 def test_no_page_requests_anything_from_another_machine(
-    browser: object, trainee_server: LiveServer, instructor_server: LiveServer, live_class: TrainingClass
+    instructor_browser: tuple[Any, list[str]], console_page: Page, slides_page: Page,
+    trainee_server: LiveServer, instructor_server: LiveServer, slides_class: TrainingClass
 ) -> None:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
-    requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
+    # the console and the slides were opened in this browser by the fixtures: their requests are recorded
+    context, requests = instructor_browser
+    page = context.new_page()
     try:
-        page = context.new_page()
-        sign_in(page, trainee_server, live_class, "Net Watcher", "NET2")
+        sign_in(page, trainee_server, slides_class, "Net Watcher", "NET2")
         open_section_one(page)
-        page.goto(instructor_server.url(f"/?token={instructor_server.key}"))
-        wait_for_widgets(page)
-        expect(page.locator(".ap-agenda-status")).to_contain_text("Not started")
-        page.goto(slides_url(instructor_server, live_class))
-        page.wait_for_selector(".reveal.ready", timeout=60_000)
-        present = page.locator(".reveal .slides > section.present")
-        first = present.inner_text()
-        page.keyboard.press("ArrowRight")
-        expect(present).not_to_have_text(first)
-        wait_for_quiet_network(page, requests)
     finally:
-        context.close()
+        page.close()
+    present = slides_page.locator(".reveal .slides > section.present")
+    first = present.inner_text()
+    slides_page.keyboard.press("ArrowRight")
+    expect(present).not_to_have_text(first)
+    wait_for_quiet_network(slides_page, requests)
     allowed = {urlsplit(trainee_server.base_url).netloc, urlsplit(instructor_server.base_url).netloc}
     outside = sorted({url for url in requests if urlsplit(url).scheme in ("http", "https", "ws", "wss")
                       and urlsplit(url).netloc not in allowed})
@@ -85,10 +133,9 @@ def test_no_page_requests_anything_from_another_machine(
     assert any("reveal/dist/reveal.css" in url for url in requests)
 
 
-def test_slides_render_and_advance_by_keyboard(
-    page: Page, instructor_server: LiveServer, live_class: TrainingClass
-) -> None:
-    open_slides(page, instructor_server, live_class)
+def test_slides_render_and_advance_by_keyboard(slides_page: Page) -> None:
+    page = slides_page
+    first_slide(page)
     slides = page.locator(".reveal .slides > section")
     assert slides.count() >= 5, "each heading starts a slide"
     present = page.locator(".reveal .slides > section.present")
@@ -107,21 +154,13 @@ def test_slides_render_and_advance_by_keyboard(
     expect(present).to_contain_text("A. Define customer service")
 
 
-def test_slides_show_live_answers_of_the_class(
-    browser: object, page: Page, trainee_server: LiveServer, instructor_server: LiveServer,
-    live_class: TrainingClass,
-) -> None:
-    store = trainee_server.store()
-    try:
-        dana = store.sign_in(live_class.code, "Dana Ortiz", "4821")
-        store.save_answer(dana, "s03-define-customer-service", "Meeting needs <img src=x onerror=alert(1)>")
-    finally:
-        store.close()
-    open_slides(page, instructor_server, live_class)
+def test_slides_show_live_answers_of_the_class(slides_page: Page) -> None:
+    page = slides_page  # Dana answered before the slides were rendered (the slides_class fixture)
+    first_slide(page)
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     present = page.locator(".reveal .slides > section.present")
-    expect(present).to_contain_text("Meeting needs <img src=x onerror=alert(1)>")
+    expect(present).to_contain_text(DANAS_ANSWER)
     assert present.locator(".ap-slide-answers img").count() == 0
     assert "Dana Ortiz" not in present.inner_text()
     shot(page, "slides")
@@ -149,12 +188,8 @@ def test_the_trainee_server_refuses_slides_and_instructor_material(
         f"/voila/templates/{SLIDES_TEMPLATE}/static/reveal/dist/reveal.css")) == 200
 
 
-def test_the_console_agenda_runs_the_class_clock(
-    page: Page, instructor_server: LiveServer, live_class: TrainingClass
-) -> None:
-    page.set_viewport_size({"width": 1300, "height": 1000})
-    page.goto(instructor_server.url(f"/?token={instructor_server.key}"))
-    wait_for_widgets(page)
+def test_the_console_agenda_runs_the_class_clock(console_page: Page, slides_class: TrainingClass) -> None:
+    page, live_class = console_page, slides_class
     picker = page.get_by_label("Class")
     label = next(text for text in picker.locator("option").all_inner_texts() if live_class.code in text)
     picker.select_option(label=label)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import shutil
 from typing import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import psutil
 import pytest
 
 from adaptive_policing.serve.server import CONFIG_FILE, KernelCulling, file_config, runtime_config
@@ -91,6 +94,19 @@ def test_course_pages_render_without_source_or_tracebacks(planted_server: LiveSe
     assert "from adaptive_policing import" not in body
     assert "Traceback" not in body
     assert "default-src 'self'" in headers["content-security-policy"]
+
+
+def test_page_kernels_talk_over_unix_sockets_not_tcp_ports(planted_server: LiveServer) -> None:
+    """A TCP port picked for a kernel can be taken by another process before the kernel binds it (and the page
+    never loads); a Unix socket in the server's own folder cannot."""
+    assert raw_get(planted_server, "/voila/render/course/01-introductions.ipynb")[0] == 200
+    server = psutil.Process(planted_server.process.pid)
+    kernels = [p for p in server.children(recursive=True) if "ipykernel_launcher" in " ".join(p.cmdline())]
+    assert kernels
+    for kernel in kernels:
+        arguments = kernel.cmdline()
+        connection = json.loads(Path(arguments[arguments.index("-f") + 1]).read_text())
+        assert connection["transport"] == "ipc"
 
 
 def test_images_in_course_are_served(planted_server: LiveServer) -> None:

@@ -315,6 +315,10 @@ def runtime_config(
     c.VoilaConfiguration.http_header_envs = list(HUB_KERNEL_HEADERS if hub_prefix is not None else KERNEL_HEADERS[role])
     c.MappingKernelManager.cull_idle_timeout = culling.idle_seconds
     c.MappingKernelManager.cull_interval = culling.interval_seconds
+    # Kernels talk to the server over Unix sockets in the runtime folder, not loopback TCP ports:
+    # a TCP port picked for a new kernel can be taken by another process before the kernel binds
+    # it (the kernel then dies and its page never loads), and any local user can reach a TCP port.
+    c.KernelManager.transport = "ipc"
     return c
 
 

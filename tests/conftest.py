@@ -189,6 +189,10 @@ class LiveServer:
     def store(self) -> ResponseStore:
         return ResponseStore(self.db_url)
 
+    def page_url(self, notebook: str, token: str) -> str:
+        """The address of ``notebook`` (e.g. ``course/01-introductions.ipynb``) as a trainee's links give it."""
+        return self.url(f"/voila/render/{notebook}?t={token}")
+
 
 # The test servers shut down a page's kernel 30 s after it was last used with no browser
 # connected (the served default is 15 min), so the pages the suite has closed do not
@@ -277,14 +281,16 @@ def instructor_server(trainee_server: LiveServer) -> Iterator[LiveServer]:
     stop_process_tree(server.process)
 
 
+def new_class(server: LiveServer) -> TrainingClass:
+    """A new class in ``server``'s store."""
+    with server.store() as store:
+        return store.create_class(location="Training room A", instructor="Sgt. Example")
+
+
 @pytest.fixture
 def live_class(trainee_server: LiveServer) -> TrainingClass:
     """A new class in the live server's store."""
-    store = trainee_server.store()
-    try:
-        return store.create_class(location="Training room A", instructor="Sgt. Example")
-    finally:
-        store.close()
+    return new_class(trainee_server)
 
 
 # --- coroutines in a synchronous test ---------------------------------------------------

@@ -53,7 +53,7 @@ def _open_assessment(page: Page, server: LiveServer, name: str, badge: str, cour
     if on_start_page:
         sign_in(page, server, course, name, badge)
     token = store.sign_in(course.code, name, badge).token  # the same trainee, as the page knows them
-    page.goto(server.url(f"/voila/render/course/{course_page}.ipynb?t={token}"))
+    page.goto(server.page_url(f"course/{course_page}.ipynb", token))
     wait_for_widgets(page)
     app = page.locator(".ap-assessment")
     expect(app.get_by_role("heading", name=f"Question 1 of {questions}")).to_be_visible()

@@ -19,7 +19,7 @@ from adaptive_policing.content.limits import MAX_TEXT_CHARS
 from adaptive_policing.data.store import TrainingClass
 
 from .browser import open_section_one, shot, sign_in, tab_to, wait_for_widgets
-from .conftest import REPO, LiveServer
+from .conftest import REPO, LiveServer, new_class
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -27,11 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 @pytest.fixture(scope="module")
 def module_class(trainee_server: LiveServer) -> TrainingClass:
     """The class of this module's shared trainee."""
-    store = trainee_server.store()
-    try:
-        return store.create_class(location="Training room A", instructor="Sgt. Example")
-    finally:
-        store.close()
+    return new_class(trainee_server)
 
 
 @pytest.fixture(scope="module")

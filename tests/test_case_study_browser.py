@@ -19,7 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 from adaptive_policing.data.store import TrainingClass
 
 from .browser import SCREENSHOTS, shot, wait_for_widgets
-from .conftest import LiveServer
+from .conftest import LiveServer, new_class
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -32,12 +32,9 @@ def open_page(page: Page, server: LiveServer, course: TrainingClass, badge: str,
 
     ``wait``: wait until the page has rendered; otherwise return once it has started loading.
     """
-    store = server.store()
-    try:
+    with server.store() as store:
         token = next(t.token for t in store.trainees_in(course.id) if t.badge == badge)
-    finally:
-        store.close()
-    page.goto(server.url(f"/voila/render/course/{notebook}?t={token}"), wait_until="load" if wait else "commit")
+    page.goto(server.page_url(f"course/{notebook}", token), wait_until="load" if wait else "commit")
     if wait:
         wait_for_widgets(page)
 
@@ -45,13 +42,10 @@ def open_page(page: Page, server: LiveServer, course: TrainingClass, badge: str,
 @pytest.fixture(scope="module")
 def case_class(trainee_server: LiveServer) -> TrainingClass:
     """The module's class in the live server's store, its one trainee Casey Study signed in (by the store)."""
-    store = trainee_server.store()
-    try:
-        course = store.create_class(location="Training room A", instructor="Sgt. Example")
+    course = new_class(trainee_server)
+    with trainee_server.store() as store:
         store.sign_in(course.code, "Casey Study", BADGE)
-        return course
-    finally:
-        store.close()
+    return course
 
 
 @pytest.fixture(scope="module")

@@ -31,8 +31,7 @@ def test_a_class_of_six_walks_start_section_i_section_ii_together(browser: objec
             if section is not None:
                 store.record_progress(course.id, section)  # the instructor moves the class on
             for page, trainee in zip(pages, trainees):  # everyone asks at once ...
-                page.goto(trainee_server.url(f"/voila/render/course/{page_id}.ipynb?t={trainee.token}"),
-                          wait_until="commit")
+                page.goto(trainee_server.page_url(f"course/{page_id}.ipynb", trainee.token), wait_until="commit")
             for page, trainee in zip(pages, trainees):  # ... and every page works for its trainee
                 page.wait_for_selector(".jupyter-widgets", timeout=120_000)
                 page.get_by_text(trainee.name).first.wait_for(timeout=60_000)

@@ -71,12 +71,9 @@ def _open_the_last_question(page: Page, url: str) -> Locator:
 def _open_as(page: Page, server: LiveServer, course: TrainingClass, name: str, badge: str,
              notebook: str = SECTION_ONE) -> Trainee:
     """Sign ``name`` in to ``course`` through the store and open ``notebook`` with their token, as their links do."""
-    store = server.store()
-    try:
+    with server.store() as store:
         trainee = store.sign_in(course.code, name, badge)
-    finally:
-        store.close()
-    page.goto(server.url(f"/voila/render/{notebook}?t={trainee.token}"))
+    page.goto(server.page_url(notebook, trainee.token))
     wait_for_widgets(page)
     return trainee
 
@@ -324,14 +321,14 @@ def test_a_written_assessment_answer_survives_closing_the_page_without_leaving_t
 ) -> None:
     store = trainee_server.store()
     trainee = store.sign_in(live_class.code, "Robin Diaz", "7002")  # signed in; the page knows them by ?t=
-    assessment = f"/voila/render/course/09-assessment-of-learning.ipynb?t={trainee.token}"
-    app = _open_the_last_question(page, trainee_server.url(assessment))
+    assessment = trainee_server.page_url("course/09-assessment-of-learning.ipynb", trainee.token)
+    app = _open_the_last_question(page, assessment)
     app.locator("textarea").press_sequentially("Listen, acknowledge, solve, thank")
     expect(app.locator(".ap-counter")).to_have_text(f"{10_000 - 33:,} characters left")
     page.close(run_before_unload=True)  # the box never lost the focus
 
     reopened = page.context.new_page()
-    app = _open_the_last_question(reopened, trainee_server.url(assessment))
+    app = _open_the_last_question(reopened, assessment)
     expect(app.locator("textarea")).to_have_value("Listen, acknowledge, solve, thank")
     # Whatever part of it the closing page had not sent yet goes to the server now.
     for _ in range(100):

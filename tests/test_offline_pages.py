@@ -23,7 +23,7 @@ from adaptive_policing.serve.slides import SLIDES_TEMPLATE, reveal_installed
 from adaptive_policing.data.store import TrainingClass
 
 from .browser import open_section_one, shot, sign_in, wait_for_quiet_network, wait_for_widgets
-from .conftest import LiveServer
+from .conftest import LiveServer, new_class
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -40,14 +40,11 @@ def slides_url(server: LiveServer, course: TrainingClass | None = None, path: st
 @pytest.fixture(scope="module")
 def slides_class(trainee_server: LiveServer) -> TrainingClass:
     """The module's class, in which Dana Ortiz has answered the section's first prompt."""
-    store = trainee_server.store()
-    try:
-        course = store.create_class(location="Training room A", instructor="Sgt. Example")
+    course = new_class(trainee_server)
+    with trainee_server.store() as store:
         dana = store.sign_in(course.code, "Dana Ortiz", "4821")
         store.save_answer(dana, "s03-define-customer-service", DANAS_ANSWER)
-        return course
-    finally:
-        store.close()
+    return course
 
 
 @pytest.fixture(scope="module")

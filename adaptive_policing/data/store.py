@@ -134,6 +134,12 @@ class ResponseStore(Classes, Identity, Answers, Progress, Worksheets, Rubrics):
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> "ResponseStore":
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        self.close()
+
     def change_marker(self, class_id: int | None = None) -> tuple[int | None, ...]:
         """A cheap value that changes whenever anything a live view shows is written.
 

@@ -164,3 +164,14 @@ def test_the_released_assessment_is_taken_through_its_page_only(planted_server: 
     status, body, _ = raw_get(planted_server, "/voila/api/contents/exercises")
     assert status == 200
     assert "activities" in body and "assessment" not in body
+
+
+def test_pages_load_only_the_widget_managers_of_the_installed_lab_extensions(planted_server: LiveServer) -> None:
+    """nbgrader's and Notebook's JupyterLab extensions are installed in the same environment; a course page has
+    no use for them (in a page they only fail to load and log errors), so Voilà offers it the widget managers only."""
+    status, body, _ = raw_get(planted_server, "/voila/render/course/01-introductions.ipynb")
+    assert status == 200
+    start = body.index('<script id="jupyter-config-data" type="application/json">')
+    config_data = json.loads(body[body.index(">", start) + 1:body.index("</script>", start)])
+    offered = {extension["name"] for extension in config_data["federated_extensions"]}
+    assert offered == {"@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"}

@@ -1,10 +1,11 @@
 """Department mode: the course behind a real JupyterHub and configurable-http-proxy on loopback.
 
 One hub for the whole module (``deploy/jupyterhub/jupyterhub_config.py``, the shared-password
-authenticator with a shared password, the response store on the suite's throwaway
-PostgreSQL), started once and killed at the end, in its own xdist group so it runs on one
-worker. Two classes: HUBA1 (trainees ana and ben, instructor ivy) and HUBB2 (trainee cai,
-instructor jon).
+authenticator with a shared password, the response store and nbgrader's gradebook each in a
+database of its own on the suite's throwaway PostgreSQL, nbgrader's course root in a temporary
+folder), started once and killed at the end, in its own xdist group so it runs on one worker.
+Two classes: HUBA1 (trainees ana and ben, instructor ivy) and HUBB2 (trainee cai, instructor
+jon); cora is the coordinator (formgrade-adaptive-policing).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import shutil
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import psutil
 import pytest
 import requests
 from nbgrader.api import Gradebook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from adaptive_policing.content.questions import ASSIGNMENT, NOTEBOOK
 from adaptive_policing.data.hub import hub_trainee
@@ -384,7 +385,7 @@ def _formgrader(session: requests.Session, hub: Hub, path: str, **params: str) -
     return response.json()
 
 
-# --- a closed page gives its kernel back -------------------------------------------------------------------
+# --- what a page a trainee lost leaves behind ---------------------------------------------------------
 
 
 @pytest.mark.browser
@@ -430,14 +431,14 @@ def _kernel_running(hub: Hub, kernel_id: str) -> bool:
     return any(f"kernel-{kernel_id}.json" in command(process) for process in hub.processes().get("course kernels", []))
 
 
-def _kernel_model(context: Any, hub: Hub, kernel_id: str) -> dict[str, Any]:
+def _kernel_model(context: BrowserContext, hub: Hub, kernel_id: str) -> dict[str, Any]:
     """The course service's model of a kernel, asked for by the browser of the trainee who owns it."""
     response = context.request.get(hub.url + f"/services/course/api/kernels/{kernel_id}")
     assert response.status == 200, f"HTTP {response.status}"
     return dict(response.json())
 
 
-def _wait_for(condition: Any, failure: str, seconds: float = 30.0) -> None:
+def _wait_for(condition: Callable[[], bool], failure: str, seconds: float = 30.0) -> None:
     """Poll ``condition`` until it holds; fail with ``failure`` after ``seconds``."""
     deadline = time.monotonic() + seconds
     while not condition():

@@ -2,8 +2,9 @@
 
 One module imported by tests/test_hub.py and bench/bench_hub.py; it holds no tests. The
 hub runs ``deploy/jupyterhub/jupyterhub_config.py`` as ``make hub`` does, with the
-shared-password authenticator, the groups given, free loopback ports and the response
-store at the URL given.
+shared-password authenticator, the groups given, free loopback ports, the response
+store at the URL given, nbgrader's course root in the work folder (never the checkout's
+``grading/``) and its gradebook at the URL given (SQLite in that course root otherwise).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import psutil
 import requests
 
+from adaptive_policing.config import GRADEBOOK_URL_ENV, GRADING_DIR_ENV
 from adaptive_policing.data.store import ResponseStore
 
 from .conftest import REPO, free_port, kill_processes
@@ -33,10 +35,12 @@ START_SECONDS = 90.0
 
 @dataclass
 class Hub:
-    """A running hub: its public address, the course's store, the hub process and its log."""
+    """A running hub: its public address, the course's store, nbgrader's course root and gradebook, the hub process and its log."""
 
     url: str
     store_url: str
+    grading: Path
+    gradebook_url: str
     process: subprocess.Popen[bytes]
     log: Path
 
@@ -84,10 +88,11 @@ def kill_tree(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_hub(work: Path, groups: dict[str, list[str]], store_url: str, *,
-                kernel_cull_idle: int = 30) -> Iterator[Hub]:
-    """Start the hub in ``work`` and wait until both course services are routed; kill it all after."""
+                kernel_cull_idle: int = 30, gradebook_url: str | None = None) -> Iterator[Hub]:
+    """Start the hub in ``work`` and wait until its services are routed; kill it all after."""
     groups_file = work / "groups.json"
     groups_file.write_text(json.dumps(groups))
+    grading = work / "grading"
     port = free_port()
     env = {
         **os.environ,
@@ -96,6 +101,8 @@ def running_hub(work: Path, groups: dict[str, list[str]], store_url: str, *,
         "ADAPTIVE_POLICING_HOME": str(REPO),
         "ADAPTIVE_POLICING_VAR": str(work / "var"),
         "ADAPTIVE_POLICING_DB_URL": store_url,
+        GRADING_DIR_ENV: str(grading),  # the course service writes submissions there, never in the checkout
+        **({GRADEBOOK_URL_ENV: gradebook_url} if gradebook_url else {}),
         "ADAPTIVE_POLICING_HUB_GROUPS": str(groups_file),
         "ADAPTIVE_POLICING_HUB_PASSWORD": PASSWORD,
         "ADAPTIVE_POLICING_HUB_PORT": str(port),
@@ -107,7 +114,8 @@ def running_hub(work: Path, groups: dict[str, list[str]], store_url: str, *,
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=work, env=env,
                                    stdout=out, stderr=subprocess.STDOUT)
-    hub = Hub(f"http://127.0.0.1:{port}", store_url, process, log)
+    hub = Hub(f"http://127.0.0.1:{port}", store_url, grading, gradebook_url or f"sqlite:///{grading / 'gradebook.db'}",
+              process, log)
     try:
         deadline = time.monotonic() + START_SECONDS
         # The services are routed once the hub has seen them up: their "/" then leads to their first page.

@@ -29,6 +29,8 @@ CHART_OPTIONS: dict[str, Any] = {
         "db": {"type": FREE, "upgrade": FREE, "url": FREE, "password": FREE, "pvc": FREE},
         "extraEnv": FREE,
         "extraFiles": FREE,
+        "extraVolumes": FREE,
+        "extraVolumeMounts": FREE,
         "extraConfig": FREE,
         "config": FREE,
         "services": FREE,

@@ -1,15 +1,17 @@
 """Department mode: the course behind a real JupyterHub and configurable-http-proxy on loopback.
 
 One hub for the whole module (``deploy/jupyterhub/jupyterhub_config.py``, the shared-password
-authenticator with a shared password, the response store on the suite's throwaway
-PostgreSQL), started once and killed at the end, in its own xdist group so it runs on one
-worker. Two classes: HUBA1 (trainees ana and ben, instructor ivy) and HUBB2 (trainee cai,
-instructor jon).
+authenticator with a shared password, the response store and nbgrader's gradebook each in a
+database of its own on the suite's throwaway PostgreSQL, nbgrader's course root in a temporary
+folder), started once and killed at the end, in its own xdist group so it runs on one worker.
+Two classes: HUBA1 (trainees ana and ben, instructor ivy) and HUBB2 (trainee cai, instructor
+jon); cora is the coordinator (formgrade-adaptive-policing).
 """
 
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import os
 import re
@@ -17,17 +19,25 @@ import shutil
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
+import psutil
 import pytest
 import requests
-from playwright.sync_api import Page, expect
+from nbgrader.api import Gradebook
+from playwright.sync_api import BrowserContext, Page, expect
 
+from adaptive_policing.content.questions import ASSIGNMENT, NOTEBOOK
 from adaptive_policing.data.hub import hub_trainee
 from adaptive_policing.data.store import ResponseStore
+from adaptive_policing.grading.course import GradingPaths
+from adaptive_policing.grading.pipeline import grade
+from adaptive_policing.grading.submission import student_id
+from adaptive_policing.widgets.assessment import PROGRESS_PREFIX
 
 from .browser import shot, wait_for_widgets
-from .conftest import run_coroutine
+from .conftest import REPO, run_coroutine
+from .fixtures.assessment import submissions as fx
 from .hub import PASSWORD, Hub, running_hub
 
 pytestmark = [pytest.mark.xdist_group("hub")]
@@ -49,24 +59,28 @@ KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
 
 @pytest.fixture(scope="module")
 def hub(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
-    """One hub for the module, its store in a fresh database on the suite's throwaway PostgreSQL."""
+    """One hub for the module: its store and nbgrader's gradebook each in a fresh database on the suite's PostgreSQL."""
     import sqlalchemy as sa
 
     if shutil.which("configurable-http-proxy") is None:
         pytest.fail("configurable-http-proxy is not installed: run `make test` (tools/install-hub-deps.sh).")
-    name = f"hub{os.getpid()}_{time.monotonic_ns()}"
+    stem = f"hub{os.getpid()}_{time.monotonic_ns()}"
+    store, gradebook = stem, f"{stem}_gradebook"  # apart: both keep an alembic_version table
     admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        for name in (store, gradebook):
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    server = postgres_url.rsplit("/", 1)[0]
     try:
         # Kernels of closed pages are kept for the module (it ends in minutes; the kill ends them),
         # so a test never finds the page kernel it checks culled on a busy machine.
-        with running_hub(tmp_path_factory.mktemp("hub"), GROUPS, postgres_url.rsplit("/", 1)[0] + f"/{name}",
-                         kernel_cull_idle=900) as up:
+        with running_hub(tmp_path_factory.mktemp("hub"), GROUPS, f"{server}/{store}", kernel_cull_idle=900,
+                         gradebook_url=f"{server}/{gradebook}") as up:
             yield up
     finally:
         with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for name in (store, gradebook):
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -292,3 +306,141 @@ def test_a_trainee_logs_in_through_the_hub_and_only_their_instructor_sees_the_an
     finally:
         for context in contexts:
             context.close()
+
+
+# --- the coordinator grades a hub trainee through the hub, on PostgreSQL -----------------------------------
+
+ASSESSMENT_PAGE = "/services/course/voila/render/course/09-assessment-of-learning.ipynb"
+FORMGRADER_API = "/services/formgrader/formgrader/api/"
+PARTLY_RIGHT_AUTO = 29.2
+"""The partly-right answer set's autograded score (tests/fixtures/assessment/answers-partly-right.json)."""
+WRITTEN = ("free_alternative_yes", "free_complaint_process")
+"""The core assessment's two written answers (3 points each), graded by hand."""
+
+
+@pytest.mark.browser
+def test_the_coordinator_grades_a_hub_trainee_s_submission_in_the_formgrader_through_the_hub(
+    hub: Hub, browser: Any
+) -> None:
+    # Ben answered the questions on an earlier visit: the assessment's page keeps them in the store.
+    with hub.store() as store:
+        ben = hub_trainee(store, "ben", ["trainees-HUBA1"])
+        assert ben is not None
+        store.save_answer(ben, PROGRESS_PREFIX + ASSIGNMENT, {"answers": fx.partly_right_answers()})
+    sid = student_id("HUBA1", ben.badge)
+    # He submits on the page, through the hub: the course service's page kernel writes the submission
+    # into the course root, which only the service writes; closing the tab gives the kernel back at once.
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
+    try:
+        page = context.new_page()
+        _log_in(page, hub, "ben", ASSESSMENT_PAGE)
+        wait_for_widgets(page)
+        app = page.locator(".ap-assessment")
+        app.get_by_role("button", name="Review answers").click()
+        app.get_by_role("button", name="Submit assessment").click()
+        app.get_by_role("button", name="Yes, submit now").click()
+        expect(app.get_by_role("heading", name="Assessment submitted")).to_be_visible()
+        kernel_id = _page_kernel(page)
+        assert _kernel_running(hub, kernel_id)
+        page.close(run_before_unload=True)  # as a browser closes a tab: Voilà shuts the page's kernel down
+        _wait_for(lambda: not _kernel_running(hub, kernel_id), "the closed page's kernel is still running")
+    finally:
+        context.close()
+    assert (hub.grading / "submitted" / sid / ASSIGNMENT / f"{NOTEBOOK}.ipynb").is_file()
+
+    # The coordinator grades with the project's grading (what `make grade` runs), on the hub's gradebook.
+    paths = GradingPaths(hub.grading, REPO / "solutions" / "assessment", REPO / "exercises" / "assessment",
+                         gradebook_url=hub.gradebook_url)
+    with hub.store() as store:
+        run = grade(paths, store=store, pass_percent=70.0)
+    assert [(result.student, result.status) for result in run.results] == [(sid, "graded")]
+    assert not (hub.grading / "gradebook.db").exists()  # the gradebook is on PostgreSQL
+    with (hub.grading / "reports" / "roster.csv").open(newline="", encoding="utf-8") as f:
+        [row] = [row for row in csv.DictReader(f) if row["class_code"] == "HUBA1" and row["trainee_name"] == "ben"]
+    assert row["trainee_number"] == ben.badge and row["assessment_status"].startswith("pending")  # written answers
+
+    # ... opens the formgrader through the hub and finds the submission with its score ...
+    cora = hub.login("cora")
+    assert cora.get(hub.url + FORMGRADER).status_code == 200
+    [listed] = [s for s in _formgrader(cora, hub, f"submissions/{ASSIGNMENT}") if s["student"] == sid]
+    assert listed["score"] == pytest.approx(PARTLY_RIGHT_AUTO) and listed["needs_manual_grade"]
+
+    # ... and scores the written answers there: the service writes the PostgreSQL gradebook.
+    [notebook] = [n for n in _formgrader(cora, hub, f"submitted_notebooks/{ASSIGNMENT}/{NOTEBOOK}")
+                  if n["student"] == sid]
+    xsrf = {"X-XSRFToken": cora.cookies.get("_xsrf", path="/services/formgrader/") or ""}
+    for written in [g for g in _formgrader(cora, hub, "grades", submission_id=notebook["id"]) if g["name"] in WRITTEN]:
+        scored = cora.put(hub.url + FORMGRADER_API + f"grade/{written['id']}", json={"manual_score": 3}, headers=xsrf)
+        assert scored.status_code == 200, scored.text
+    with Gradebook(hub.gradebook_url) as gradebook:
+        assert [gradebook.find_grade(name, NOTEBOOK, ASSIGNMENT, sid).manual_score for name in WRITTEN] == [3, 3]
+    [listed] = [s for s in _formgrader(cora, hub, f"submissions/{ASSIGNMENT}") if s["student"] == sid]
+    assert listed["score"] == pytest.approx(PARTLY_RIGHT_AUTO + 6) and not listed["needs_manual_grade"]
+
+
+def _formgrader(session: requests.Session, hub: Hub, path: str, **params: str) -> Any:
+    """One of the formgrader's JSON answers, through the hub."""
+    response = session.get(hub.url + FORMGRADER_API + path, params=params)
+    assert response.status_code == 200, f"{path}: HTTP {response.status_code}"
+    return response.json()
+
+
+# --- what a page a trainee lost leaves behind ---------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_a_page_a_trainee_loses_leaves_its_kernel_to_the_course_service_s_culling(hub: Hub, browser: Any) -> None:
+    """Trainees have no hub server for the idle culler to stop: the kernels of their pages are what they hold.
+
+    A tab closed the usual way has Voilà shut its kernel down at once (the grading test above
+    checks it through the hub). A tab lost without that (a crash, a dropped network) leaves its
+    kernel connected to nothing through the proxy, idle: exactly what the course service's kernel
+    culling shuts down after ``--cull-idle`` seconds (tests/test_kernel_culling.py watches that
+    happen; this module's hub waits 15 minutes so no other test loses a kernel).
+    """
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        _log_in(page, hub, "cai", START)
+        wait_for_widgets(page)
+        kernel_id = _page_kernel(page)
+        assert _kernel_model(context, hub, kernel_id)["connections"] >= 1  # an open page is never culled
+        page.close()  # no unload: the page is simply gone
+        _wait_for(lambda: _kernel_model(context, hub, kernel_id)["connections"] == 0,
+                  "the lost page's kernel still counts a connection through the hub")
+        assert _kernel_model(context, hub, kernel_id)["execution_state"] == "idle"
+    finally:
+        context.close()
+
+
+def _page_kernel(page: Page) -> str:
+    """The id of the kernel behind a page open in Chromium."""
+    found = KERNEL_ID.search(page.content())
+    assert found, "the page names no kernel"
+    return found.group(1)
+
+
+def _kernel_running(hub: Hub, kernel_id: str) -> bool:
+    """Whether one of the course service's processes is the kernel ``kernel_id`` (its connection file names it)."""
+    def command(process: psutil.Process) -> str:
+        try:
+            return " ".join(process.cmdline())
+        except psutil.Error:  # exited while we looked
+            return ""
+
+    return any(f"kernel-{kernel_id}.json" in command(process) for process in hub.processes().get("course kernels", []))
+
+
+def _kernel_model(context: BrowserContext, hub: Hub, kernel_id: str) -> dict[str, Any]:
+    """The course service's model of a kernel, asked for by the browser of the trainee who owns it."""
+    response = context.request.get(hub.url + f"/services/course/api/kernels/{kernel_id}")
+    assert response.status == 200, f"HTTP {response.status}"
+    return dict(response.json())
+
+
+def _wait_for(condition: Callable[[], bool], failure: str, seconds: float = 30.0) -> None:
+    """Poll ``condition`` until it holds; fail with ``failure`` after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.25)

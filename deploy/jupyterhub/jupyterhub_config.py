@@ -25,7 +25,11 @@ first ones), so the same file serves a department:
 ``ADAPTIVE_POLICING_DB_URL``          the response store (e.g. PostgreSQL), shared by both services
 ``ADAPTIVE_POLICING_HUB_DB_URL``      the hub's own database (default SQLite under ``var/hub/``)
 ``ADAPTIVE_POLICING_GRADEBOOK_URL``   nbgrader's gradebook (e.g. PostgreSQL), for the formgrader and the
-                                      console's Assessment tab (default SQLite ``grading/gradebook.db``)
+                                      console's Assessment tab (default SQLite ``gradebook.db`` in the
+                                      course root)
+``ADAPTIVE_POLICING_GRADING_DIR``     nbgrader's course root (default ``grading/`` in the checkout): the
+                                      course service's page kernels write each submission under its
+                                      ``submitted/``, the formgrader serves it, the console reads it
 ``ADAPTIVE_POLICING_HUB_IP`` /
 ``ADAPTIVE_POLICING_HUB_PORT``        where the hub's proxy listens (``127.0.0.1:8000``)
 ``ADAPTIVE_POLICING_HUB_GROUPS``      a YAML or JSON file ``{group: [users]}`` loaded into the hub
@@ -51,12 +55,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
 
-from adaptive_policing.config import FORMGRADE_GROUP, INSTRUCTORS_GROUP  # the hub runs in the course's env
+from adaptive_policing.config import FORMGRADE_GROUP, GRADING_DIR_ENV, INSTRUCTORS_GROUP  # the course's env
 from adaptive_policing.data.store import ResponseStore
+from adaptive_policing.grading.course import GradingPaths
+from adaptive_policing.grading.formgrader import prepare_course_root
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821  (provided by JupyterHub)
 
@@ -66,6 +73,10 @@ VAR = Path(os.environ.get("ADAPTIVE_POLICING_VAR") or HOME / "var").resolve()
 HUB_VAR = VAR / "hub"
 HUB_VAR.mkdir(parents=True, exist_ok=True)
 STORE_URL = os.environ.get("ADAPTIVE_POLICING_DB_URL") or f"sqlite:///{HUB_VAR / 'responses.sqlite3'}"
+# nbgrader's course root, one for all three services: submissions written, graded and read there.
+GRADING = GradingPaths.under(HOME)
+if os.environ.get(GRADING_DIR_ENV):
+    GRADING = replace(GRADING, root=Path(os.environ[GRADING_DIR_ENV]).resolve())
 LOOPBACK = "127.0.0.1"
 
 
@@ -179,6 +190,7 @@ SERVICE_ENV = {
     "ADAPTIVE_POLICING_HOME": str(HOME),
     "ADAPTIVE_POLICING_DB_URL": STORE_URL,
     "HOME": os.environ.get("HOME", str(HUB_VAR)),
+    GRADING_DIR_ENV: str(GRADING.root),
     **{name: os.environ[name] for name in ("ADAPTIVE_POLICING_PASS_PERCENT", "ADAPTIVE_POLICING_GRADEBOOK_URL")
        if name in os.environ},
 }
@@ -200,6 +212,11 @@ def course_service(name: str, role: str, port: int) -> dict[str, object]:
     }
 
 
+# The formgrader serves the course root, with its nbgrader_config.py and exchange folder (as `make formgrader`).
+try:
+    prepare_course_root(GRADING)
+except OSError:  # a read-only course root (an image): nbgrader_config.py copes, formgrader names what is missing
+    pass
 c.JupyterHub.services = [
     course_service("course", "trainee", COURSE_PORT),
     course_service("console", "instructor", CONSOLE_PORT),
@@ -212,7 +229,7 @@ c.JupyterHub.services = [
                     f"--ServerApp.port={FORMGRADER_PORT}", "--ServerApp.terminals_enabled=False",
                     *(["--ServerApp.allow_root=True"] if os.geteuid() == 0 else [])],
         "environment": {**SERVICE_ENV, "ADAPTIVE_POLICING_VAR": str(VAR), "JUPYTERHUB_DEFAULT_URL": "/formgrader"},
-        "cwd": str(HOME / "grading"),
+        "cwd": str(GRADING.root),  # nbgrader reads nbgrader_config.py from here; the server's root is here too
         "oauth_no_confirm": True,
         "display": True,
     },

@@ -64,3 +64,12 @@ def test_the_slides_module_runs_as_a_command() -> None:
     assert usage.returncode == 0 and "{install,check}" in usage.stdout
     wrong = run(sys.executable, "-m", "adaptive_policing.serve.slides")
     assert wrong.returncode == 2 and "required: command" in wrong.stderr
+
+
+def test_reading_a_notebook_does_not_build_an_rfc_3987_grammar() -> None:
+    # From jsonschema 4.25 on, importing jsonschema (as nbformat does) builds the grammar of the optional
+    # rfc3987-syntax package, about 1.1 s of CPU in every kernel, grading worker and command that reads a
+    # notebook; pyproject.toml keeps jsonschema below 4.25.
+    done = run(sys.executable, "-c", "import sys, nbformat; print(sorted(m for m in sys.modules if 'rfc3987' in m))")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -25,15 +25,17 @@ import psutil
 import pytest
 import requests
 from nbgrader.api import Gradebook
+from nbgrader.dbutil import upgrade
 from playwright.sync_api import BrowserContext, Page, expect
 
 from adaptive_policing.content.questions import ASSIGNMENT, NOTEBOOK
 from adaptive_policing.data.hub import hub_trainee
 from adaptive_policing.data.store import ResponseStore
 from adaptive_policing.grading.course import GradingPaths
-from adaptive_policing.grading.pipeline import grade
+from adaptive_policing.grading.pipeline import grade, write_reports
 from adaptive_policing.grading.submission import student_id
 from adaptive_policing.widgets.assessment import PROGRESS_PREFIX
+from adaptive_policing.widgets.console.assessment import class_scores
 
 from .browser import shot, wait_for_widgets
 from .conftest import REPO, run_coroutine
@@ -376,6 +378,17 @@ def test_the_coordinator_grades_a_hub_trainee_s_submission_in_the_formgrader_thr
         assert [gradebook.find_grade(name, NOTEBOOK, ASSIGNMENT, sid).manual_score for name in WRITTEN] == [3, 3]
     [listed] = [s for s in _formgrader(cora, hub, f"submissions/{ASSIGNMENT}") if s["student"] == sid]
     assert listed["score"] == pytest.approx(PARTLY_RIGHT_AUTO + 6) and not listed["needs_manual_grade"]
+
+    # The roster and the console's scores read the same gradebook; nbgrader's own `nbgrader db upgrade`
+    # finds it at its head.
+    upgrade(hub.gradebook_url)
+    with hub.store() as store:
+        roster = write_reports(paths, store, pass_percent=70.0)["roster"]
+    with roster.open(newline="", encoding="utf-8") as f:
+        rows = [row for row in csv.DictReader(f) if row["class_code"] == "HUBA1" and row["trainee_name"] == "ben"]
+    assert [(r["trainee_number"], r["assessment_status"], r["score"], r["max_score"], r["met_standard"])
+            for r in rows] == [(ben.badge, "graded", "35.2", "43", "yes")]
+    assert class_scores("HUBA1", paths)[sid].status(70.0).score == pytest.approx(PARTLY_RIGHT_AUTO + 6)
 
 
 def _formgrader(session: requests.Session, hub: Hub, path: str, **params: str) -> Any:

@@ -127,6 +127,31 @@ def test_a_closed_browser_page_does_not_keep_its_kernel(browser: object, culling
     assert wait_until_gone(culling_server, opened, seconds=30) == set()
 
 
+@pytest.fixture(scope="module")
+def lasting_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server that culls nothing for ten minutes: a kernel that goes was shut down by its page."""
+    server = start_server("trainee", tmp_path_factory.mktemp("lasting-var"), cull_idle=600, cull_interval=60)
+    yield server
+    stop_process_tree(server.process)
+
+
+@pytest.mark.browser
+def test_a_page_left_or_closed_has_its_kernel_shut_down_at_once(browser: object, lasting_server: LiveServer) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    before = kernel_ids_of(lasting_server)
+    page.goto(lasting_server.url("/voila/render/course/00-start.ipynb"))
+    page.wait_for_selector(".jupyter-widgets", timeout=120_000)
+    [start_kernel] = kernel_ids_of(lasting_server) - before
+    page.goto(lasting_server.url("/voila/render/course/01-introductions.ipynb"))  # as a link is followed
+    page.wait_for_selector(".jupyter-widgets", timeout=120_000)
+    assert wait_until_counted_out(lasting_server, {start_kernel}, seconds=20) == set(), "the page left keeps its kernel"
+    [section_kernel] = kernel_ids_of(lasting_server) - before
+    page.close(run_before_unload=True)  # as a browser closes a tab
+    assert wait_until_counted_out(lasting_server, {section_kernel}, seconds=20) == set(), "the tab closed keeps its kernel"
+    context.close()
+
+
 def test_the_default_budget_follows_the_machine_memory() -> None:
     gigabyte = 2**30
     assert default_max_kernels(8 * gigabyte) < default_max_kernels(16 * gigabyte)

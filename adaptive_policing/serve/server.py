@@ -173,6 +173,8 @@ class CourseRenderHandler(TornadoVoilaHandler):
     server does not offer is a 404 (Voilà itself would silently fall back to the
     default template, or switch to any installed template, e.g. its reveal
     template that loads from a CDN).
+    A page's GET sets the ``_xsrf`` cookie, so that the page can have its kernel shut down
+    when it is left or closed (Voilà's page sends that request with the cookie's value).
     It also puts the client's address in the :data:`CLIENT_HEADER` request header,
     which the trainee server hands to the page's kernel (Voilà passes no client
     address of its own; the sign-in rate limits count per address).
@@ -193,6 +195,11 @@ class CourseRenderHandler(TornadoVoilaHandler):
         template = self.get_argument("template", None)
         if template is not None and template not in self.settings.get("ap_template_overrides", ()):
             raise HTTPError(404)
+        if self.request.method == "GET":
+            # Reading the token sets the ``_xsrf`` cookie. A page that is left or closed sends it back
+            # with Voilà's request to shut its kernel down; without it the server refuses (403) and
+            # the kernel waits for culling.
+            self.xsrf_token
         budget: KernelBudget | None = self.settings.get("ap_kernel_budget")
         if self.request.method == "GET" and budget is not None:
             if len(self.kernel_manager.list_kernel_ids()) >= budget.max_kernels:

@@ -1,0 +1,155 @@
+"""A class of 30 in Chromium walking the course together: start page, section I, II and III.
+
+Each trainee has a browser context of its own (its own cookies and storage) and one tab, and
+follows the course as a class does: everyone opens the start page at once, then section I at
+once, and so on, each page opened in the same tab (the page before it is left, as a trainee
+follows a link). For each step it prints the median and p95 seconds until the page has drawn its
+widgets, and the pages that failed: not drawn within the time limit, or drawn with a widget
+missing (Voilà's "model not found", which ``incomplete.js`` then reloads). The same-run baseline
+is 30 Chromium tabs opening a bare Voilà page with one widget at once.
+
+After the walk it counts the trainee server's live kernels per trainee (the issue's target: at
+most 2; each trainee has one page open), and with ``--long`` (or ``BENCH_LONG=1``) again after
+the server's 3-minute culling has had its chance. Writes ``var/bench/walk.json``. Run alone:
+``python -m bench walk [--long]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.common import bare_voila, kernels  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, new_class, start_server, stop_process_tree  # noqa: E402
+
+CLASS_SIZE = int(os.environ.get("BENCH_WALK_CLASS_SIZE", "30"))
+STEPS = ("course/00-start.ipynb", "course/01-introductions.ipynb", "course/02-what-is-the-problem.ipynb",
+         "course/03-what-is-customer-service.ipynb")
+DRAWN_WITHIN_MS = 600_000
+LONG_WAIT_SECONDS = 190
+MAX_KERNELS_PER_TRAINEE = 2
+#: True once the page is shown and Voilà has turned every cell output into a drawn output.
+DRAWN = """() => { const cells = document.getElementById('rendered_cells');
+  return cells && cells.style.display !== 'none' && document.querySelector('.jupyter-widgets') !== null
+    && document.querySelectorAll('script[type="application/vnd.voila.cell-output+json"]').length === 0; }"""
+MISSING = "Error displaying widget"
+
+
+@dataclass
+class Step:
+    page: str
+    seconds: list[float] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+    def p95(self) -> float | None:
+        ordered = sorted(self.seconds)
+        return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else None
+
+
+def open_together(tabs: list[Any], addresses: list[str], name: str) -> Step:
+    """Every tab asks for its address, then each is waited for in turn; seconds from the common start."""
+    step = Step(name)
+    started = time.monotonic()
+    for tab, address in zip(tabs, addresses):
+        tab.goto(address, wait_until="commit", timeout=DRAWN_WITHIN_MS)
+    for number, tab in enumerate(tabs):
+        try:
+            tab.wait_for_function(DRAWN, timeout=DRAWN_WITHIN_MS)
+        except Exception as problem:  # noqa: BLE001 (a page that never draws is counted, and the walk goes on)
+            step.failed.append(f"trainee {number}: not drawn ({problem.__class__.__name__})")
+            continue
+        step.seconds.append(time.monotonic() - started)
+        if tab.get_by_text(MISSING).count():
+            step.failed.append(f"trainee {number}: a widget is missing")
+    return step
+
+
+def walk(playwright: Any, folder: Path, long_wait: bool) -> dict[str, Any]:
+    server = start_server("trainee", folder)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        course = new_class(server)
+        with server.store() as store:
+            tokens = [store.sign_in(course.code, f"Trainee {n:02d}", f"{7000 + n}").token for n in range(CLASS_SIZE)]
+        contexts = [browser.new_context(viewport={"width": 1100, "height": 900}) for _ in tokens]
+        tabs = [context.new_page() for context in contexts]
+        steps = [open_together(tabs, [server.page_url(page, token) for token in tokens], page) for page in STEPS]
+        live = len(kernels(server.process.pid))
+        live_later = None
+        if long_wait:
+            time.sleep(LONG_WAIT_SECONDS)
+            live_later = len(kernels(server.process.pid))
+        return {"steps": steps, "live_kernels": live, "live_kernels_later": live_later}
+    finally:
+        browser.close()
+        stop_process_tree(server.process)
+
+
+def bare_step(playwright: Any, folder: Path) -> Step:
+    with bare_voila(folder) as bare:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            tabs = [browser.new_context().new_page() for _ in range(CLASS_SIZE)]
+            return open_together(tabs, [bare.url] * CLASS_SIZE, "bare Voila, one widget")
+        finally:
+            browser.close()
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    long_wait = "--long" in sys.argv or os.environ.get("BENCH_LONG") == "1"
+    with tempfile.TemporaryDirectory(prefix="ap-bench-walk-") as tmp, sync_playwright() as playwright:
+        (Path(tmp) / "bare").mkdir()
+        (Path(tmp) / "course").mkdir()
+        bare = bare_step(playwright, Path(tmp) / "bare")
+        course = walk(playwright, Path(tmp) / "course", long_wait)
+
+    def seconds(value: float | None) -> str:
+        return f"{value:8.1f}" if value is not None else "       -"
+
+    base = bare.p95()
+    print(f"{CLASS_SIZE} Chromium trainees, {os.cpu_count()} cores, same run; seconds from the common start "
+          "until the page has drawn its widgets")
+    print(f"  {'page':45}{'median':>8}{'p95':>8}{'p95/bare':>10}  failed")
+    for step in [bare, *course["steps"]]:
+        ratio = f"{step.p95() / base:9.2f}x" if base and step.p95() else "        -"
+        print(f"  {step.page:45}{seconds(step.median())}{seconds(step.p95())}{ratio}  {len(step.failed)}")
+        for failure in step.failed:
+            print(f"      {failure}")
+    per_trainee = course["live_kernels"] / CLASS_SIZE
+    print(f"  live kernels after the walk: {course['live_kernels']} for {CLASS_SIZE} trainees = {per_trainee:.2f} "
+          f"per trainee (target: at most {MAX_KERNELS_PER_TRAINEE})")
+    if course["live_kernels_later"] is not None:
+        print(f"  live kernels {LONG_WAIT_SECONDS} s later, every tab still open: {course['live_kernels_later']}")
+    out = REPO / "var" / "bench" / "walk.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "class_size": CLASS_SIZE,
+        "bare": asdict(bare),
+        "steps": [asdict(step) for step in course["steps"]],
+        "live_kernels": course["live_kernels"],
+        "live_kernels_later": course["live_kernels_later"],
+    }, indent=2))
+    print(f"  written to {out}")
+
+
+if __name__ == "__main__":
+    main()

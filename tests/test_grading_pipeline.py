@@ -482,3 +482,33 @@ def test_one_kernel_grades_one_notebook_after_another_and_keeps_nothing_between_
     graded_notebook = nbformat.read(graded.paths.autograded(graded.sid(22)) / "assessment.ipynb", as_version=4)
     counts = [cell.execution_count for cell in graded_notebook.cells if cell.cell_type == "code"]
     assert counts[0] == 1  # numbered from 1, as in a fresh kernel
+    for n in (21, 22):  # and the worker's kept feedback converter wrote each one's feedback
+        assert "Points:" in graded.feedback(n)
+
+
+def test_one_converter_run_writes_the_feedback_of_every_listed_trainee_and_keeps_nothing_stale(graded: Graded) -> None:
+    from adaptive_policing.grading.feedback_html import feedback_converter, write_feedback
+
+    listed = [graded.sid(n) for n in (1, 3, 4)]
+    for sid in listed:
+        (graded.paths.feedback(sid) / "assessment.html").unlink()
+    not_listed = graded.paths.feedback(graded.sid(6)) / "assessment.html"
+    untouched = not_listed.stat().st_mtime_ns
+    converter = feedback_converter(nbgrader_api(graded.paths))
+    never_graded = graded.sid(5)  # broken: nothing autograded, so no feedback
+    result = write_feedback(converter, graded.paths, [*listed, never_graded])
+    assert result["written"] == {**{sid: True for sid in listed}, never_graded: False}
+    assert "Points: 2 of 2" in graded.feedback(1) and "Points: 0 of 1" in graded.feedback(4)
+    assert "HIDDEN TESTS" not in graded.feedback(3)
+    assert not_listed.stat().st_mtime_ns == untouched
+    exporter = converter.exporter
+
+    # A grader comments afterwards: the same converter writes it, from the gradebook as it is now.
+    with Gradebook(graded.paths.db_url) as gb:
+        gb.find_comment("free_complaint_process", "assessment", ASSIGNMENT, graded.sid(4)).manual_comment = (
+            "Start by listening to the caller.")
+        gb.db.commit()
+    again = write_feedback(converter, graded.paths, [graded.sid(4)])
+    assert again["written"] == {graded.sid(4): True} and again["success"]
+    assert converter.exporter is exporter  # the templates were set up once
+    assert "Start by listening to the caller." in graded.feedback(4)

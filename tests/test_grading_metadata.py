@@ -11,6 +11,7 @@ from nbgrader.nbgraderformat import MetadataValidator, SchemaTooOldError, Valida
 
 from adaptive_policing.grading.course import GradingPaths, nbgrader_config
 from adaptive_policing.grading.metadata import CHECK_ONCE, CheckCellMetadataOnce, metadata_validator
+from adaptive_policing.grading.scores import SAVE_AT_ONCE
 
 from .fixtures.assessment import submissions as fx
 
@@ -65,11 +66,12 @@ def test_duplicate_grade_ids_still_fail() -> None:
         metadata_validator().validate_nb(nb)
 
 
-def test_the_project_s_autograde_uses_the_compiled_check_and_plain_nbgrader_s_config_does_not(tmp_path) -> None:
+def test_the_project_s_autograde_uses_the_faster_preprocessors_and_plain_nbgrader_s_config_does_not(tmp_path) -> None:
     cfg = nbgrader_config(GradingPaths.under(tmp_path))
     for name in ("sanitize_preprocessors", "autograde_preprocessors"):
         listed = [p if isinstance(p, str) else f"{p.__module__}.{p.__name__}" for p in cfg.Autograde[name]]
         assert listed[-1] == CHECK_ONCE
-        assert not any(p.endswith(".CheckCellMetadata") for p in listed)
+        assert not any(p.endswith((".CheckCellMetadata", ".SaveAutoGrades")) for p in listed)
+    assert SAVE_AT_ONCE in cfg.Autograde.autograde_preprocessors
     committed = (fx.REPO / "grading" / "nbgrader_config.py").read_text()
-    assert "metadata.CheckCellMetadataOnce" not in committed
+    assert "CheckCellMetadataOnce" not in committed and "SaveAutoGradesAtOnce" not in committed

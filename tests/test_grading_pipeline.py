@@ -512,3 +512,52 @@ def test_one_converter_run_writes_the_feedback_of_every_listed_trainee_and_keeps
     assert again["written"] == {graded.sid(4): True} and again["success"]
     assert converter.exporter is exporter  # the templates were set up once
     assert "Start by listening to the caller." in graded.feedback(4)
+
+
+def test_autograde_scores_are_saved_with_nbgrader_s_rules_in_one_commit(graded: Graded) -> None:
+    from nbgrader.preprocessors import SaveAutoGrades
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from adaptive_policing.grading.scores import SaveAutoGradesAtOnce
+
+    def scramble(sid: str) -> None:
+        with Gradebook(graded.paths.db_url) as gb:
+            notebook = gb.find_submission_notebook("assessment", ASSIGNMENT, sid)
+            for found in notebook.grades:
+                found.auto_score, found.needs_manual_grade = 99.0, True
+            for found in notebook.comments:
+                found.auto_comment = "stale"
+            gb.db.commit()
+
+    def commits(action) -> int:
+        counted = []
+        count = lambda _session: counted.append(1)  # noqa: E731
+        event.listen(Session, "after_commit", count)
+        try:
+            action()
+        finally:
+            event.remove(Session, "after_commit", count)
+        return len(counted)
+
+    opening = commits(lambda: Gradebook(graded.paths.db_url).close())  # nbgrader's own, on opening the gradebook
+
+    def saved(sid: str, preprocessor) -> tuple[list, list, int]:
+        scramble(sid)
+        notebook = nbformat.read(graded.paths.autograded(sid) / "assessment.ipynb", as_version=4)
+        resources = {"nbgrader": {"notebook": "assessment", "assignment": ASSIGNMENT, "student": sid,
+                                  "db_url": graded.paths.db_url}}
+        made = commits(lambda: preprocessor.preprocess(notebook, resources)) - opening
+        with Gradebook(graded.paths.db_url) as gb:
+            notebook = gb.find_submission_notebook("assessment", ASSIGNMENT, sid)
+            grades = sorted((g.name, g.auto_score, g.needs_manual_grade) for g in notebook.grades)
+            comments = sorted((c.name, c.auto_comment) for c in notebook.comments)
+        return grades, comments, made
+
+    for n in (2, 3):  # blank ("No response.") and partly right
+        sid = graded.sid(n)
+        theirs = saved(sid, SaveAutoGrades())
+        ours = saved(sid, SaveAutoGradesAtOnce())
+        assert ours[:2] == theirs[:2]
+        assert 99.0 not in [score for _name, score, _manual in ours[0]]
+        assert ours[2] == 1 and theirs[2] > 20

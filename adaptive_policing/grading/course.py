@@ -154,23 +154,25 @@ def nbgrader_config(paths: GradingPaths) -> Config:
     cfg.CourseDirectory.db_url = paths.db_url
     cfg.Exchange.root = str(paths.root / "exchange")
     cfg.NbGraderAPI.log_level = "ERROR"
-    _compile_metadata_schema_once(cfg)
+    _faster_autograde(cfg)
     return cfg
 
 
-def _compile_metadata_schema_once(cfg: Config) -> None:
-    """Autograde with nbgrader's metadata check on a schema compiled once (:mod:`.metadata`).
+def _faster_autograde(cfg: Config) -> None:
+    """Autograde with nbgrader's metadata check on a schema compiled once (:mod:`.metadata`) and
+    its scores saved in one commit per notebook (:mod:`.scores`).
 
-    Only the project's commands get it: plain ``nbgrader`` commands read
-    ``nbgrader_config.py`` alone and keep nbgrader's own check.
+    Only the project's commands get these: plain ``nbgrader`` commands read
+    ``nbgrader_config.py`` alone and keep nbgrader's own preprocessors.
     """
     from nbgrader.converters import Autograde
 
     from .metadata import with_compiled_check
+    from .scores import with_one_commit
 
     for name in ("sanitize_preprocessors", "autograde_preprocessors"):
         configured = cfg.Autograde[name] if name in cfg.Autograde else Autograde.class_traits()[name].default()
-        cfg.Autograde[name] = with_compiled_check(list(configured))
+        cfg.Autograde[name] = with_one_commit(with_compiled_check(list(configured)))
 
 
 def nbgrader_api(paths: GradingPaths, cfg: Config | None = None) -> NbGraderAPI:

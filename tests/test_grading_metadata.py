@@ -11,7 +11,7 @@ from nbgrader.nbgraderformat import MetadataValidator, SchemaTooOldError, Valida
 
 from adaptive_policing.grading.course import GradingPaths, nbgrader_config
 from adaptive_policing.grading.metadata import CHECK_ONCE, CheckCellMetadataOnce, metadata_validator
-from adaptive_policing.grading.scores import SAVE_AT_ONCE
+from adaptive_policing.grading.scores import GET_READ_AHEAD, SAVE_AT_ONCE
 
 from .fixtures.assessment import submissions as fx
 
@@ -73,5 +73,6 @@ def test_the_project_s_autograde_uses_the_faster_preprocessors_and_plain_nbgrade
         assert listed[-1] == CHECK_ONCE
         assert not any(p.endswith((".CheckCellMetadata", ".SaveAutoGrades")) for p in listed)
     assert SAVE_AT_ONCE in cfg.Autograde.autograde_preprocessors
+    assert cfg.GenerateFeedback.preprocessors[0] == GET_READ_AHEAD
     committed = (fx.REPO / "grading" / "nbgrader_config.py").read_text()
-    assert "CheckCellMetadataOnce" not in committed and "SaveAutoGradesAtOnce" not in committed
+    assert not any(name in committed for name in ("CheckCellMetadataOnce", "SaveAutoGradesAtOnce", "GetGradesReadAhead"))

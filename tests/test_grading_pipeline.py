@@ -561,3 +561,36 @@ def test_autograde_scores_are_saved_with_nbgrader_s_rules_in_one_commit(graded: 
         assert ours[:2] == theirs[:2]
         assert 99.0 not in [score for _name, score, _manual in ours[0]]
         assert ours[2] == 1 and theirs[2] > 20
+
+
+def test_feedback_reads_a_notebook_s_scores_and_comments_as_nbgrader_does_in_a_few_queries(graded: Graded) -> None:
+    from nbgrader.preprocessors import GetGrades
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from adaptive_policing.grading.scores import GetGradesReadAhead
+
+    def queries(action) -> int:
+        made = []
+        count = lambda *_args: made.append(1)  # noqa: E731
+        event.listen(Engine, "before_cursor_execute", count)
+        try:
+            action()
+        finally:
+            event.remove(Engine, "before_cursor_execute", count)
+        return len(made)
+
+    def read(preprocessor) -> tuple[dict, dict, int]:
+        notebook = nbformat.read(graded.paths.autograded(graded.sid(3)) / "assessment.ipynb", as_version=4)
+        resources = {"nbgrader": {"notebook": "assessment", "assignment": ASSIGNMENT, "student": graded.sid(3),
+                                  "db_url": graded.paths.db_url}}
+        made = queries(lambda: preprocessor.preprocess(notebook, resources))
+        cells = {c.metadata["nbgrader"]["grade_id"]: dict(c.metadata["nbgrader"])
+                 for c in notebook.cells if "nbgrader" in c.metadata}
+        return cells, dict(resources["nbgrader"]), made
+
+    opening = queries(lambda: Gradebook(graded.paths.db_url).close())  # nbgrader's own, on opening the gradebook
+    theirs, ours = read(GetGrades()), read(GetGradesReadAhead())
+    assert ours[:2] == theirs[:2]
+    assert any(meta.get("score") == 0 for meta in ours[0].values()) and ours[1]["score"] > 0
+    assert ours[2] - opening <= 8 < 40 < theirs[2] - opening

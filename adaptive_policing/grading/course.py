@@ -222,10 +222,39 @@ def ensure_gradebook(paths: GradingPaths) -> None:
     """
     stamp = paths.root / f".source-checksum-{paths.assignment}"
     digest = _digest(paths.source_notebook(), paths.db_url)
-    if stamp.exists() and stamp.read_text() == digest and paths.has_gradebook():
+    exists = paths.has_gradebook()
+    if stamp.exists() and stamp.read_text() == digest and exists:
         return
+    if not exists:
+        create_gradebook(paths.db_url)
     _generate(paths, paths.root / "release")
     stamp.write_text(digest)
+
+
+def create_gradebook(db_url: str) -> None:
+    """Create an empty gradebook at nbgrader's current schema, as nbgrader's ``Gradebook`` does on a new database.
+
+    nbgrader learns its schema version by running ``alembic heads`` in a new
+    process (a second or more); this reads the same head from nbgrader's
+    migrations folder in this process. nbgrader's ``Gradebook`` then finds the
+    tables and the version in place and leaves them as they are.
+    """
+    from alembic.script import ScriptDirectory
+    from nbgrader.api import Base
+    from nbgrader.dbutil import ALEMBIC_DIR
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            if inspect(connection).get_table_names():
+                return  # not new: nbgrader's Gradebook checks and upgrades it
+            Base.metadata.create_all(bind=connection)
+            connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"),
+                               {"head": ScriptDirectory(ALEMBIC_DIR).get_current_head()})
+    finally:
+        engine.dispose()
 
 
 def _digest(path: Path, db_url: str) -> str:

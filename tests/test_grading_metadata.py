@@ -11,6 +11,7 @@ from nbgrader.nbgraderformat import MetadataValidator, SchemaTooOldError, Valida
 
 from adaptive_policing.grading.course import GradingPaths, nbgrader_config
 from adaptive_policing.grading.metadata import CHECK_ONCE, CheckCellMetadataOnce, metadata_validator
+from adaptive_policing.grading.overwrite import OVERWRITE_READ_AHEAD
 from adaptive_policing.grading.scores import GET_READ_AHEAD, SAVE_AT_ONCE
 
 from .fixtures.assessment import submissions as fx
@@ -71,8 +72,10 @@ def test_the_project_s_autograde_uses_the_faster_preprocessors_and_plain_nbgrade
     for name in ("sanitize_preprocessors", "autograde_preprocessors"):
         listed = [p if isinstance(p, str) else f"{p.__module__}.{p.__name__}" for p in cfg.Autograde[name]]
         assert listed[-1] == CHECK_ONCE
-        assert not any(p.endswith((".CheckCellMetadata", ".SaveAutoGrades")) for p in listed)
+        assert not any(p.endswith((".CheckCellMetadata", ".SaveAutoGrades", ".OverwriteCells")) for p in listed)
     assert SAVE_AT_ONCE in cfg.Autograde.autograde_preprocessors
     assert cfg.GenerateFeedback.preprocessors[0] == GET_READ_AHEAD
+    assert OVERWRITE_READ_AHEAD in cfg.Autograde.sanitize_preprocessors
     committed = (fx.REPO / "grading" / "nbgrader_config.py").read_text()
-    assert not any(name in committed for name in ("CheckCellMetadataOnce", "SaveAutoGradesAtOnce", "GetGradesReadAhead"))
+    assert not any(name in committed for name in ("CheckCellMetadataOnce", "SaveAutoGradesAtOnce", "GetGradesReadAhead",
+                                                       "OverwriteCellsReadAhead"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbformat.notebooknode import NotebookNode
 import pytest
 from nbconvert.exporters import HTMLExporter
 from nbgrader.api import Gradebook
@@ -594,3 +595,35 @@ def test_feedback_reads_a_notebook_s_scores_and_comments_as_nbgrader_does_in_a_f
     assert ours[:2] == theirs[:2]
     assert any(meta.get("score") == 0 for meta in ours[0].values()) and ours[1]["score"] > 0
     assert ours[2] - opening <= 8 < 40 < theirs[2] - opening
+
+
+def test_locked_cells_and_points_are_restored_as_nbgrader_does_with_the_release_read_ahead(graded: Graded) -> None:
+    import copy
+
+    from nbgrader.preprocessors import OverwriteCells
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from adaptive_policing.grading.overwrite import OverwriteCellsReadAhead
+
+    tampered = nbformat.read(graded.paths.submitted(graded.sid(7)) / "assessment.ipynb", as_version=4)
+    graded_cell = next(c for c in tampered.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    graded_cell.metadata["nbgrader"]["points"] = 50  # more points than the release gives
+
+    def restored(preprocessor) -> tuple[NotebookNode, int]:
+        notebook = copy.deepcopy(tampered)
+        resources = {"nbgrader": {"notebook": "assessment", "assignment": ASSIGNMENT, "student": graded.sid(7),
+                                  "db_url": graded.paths.db_url}}
+        made = []
+        count = lambda *_args: made.append(1)  # noqa: E731
+        event.listen(Engine, "before_cursor_execute", count)
+        try:
+            notebook, _ = preprocessor.preprocess(notebook, resources)
+        finally:
+            event.remove(Engine, "before_cursor_execute", count)
+        return notebook, len(made)
+
+    (theirs, their_queries), (ours, our_queries) = restored(OverwriteCells()), restored(OverwriteCellsReadAhead())
+    assert ours == theirs and ours != tampered
+    assert "# nothing to check here" not in nbformat.writes(ours)
+    assert our_queries < their_queries / 3

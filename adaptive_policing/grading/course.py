@@ -159,8 +159,9 @@ def nbgrader_config(paths: GradingPaths) -> Config:
 
 
 def _faster_autograde(cfg: Config) -> None:
-    """Autograde with nbgrader's metadata check on a schema compiled once (:mod:`.metadata`),
-    its scores saved in one commit per notebook and read back for feedback in two queries (:mod:`.scores`).
+    """Autograde with nbgrader's metadata check on a schema compiled once (:mod:`.metadata`), the
+    release's cells read ahead (:mod:`.overwrite`), its scores saved in one commit per notebook and
+    read back for feedback in two queries (:mod:`.scores`).
 
     Only the project's commands get these: plain ``nbgrader`` commands read
     ``nbgrader_config.py`` alone and keep nbgrader's own preprocessors.
@@ -168,11 +169,12 @@ def _faster_autograde(cfg: Config) -> None:
     from nbgrader.converters import Autograde
 
     from .metadata import with_compiled_check
+    from .overwrite import with_release_read_ahead
     from .scores import with_read_ahead
 
     for name in ("sanitize_preprocessors", "autograde_preprocessors"):
         configured = cfg.Autograde[name] if name in cfg.Autograde else Autograde.class_traits()[name].default()
-        cfg.Autograde[name] = with_read_ahead(with_compiled_check(list(configured)))
+        cfg.Autograde[name] = with_release_read_ahead(with_read_ahead(with_compiled_check(list(configured))))
     if "preprocessors" in cfg.GenerateFeedback:
         cfg.GenerateFeedback.preprocessors = with_read_ahead(list(cfg.GenerateFeedback.preprocessors))
 

@@ -515,9 +515,22 @@ def test_one_converter_run_writes_the_feedback_of_every_listed_trainee_and_keeps
     assert "Start by listening to the caller." in graded.feedback(4)
 
 
+def _events(target: object, name: str, action) -> int:
+    """How many times SQLAlchemy fires event ``name`` of ``target`` while ``action()`` runs."""
+    from sqlalchemy import event
+
+    fired = []
+    count = lambda *_args: fired.append(1)  # noqa: E731
+    event.listen(target, name, count)
+    try:
+        action()
+    finally:
+        event.remove(target, name, count)
+    return len(fired)
+
+
 def test_autograde_scores_are_saved_with_nbgrader_s_rules_in_one_commit(graded: Graded) -> None:
     from nbgrader.preprocessors import SaveAutoGrades
-    from sqlalchemy import event
     from sqlalchemy.orm import Session
 
     from adaptive_policing.grading.scores import SaveAutoGradesAtOnce
@@ -532,14 +545,7 @@ def test_autograde_scores_are_saved_with_nbgrader_s_rules_in_one_commit(graded: 
             gb.db.commit()
 
     def commits(action) -> int:
-        counted = []
-        count = lambda _session: counted.append(1)  # noqa: E731
-        event.listen(Session, "after_commit", count)
-        try:
-            action()
-        finally:
-            event.remove(Session, "after_commit", count)
-        return len(counted)
+        return _events(Session, "after_commit", action)
 
     opening = commits(lambda: Gradebook(graded.paths.db_url).close())  # nbgrader's own, on opening the gradebook
 
@@ -566,20 +572,12 @@ def test_autograde_scores_are_saved_with_nbgrader_s_rules_in_one_commit(graded: 
 
 def test_feedback_reads_a_notebook_s_scores_and_comments_as_nbgrader_does_in_a_few_queries(graded: Graded) -> None:
     from nbgrader.preprocessors import GetGrades
-    from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
     from adaptive_policing.grading.scores import GetGradesReadAhead
 
     def queries(action) -> int:
-        made = []
-        count = lambda *_args: made.append(1)  # noqa: E731
-        event.listen(Engine, "before_cursor_execute", count)
-        try:
-            action()
-        finally:
-            event.remove(Engine, "before_cursor_execute", count)
-        return len(made)
+        return _events(Engine, "before_cursor_execute", action)
 
     def read(preprocessor) -> tuple[dict, dict, int]:
         notebook = nbformat.read(graded.paths.autograded(graded.sid(3)) / "assessment.ipynb", as_version=4)
@@ -601,7 +599,6 @@ def test_locked_cells_and_points_are_restored_as_nbgrader_does_with_the_release_
     import copy
 
     from nbgrader.preprocessors import OverwriteCells
-    from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
     from adaptive_policing.grading.overwrite import OverwriteCellsReadAhead
@@ -614,14 +611,8 @@ def test_locked_cells_and_points_are_restored_as_nbgrader_does_with_the_release_
         notebook = copy.deepcopy(tampered)
         resources = {"nbgrader": {"notebook": "assessment", "assignment": ASSIGNMENT, "student": graded.sid(7),
                                   "db_url": graded.paths.db_url}}
-        made = []
-        count = lambda *_args: made.append(1)  # noqa: E731
-        event.listen(Engine, "before_cursor_execute", count)
-        try:
-            notebook, _ = preprocessor.preprocess(notebook, resources)
-        finally:
-            event.remove(Engine, "before_cursor_execute", count)
-        return notebook, len(made)
+        made = _events(Engine, "before_cursor_execute", lambda: preprocessor.preprocess(notebook, resources))
+        return notebook, made
 
     (theirs, their_queries), (ours, our_queries) = restored(OverwriteCells()), restored(OverwriteCellsReadAhead())
     assert ours == theirs and ours != tampered

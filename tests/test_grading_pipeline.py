@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbformat.notebooknode import NotebookNode
 import pytest
 from nbconvert.exporters import HTMLExporter
 from nbgrader.api import Gradebook
@@ -482,3 +483,138 @@ def test_one_kernel_grades_one_notebook_after_another_and_keeps_nothing_between_
     graded_notebook = nbformat.read(graded.paths.autograded(graded.sid(22)) / "assessment.ipynb", as_version=4)
     counts = [cell.execution_count for cell in graded_notebook.cells if cell.cell_type == "code"]
     assert counts[0] == 1  # numbered from 1, as in a fresh kernel
+    for n in (21, 22):  # and the worker's kept feedback converter wrote each one's feedback
+        assert "Points:" in graded.feedback(n)
+
+
+def test_one_converter_run_writes_the_feedback_of_every_listed_trainee_and_keeps_nothing_stale(graded: Graded) -> None:
+    from adaptive_policing.grading.feedback_html import feedback_converter, write_feedback
+
+    listed = [graded.sid(n) for n in (1, 3, 4)]
+    for sid in listed:
+        (graded.paths.feedback(sid) / "assessment.html").unlink()
+    not_listed = graded.paths.feedback(graded.sid(6)) / "assessment.html"
+    untouched = not_listed.stat().st_mtime_ns
+    converter = feedback_converter(nbgrader_api(graded.paths))
+    never_graded = graded.sid(5)  # broken: nothing autograded, so no feedback
+    result = write_feedback(converter, graded.paths, [*listed, never_graded])
+    assert result["written"] == {**{sid: True for sid in listed}, never_graded: False}
+    assert "Points: 2 of 2" in graded.feedback(1) and "Points: 0 of 1" in graded.feedback(4)
+    assert "HIDDEN TESTS" not in graded.feedback(3)
+    assert not_listed.stat().st_mtime_ns == untouched
+    exporter = converter.exporter
+
+    # A grader comments afterwards: the same converter writes it, from the gradebook as it is now.
+    with Gradebook(graded.paths.db_url) as gb:
+        gb.find_comment("free_complaint_process", "assessment", ASSIGNMENT, graded.sid(4)).manual_comment = (
+            "Start by listening to the caller.")
+        gb.db.commit()
+    again = write_feedback(converter, graded.paths, [graded.sid(4)])
+    assert again["written"] == {graded.sid(4): True} and again["success"]
+    assert converter.exporter is exporter  # the templates were set up once
+    assert "Start by listening to the caller." in graded.feedback(4)
+
+
+def _events(target: object, name: str, action) -> int:
+    """How many times SQLAlchemy fires event ``name`` of ``target`` while ``action()`` runs."""
+    from sqlalchemy import event
+
+    fired = []
+    count = lambda *_args: fired.append(1)  # noqa: E731
+    event.listen(target, name, count)
+    try:
+        action()
+    finally:
+        event.remove(target, name, count)
+    return len(fired)
+
+
+def test_autograde_scores_are_saved_with_nbgrader_s_rules_in_one_commit(graded: Graded) -> None:
+    from nbgrader.preprocessors import SaveAutoGrades
+    from sqlalchemy.orm import Session
+
+    from adaptive_policing.grading.scores import SaveAutoGradesAtOnce
+
+    def scramble(sid: str) -> None:
+        with Gradebook(graded.paths.db_url) as gb:
+            notebook = gb.find_submission_notebook("assessment", ASSIGNMENT, sid)
+            for found in notebook.grades:
+                found.auto_score, found.needs_manual_grade = 99.0, True
+            for found in notebook.comments:
+                found.auto_comment = "stale"
+            gb.db.commit()
+
+    def commits(action) -> int:
+        return _events(Session, "after_commit", action)
+
+    opening = commits(lambda: Gradebook(graded.paths.db_url).close())  # nbgrader's own, on opening the gradebook
+
+    def saved(sid: str, preprocessor) -> tuple[list, list, int]:
+        scramble(sid)
+        notebook = nbformat.read(graded.paths.autograded(sid) / "assessment.ipynb", as_version=4)
+        resources = {"nbgrader": {"notebook": "assessment", "assignment": ASSIGNMENT, "student": sid,
+                                  "db_url": graded.paths.db_url}}
+        made = commits(lambda: preprocessor.preprocess(notebook, resources)) - opening
+        with Gradebook(graded.paths.db_url) as gb:
+            notebook = gb.find_submission_notebook("assessment", ASSIGNMENT, sid)
+            grades = sorted((g.name, g.auto_score, g.needs_manual_grade) for g in notebook.grades)
+            comments = sorted((c.name, c.auto_comment) for c in notebook.comments)
+        return grades, comments, made
+
+    for n in (2, 3):  # blank ("No response.") and partly right
+        sid = graded.sid(n)
+        theirs = saved(sid, SaveAutoGrades())
+        ours = saved(sid, SaveAutoGradesAtOnce())
+        assert ours[:2] == theirs[:2]
+        assert 99.0 not in [score for _name, score, _manual in ours[0]]
+        assert ours[2] == 1 and theirs[2] > 20
+
+
+def test_feedback_reads_a_notebook_s_scores_and_comments_as_nbgrader_does_in_a_few_queries(graded: Graded) -> None:
+    from nbgrader.preprocessors import GetGrades
+    from sqlalchemy.engine import Engine
+
+    from adaptive_policing.grading.scores import GetGradesReadAhead
+
+    def queries(action) -> int:
+        return _events(Engine, "before_cursor_execute", action)
+
+    def read(preprocessor) -> tuple[dict, dict, int]:
+        notebook = nbformat.read(graded.paths.autograded(graded.sid(3)) / "assessment.ipynb", as_version=4)
+        resources = {"nbgrader": {"notebook": "assessment", "assignment": ASSIGNMENT, "student": graded.sid(3),
+                                  "db_url": graded.paths.db_url}}
+        made = queries(lambda: preprocessor.preprocess(notebook, resources))
+        cells = {c.metadata["nbgrader"]["grade_id"]: dict(c.metadata["nbgrader"])
+                 for c in notebook.cells if "nbgrader" in c.metadata}
+        return cells, dict(resources["nbgrader"]), made
+
+    opening = queries(lambda: Gradebook(graded.paths.db_url).close())  # nbgrader's own, on opening the gradebook
+    theirs, ours = read(GetGrades()), read(GetGradesReadAhead())
+    assert ours[:2] == theirs[:2]
+    assert any(meta.get("score") == 0 for meta in ours[0].values()) and ours[1]["score"] > 0
+    assert ours[2] - opening <= 8 < 40 < theirs[2] - opening
+
+
+def test_locked_cells_and_points_are_restored_as_nbgrader_does_with_the_release_read_ahead(graded: Graded) -> None:
+    import copy
+
+    from nbgrader.preprocessors import OverwriteCells
+    from sqlalchemy.engine import Engine
+
+    from adaptive_policing.grading.overwrite import OverwriteCellsReadAhead
+
+    tampered = nbformat.read(graded.paths.submitted(graded.sid(7)) / "assessment.ipynb", as_version=4)
+    graded_cell = next(c for c in tampered.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    graded_cell.metadata["nbgrader"]["points"] = 50  # more points than the release gives
+
+    def restored(preprocessor) -> tuple[NotebookNode, int]:
+        notebook = copy.deepcopy(tampered)
+        resources = {"nbgrader": {"notebook": "assessment", "assignment": ASSIGNMENT, "student": graded.sid(7),
+                                  "db_url": graded.paths.db_url}}
+        made = _events(Engine, "before_cursor_execute", lambda: preprocessor.preprocess(notebook, resources))
+        return notebook, made
+
+    (theirs, their_queries), (ours, our_queries) = restored(OverwriteCells()), restored(OverwriteCellsReadAhead())
+    assert ours == theirs and ours != tampered
+    assert "# nothing to check here" not in nbformat.writes(ours)
+    assert our_queries < their_queries / 3

@@ -8,6 +8,10 @@
 * :mod:`.pool` — units of work in worker processes, each with a time limit;
 * :mod:`.pipeline` — ``adaptive-policing grade``: checks, autograde, feedback, exports, charts;
 * :mod:`.feedback` — nbgrader's feedback HTML (the coordinator's) without hidden tests or tracebacks;
+* :mod:`.feedback_html` — that feedback for several trainees through one kept converter;
+* :mod:`.metadata` — nbgrader's cell-metadata check with its schema compiled once;
+* :mod:`.overwrite` — nbgrader's ``OverwriteCells`` with the release's cells read ahead;
+* :mod:`.scores` — a notebook's scores saved in one commit and read for feedback in two queries;
 * :mod:`.trainee_feedback` — each trainee's own feedback page, from the gradebook and the question bank;
 * :mod:`.release` — the release's rubric cell under each written answer, explanations left out;
 * :mod:`.formgrader` — how ``adaptive-policing formgrader`` starts nbgrader's formgrader;

@@ -4,7 +4,8 @@
 grade`` runs, once per submission (see :mod:`.pipeline`); it can also be called
 on its own. It runs nbgrader's ``autograde`` (the notebook executes under
 :class:`~.execute.DeadlineExecute`, so it stops at the per-cell and per-notebook
-time limits) and then ``generate_feedback``, and always returns an
+time limits) and then nbgrader's feedback converter (:mod:`.feedback_html`, kept for the
+process's next submissions), and always returns an
 :class:`AutogradeResult`: a submission nbgrader cannot grade is reported, never
 raised, so one bad submission cannot stop the others.
 
@@ -22,6 +23,7 @@ import nbformat
 from ..content.questions import NOTEBOOK
 from .course import GradingPaths, nbgrader_api, nbgrader_config
 from .execute import timed_out
+from .feedback_html import FeedbackForStudents, feedback_converter, write_feedback
 from .submission import keep_unchanged_hand_scores, written_answers
 
 Outcome = Literal["graded", "timed out", "error"]
@@ -49,7 +51,7 @@ def autograde_submission(paths: GradingPaths, student: str, notebook_timeout: in
     under ``feedback/``, as with ``nbgrader autograde`` and ``generate_feedback``.
     """
     try:
-        return _autograde(_api(paths, notebook_timeout), paths, student)
+        return _autograde(_api(paths, notebook_timeout), _feedback(paths, notebook_timeout), paths, student)
     except Exception as problem:  # noqa: BLE001 (one bad submission must not stop the others)
         return AutogradeResult(student, "error", (f"nbgrader could not grade it: {problem.__class__.__name__}",))
 
@@ -63,7 +65,13 @@ def _api(paths: GradingPaths, notebook_timeout: int | None) -> Any:
     return nbgrader_api(paths, cfg)
 
 
-def _autograde(api: Any, paths: GradingPaths, student: str) -> AutogradeResult:
+@lru_cache(maxsize=4)
+def _feedback(paths: GradingPaths, notebook_timeout: int | None) -> FeedbackForStudents:
+    """nbgrader's feedback converter on :func:`_api`, kept so its templates are set up once per process."""
+    return feedback_converter(_api(paths, notebook_timeout))
+
+
+def _autograde(api: Any, feedback: FeedbackForStudents, paths: GradingPaths, student: str) -> AutogradeResult:
     graded = paths.autograded(student) / f"{NOTEBOOK}.ipynb"
     before = written_answers(nbformat.read(graded, as_version=4)) if graded.exists() else {}
     result = api.autograde(paths.assignment, student, force=True, create=True)
@@ -76,7 +84,6 @@ def _autograde(api: Any, paths: GradingPaths, student: str) -> AutogradeResult:
                                    assignment=paths.assignment)
     status: Outcome = "timed out" if timed_out(nbformat.read(graded, as_version=4)) else "graded"
     problems = [TIMED_OUT] if status == "timed out" else []
-    feedback = api.generate_feedback(paths.assignment, student, force=True)
-    if not feedback.get("success"):
+    if not write_feedback(feedback, paths, [student])["written"][student]:
         problems.append("feedback could not be written")
     return AutogradeResult(student, status, tuple(problems))

@@ -38,6 +38,7 @@ from .autograde import AutogradeResult, autograde_submission
 from .course import GradingError, GradingPaths, ensure_gradebook, nbgrader_api, nbgrader_config, tools_on_path
 from .checks import SubmissionCheck, check_submission
 from .execute import DeadlineExecute
+from .feedback_html import feedback_converter, write_feedback
 from .pool import Lost, run_in_processes
 from .reports import (
     export_item_analysis,
@@ -238,12 +239,10 @@ def grade(
     graded_students = [s for s in students if status.get(s, {}).get("status") in ("graded", "tampered", "timed out")]
     # Feedback for trainees graded in earlier runs: a grader may have graded their written answers since.
     earlier = [s for s in graded_students if s not in outcomes and paths.autograded(s).exists()]
-    if earlier:
-        api = nbgrader_api(paths)
-        for sid in earlier:
-            feedback = api.generate_feedback(paths.assignment, sid, force=True)
-            if not feedback.get("success"):
-                raise GradingError(f"nbgrader generate_feedback failed:\n{feedback.get('error') or feedback.get('log')}")
+    if earlier:  # all in one converter run
+        feedback = write_feedback(feedback_converter(nbgrader_api(paths)), paths, earlier)
+        if not all(feedback["written"].values()):
+            raise GradingError(f"nbgrader generate_feedback failed:\n{feedback.get('error') or feedback.get('log')}")
     reports.update(write_reports(paths, store, status, pass_percent))
     scores = gradebook_scores(paths)
     pending = sorted(s for s, sc in scores.items() if sc.needs_manual_grade and s in graded_students)

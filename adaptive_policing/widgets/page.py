@@ -12,7 +12,7 @@ from .. import config
 from ..data.sign_in import Outcome, SignInDesk
 from ..data.store import ResponseStore, Trainee
 from ..views.render import render
-from .common import Participant, StatusLine, fragment, text_box
+from .common import Participant, StatusLine, fragment, shared_look, text_box
 
 START_PAGE = "course/00-start.ipynb"
 
@@ -254,6 +254,5 @@ def page_header(page_id: str) -> widgets.HTML:
         show_sign_in_warning=viewer.served_by_voila(),
         start_href=viewer.page_link(START_PAGE, None),
         links=links,
-    ))
-    banner.add_class("ap-page-header")
+    ), _dom_classes=("ap-page-header",), **shared_look(widgets.HTML))
     return banner

@@ -34,7 +34,7 @@ from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_
 from ..views.clock import local_time
 from .common import (
     CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, flush_button,
-    keep_on_device,
+    keep_on_device, shared_layout, shared_look,
 )
 from .drafts import DraftTimer, after_held_back_changes
 
@@ -66,9 +66,8 @@ class SavedAnswerWidget(widgets.VBox):
         """The value the server last stored as the answer (None before any save)."""
         self._drafted: Any = None
         """The value last kept as a draft."""
-        super().__init__(children=[*self.build(), flush_button(self.drafts.flush), self.status])
-        if self.css_class:
-            self.add_class(self.css_class)
+        super().__init__(children=[*self.build(), flush_button(self.drafts.flush), self.status],
+                         _dom_classes=(self.css_class,) if self.css_class else (), layout=shared_layout())
         if self.participant.trainee is not None:
             for name, box in self.text_fields().items():
                 keep_on_device(box, field_key(self.participant.trainee, self.prompt_id, name))
@@ -112,8 +111,7 @@ class SavedAnswerWidget(widgets.VBox):
     def make_save_button(self, description: str, tooltip: str) -> widgets.Button:
         """The widget's Save button; "Not saved yet" names it."""
         self.save_button = widgets.Button(description=description, button_style="primary", icon="check",
-                                          tooltip=tooltip)
-        self.save_button.add_class(SAVE_CLASS)
+                                          tooltip=tooltip, _dom_classes=(SAVE_CLASS,), **shared_look(widgets.Button))
         self.save_button.on_click(lambda _button: after_held_back_changes(self.save))
         return self.save_button
 

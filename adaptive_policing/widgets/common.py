@@ -52,7 +52,7 @@ class SharedLayout(widgets.Layout):
         self._frozen = True
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if self._frozen and name in self.trait_names() and not name.startswith("_"):
+        if self._frozen and name in self.keys and not name.startswith("_"):  # the look, not the comm
             raise AttributeError(f"a shared layout cannot change its {name!r}: give the widget a Layout of its own")
         super().__setattr__(name, value)
 

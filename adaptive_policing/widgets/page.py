@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from . import viewer
+from . import opening, viewer
 from .. import config
 from ..data.sign_in import Outcome, SignInDesk
 from ..data.store import ResponseStore, Trainee
@@ -239,7 +239,9 @@ def page_header(page_id: str) -> widgets.HTML:
 
     trainee = viewer.current_trainee()
     if trainee is not None:
-        Participant(None, trainee).store.record_visit(trainee, page_id)
+        store = Participant(None, trainee).store
+        store.record_visit(trainee, page_id)
+        opening.read_for_page(store, trainee)  # the page's prompts then open without a query each
     nav = plan.navigation(page_id)
     links = [_link(START_PAGE, "Agenda", trainee)]
     if nav.previous:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from ipywidgets.widgets.widget import _instances as open_widget_models
 
 from adaptive_policing.data.store import ResponseStore, Trainee, TrainingClass
-from adaptive_policing.widgets import opening, viewer
+from adaptive_policing.widgets import opening
 from adaptive_policing.widgets.common import SharedLayout, shared_layout
 from adaptive_policing.widgets.page import page_header
 from adaptive_policing.widgets.prompt import DiscussionPrompt, prompt
@@ -37,9 +37,10 @@ prompt and no more: one more model per prompt (a layout or style of its own) bre
 
 @pytest.fixture
 def page_store(store: ResponseStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch) -> Iterator[ResponseStore]:
-    """The test's store as the page's process-wide store, with ``trainee`` signed in on the page."""
+    """The test's store as the page's process-wide store, the page opened with ``trainee``'s token."""
     monkeypatch.setattr("adaptive_policing.widgets.common.open_store", lambda: store)
-    viewer.set_current_trainee(trainee)
+    monkeypatch.setattr("adaptive_policing.widgets.viewer.open_store", lambda: store)
+    monkeypatch.setenv("QUERY_STRING", f"t={trainee.token}")
     opening.forget()
     yield store
     opening.forget()
@@ -114,7 +115,7 @@ def test_a_page_reads_its_answers_once_as_it_opens(page_store: ResponseStore, tr
     page_store.save_answer(trainee, "s03-b", "a newer draft", draft=True)
     page_store.set_prompt_open(classroom.id, "s03-c", False)
     page_header("03-what-is-customer-service")
-    with counted_selects(page_store) as selects:
+    with counted_selects(page_store) as selects:  # neither the answers nor the trainee are looked up again
         saved = prompt("s03-a", "A?")
         drafted = prompt("s03-b", "B?")
         closed = prompt("s03-c", "C?", kind="choice", options=["x", "y"])
@@ -124,6 +125,18 @@ def test_a_page_reads_its_answers_once_as_it_opens(page_store: ResponseStore, tr
     assert drafted.text.value == "a newer draft" and drafted.status.kind == "draft"
     assert closed.save_button.disabled and closed.status.kind == "warning"
     assert fresh.text.value == "" and fresh.status.text == ""
+    assert saved.participant.trainee == trainee
+
+
+def test_the_page_trainee_is_found_again_only_by_the_same_tokens(page_store: ResponseStore, trainee: Trainee,
+                                                                 classroom: TrainingClass,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    page_header("03-what-is-customer-service")
+    other = page_store.sign_in(classroom.code, "Kim Nguyen", "5001")
+    monkeypatch.setenv("QUERY_STRING", f"t={other.token}")
+    assert prompt("s03-a", "A?").participant.trainee == other
+    monkeypatch.setenv("QUERY_STRING", "")
+    assert prompt("s03-b", "B?").participant.trainee is None
 
 
 def test_a_second_widget_for_the_same_prompt_asks_the_store(page_store: ResponseStore, trainee: Trainee) -> None:

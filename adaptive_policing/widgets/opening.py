@@ -10,11 +10,16 @@ widget for another trainee or store, or any widget on a page without a header
 asks the store itself. What a prompt shows is what the store held when the page
 opened, as before. Saving, keeping drafts and the open/closed check at each save
 still ask the store at that moment.
+
+The header also looked up the page's trainee from the browser's tokens; the page's
+widgets take that trainee instead of looking the same tokens up again each
+(:func:`trainee_for`), so a page's trainee is fixed as it opens, as behind the hub.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..data.store import ResponseStore, SavedAnswer, Trainee
@@ -38,6 +43,8 @@ class PageOpening:
 
     store: ResponseStore
     trainee: Trainee
+    tokens: tuple[str, ...]
+    """The browser tokens the trainee was found by (none when the page's trainee came from elsewhere)."""
     revisions: dict[str, tuple[SavedAnswer | None, SavedAnswer]]
     prompt_states: dict[str, bool]
     taken: set[str] = field(default_factory=set)
@@ -55,10 +62,14 @@ _page: PageOpening | None = None
 _lock = threading.Lock()
 
 
-def read_for_page(store: ResponseStore, trainee: Trainee) -> None:
-    """Read what the page's prompts need for ``trainee`` (two queries); replaces what an earlier page read."""
+def read_for_page(store: ResponseStore, trainee: Trainee, tokens: Sequence[str] = ()) -> None:
+    """Read what the page's prompts need for ``trainee`` (two queries); replaces what an earlier page read.
+
+    ``tokens`` are the browser tokens ``trainee`` was found by, if it was.
+    """
     global _page
-    opening = PageOpening(store, trainee, store.latest_revisions(trainee), store.prompt_states_in(trainee.class_id))
+    opening = PageOpening(store, trainee, tuple(tokens), store.latest_revisions(trainee),
+                          store.prompt_states_in(trainee.class_id))
     with _lock:
         _page = opening
 
@@ -70,6 +81,15 @@ def take(store: ResponseStore, trainee: Trainee, prompt_id: str) -> PromptOpenin
         if page is None or page.store is not store or page.trainee.id != trainee.id:
             return None
         return page.take(prompt_id)
+
+
+def trainee_for(tokens: Sequence[str]) -> Trainee | None:
+    """The trainee the page header found by exactly these browser ``tokens`` as the page opened, if it did."""
+    with _lock:
+        page = _page
+    if page is None or not tokens or page.tokens != tuple(tokens):
+        return None
+    return page.trainee
 
 
 def forget() -> None:

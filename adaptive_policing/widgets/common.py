@@ -25,6 +25,7 @@ from ..content.limits import MAX_TEXT_CHARS
 from ..data.store import ResponseStore, Trainee, open_store
 from ..views.clock import local_time
 from ..views.render import render
+from .drafts import flush_pending
 
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
 CLOSED_MESSAGE = "This question is closed."
@@ -58,7 +59,7 @@ class SharedLayout(widgets.Layout):
 
 
 _shared: dict[tuple[Any, ...], widgets.Widget] = {}
-_shared_lock = threading.Lock()
+_shared_lock = threading.RLock()  # a shared model may be made of shared models (the flush button)
 
 
 def _shared_model(key: tuple[Any, ...], make: Callable[[], widgets.Widget]) -> Any:
@@ -121,6 +122,16 @@ def flush_button(on_flush: Callable[[], None]) -> widgets.Button:
                             **shared_look(widgets.Button, display="none"))
     button.on_click(lambda _button: on_flush())
     return button
+
+
+def page_flush_button() -> widgets.Button:
+    """The kernel's one hidden flush button that keeps every pending draft (:func:`.drafts.flush_pending`).
+
+    Every saved-answer widget shows this same model: pressing any of its copies keeps
+    all of the page's drafts, which is what the page asks for when it is hidden or closed.
+    """
+
+    return _shared_model(("flush",), lambda: flush_button(flush_pending))
 
 
 def draft_message(kept_at: datetime, save_name: str) -> str:

@@ -33,8 +33,8 @@ import ipywidgets as widgets
 from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length
 from ..views.clock import local_time
 from .common import (
-    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, flush_button,
-    keep_on_device, shared_layout, shared_look,
+    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, keep_on_device,
+    page_flush_button, shared_layout, shared_look,
 )
 from . import opening as page_opening
 from .drafts import DraftTimer, after_held_back_changes
@@ -67,7 +67,7 @@ class SavedAnswerWidget(widgets.VBox):
         """The value the server last stored as the answer (None before any save)."""
         self._drafted: Any = None
         """The value last kept as a draft."""
-        super().__init__(children=[*self.build(), flush_button(self.drafts.flush), self.status],
+        super().__init__(children=[*self.build(), page_flush_button(), self.status],
                          _dom_classes=(self.css_class,) if self.css_class else (), layout=shared_layout())
         if self.participant.trainee is not None:
             for name, box in self.text_fields().items():

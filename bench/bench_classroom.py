@@ -10,8 +10,9 @@ served by plain ``voila`` (:mod:`bench.common`), with the ratio course / baselin
 - **cold burst**: ``CLASS_SIZE`` simultaneous GETs of section III by as many different
   trainees, from threads in this process (no browsers, so the server's cores are not
   shared with them): median, p95 and slowest seconds from the common start, and the CPU
-  seconds the burst cost per page, kernels and server together (CPU time does not grow
-  with the machine's load, wall time does);
+  seconds the burst cost per page, kernels and server together (CPU time grows far less
+  with the machine's load than wall time; it includes what each kernel spends idling until
+  the last page is read, so a longer burst adds a little to it);
 - **memory**: resident memory of the section kernels after the burst (median) and the
   peak resident memory of the whole server tree (server and kernels) during the burst;
 - **live kernels 3 minutes after the burst**: only with ``--long`` or ``BENCH_LONG=1``

@@ -5,10 +5,14 @@ served by plain ``voila`` (:mod:`bench.common`), with the ratio course / baselin
 
 - **single page**: seconds from an HTTP GET of section I, with a signed-in trainee's
   token, until the executed page has been read to its end (Voilà streams the page and
-  closes it once every cell has run), median of ``SINGLE_LOADS`` loads;
+  closes it once every cell has run), median of ``SINGLE_LOADS`` loads; with the CPU
+  seconds the page cost its kernel (from its start) and the server (for the request);
 - **cold burst**: ``CLASS_SIZE`` simultaneous GETs of section III by as many different
   trainees, from threads in this process (no browsers, so the server's cores are not
-  shared with them): median, p95 and slowest seconds from the common start;
+  shared with them): median, p95 and slowest seconds from the common start, and the CPU
+  seconds the burst cost per page, kernels and server together (CPU time grows far less
+  with the machine's load than wall time; it includes what each kernel spends idling until
+  the last page is read, so a longer burst adds a little to it);
 - **memory**: resident memory of the section kernels after the burst (median) and the
   peak resident memory of the whole server tree (server and kernels) during the burst;
 - **live kernels 3 minutes after the burst**: only with ``--long`` or ``BENCH_LONG=1``
@@ -49,7 +53,9 @@ sys.path.insert(0, str(REPO))
 
 from adaptive_policing import config  # noqa: E402
 from adaptive_policing.serve.server import KernelCulling  # noqa: E402
-from bench.common import bare_voila, kernel_memory_mb, kernels, tree_resident_mb  # noqa: E402
+import psutil  # noqa: E402
+
+from bench.common import bare_voila, cpu_seconds, kernel_memory_mb, kernels, tree_resident_mb  # noqa: E402
 from tests.conftest import LiveServer, start_server, stop_process_tree  # noqa: E402
 
 SINGLE_LOADS = 5
@@ -79,9 +85,29 @@ def load_seconds(url: str) -> float:
     return seconds
 
 
-def single_page(url: str) -> list[float]:
-    """Load ``url`` ``SINGLE_LOADS`` times, one after the other."""
-    return [load_seconds(url) for _ in range(SINGLE_LOADS)]
+@dataclass(frozen=True)
+class SingleLoads:
+    """``SINGLE_LOADS`` loads of one page, one after the other: seconds and CPU seconds of each."""
+
+    seconds: list[float]
+    kernel_cpu: list[float]
+    """CPU seconds of each load's new kernel, from its start until its page was read (start-up included)."""
+    server_cpu: list[float]
+    """CPU seconds the server spent from each request until its page was read."""
+
+
+def single_page(url: str, server_pid: int) -> SingleLoads:
+    """Load ``url`` ``SINGLE_LOADS`` times, one after the other, noting each load's CPU seconds."""
+    server = psutil.Process(server_pid)
+    seconds, kernel_cpu, server_cpu = [], [], []
+    for _ in range(SINGLE_LOADS):
+        earlier = {kernel.pid for kernel in kernels(server_pid)}
+        server_before = cpu_seconds(server) or 0.0
+        seconds.append(load_seconds(url))
+        server_cpu.append((cpu_seconds(server) or 0.0) - server_before)
+        new = [kernel for kernel in kernels(server_pid) if kernel.pid not in earlier]
+        kernel_cpu.extend(used for used in map(cpu_seconds, new[:1]) if used is not None)
+    return SingleLoads(seconds, kernel_cpu, server_cpu)
 
 
 class PeakMemory:
@@ -118,6 +144,8 @@ class Burst:
     peak_tree_mb: float
     kernel_mb: list[float]
     live_kernels_after_wait: int | None
+    cpu_per_page: float
+    """CPU seconds of the server and of the burst's kernels, from the start until every page was read, per page."""
 
 
 def burst(urls: list[str], server_pid: int, long_wait: bool) -> Burst:
@@ -128,14 +156,19 @@ def burst(urls: list[str], server_pid: int, long_wait: bool) -> Burst:
         release.wait()
         return load_seconds(url)
 
+    server = psutil.Process(server_pid)
+    earlier = {kernel.pid for kernel in kernels(server_pid)}
+    server_before = cpu_seconds(server) or 0.0
     with PeakMemory(server_pid).watching() as memory, ThreadPoolExecutor(max_workers=len(urls)) as pool:
         seconds = list(pool.map(open_page, urls))
+    used = (cpu_seconds(server) or 0.0) - server_before
+    used += sum(filter(None, (cpu_seconds(kernel) for kernel in kernels(server_pid) if kernel.pid not in earlier)))
     kernel_mb = kernel_memory_mb(server_pid)
     live = None
     if long_wait:
         time.sleep(LONG_WAIT_SECONDS)  # the figure is what is alive after this wait
         live = len(kernels(server_pid))
-    return Burst(seconds, memory.peak_mb, kernel_mb, live)
+    return Burst(seconds, memory.peak_mb, kernel_mb, live, used / len(urls))
 
 
 def p95(values: list[float]) -> float:
@@ -176,7 +209,7 @@ def median_of_runs(measure: Callable[[], float]) -> float:
 class ServerFigures:
     """One server's figures: single page loads and the cold burst."""
 
-    single_seconds: list[float]
+    single: SingleLoads
     burst: Burst
 
 
@@ -184,7 +217,7 @@ def measure_bare(folder: Path, long_wait: bool) -> ServerFigures:
     """The baseline: plain ``voila`` serving the one-widget page, a fresh server for each phase."""
     (folder / "single").mkdir()
     with bare_voila(folder / "single") as bare:
-        single = single_page(bare.url)
+        single = single_page(bare.url, bare.process.pid)
     (folder / "burst").mkdir()
     with bare_voila(folder / "burst") as bare:
         found = burst([bare.url] * CLASS_SIZE, bare.process.pid, long_wait)
@@ -218,7 +251,7 @@ def trainee_urls(server: LiveServer, section: str, count: int) -> list[str]:
 def measure_course(folder: Path, long_wait: bool) -> ServerFigures:
     """Section I single page and section III cold burst, a fresh trainee server for each."""
     with trainee_server(folder / "single") as server:
-        single = single_page(trainee_urls(server, SECTION_I, 1)[0])
+        single = single_page(trainee_urls(server, SECTION_I, 1)[0], server.process.pid)
     with trainee_server(folder / "burst") as server:
         found = burst(trainee_urls(server, SECTION_III, CLASS_SIZE), server.process.pid, long_wait)
     return ServerFigures(single, found)
@@ -245,12 +278,19 @@ class Row:
 
 def rows(course: ServerFigures, bare: ServerFigures, imports: dict[str, float]) -> list[Row]:
     cb, bb = course.burst, bare.burst
+    cs, bs = course.single, bare.single
+
+    def median(values: list[float]) -> float | None:
+        return statistics.median(values) if values else None
+
     table = [
-        Row(f"single page, median of {SINGLE_LOADS}", "s",
-            statistics.median(course.single_seconds), statistics.median(bare.single_seconds)),
+        Row(f"single page, median of {SINGLE_LOADS}", "s", median(cs.seconds), median(bs.seconds)),
+        Row("single page: kernel CPU, median", "s", median(cs.kernel_cpu), median(bs.kernel_cpu)),
+        Row("single page: server CPU, median", "s", median(cs.server_cpu), median(bs.server_cpu)),
         Row(f"cold burst of {CLASS_SIZE}, median", "s", statistics.median(cb.seconds), statistics.median(bb.seconds)),
         Row(f"cold burst of {CLASS_SIZE}, p95", "s", p95(cb.seconds), p95(bb.seconds)),
         Row(f"cold burst of {CLASS_SIZE}, slowest", "s", max(cb.seconds), max(bb.seconds)),
+        Row("cold burst: CPU per page (all)", "s", cb.cpu_per_page, bb.cpu_per_page),
         Row("kernel RSS, median", "MB", statistics.median(cb.kernel_mb) if cb.kernel_mb else None,
             statistics.median(bb.kernel_mb) if bb.kernel_mb else None),
         Row("server tree RSS, peak in burst", "MB", cb.peak_tree_mb, bb.peak_tree_mb),

@@ -86,6 +86,19 @@ def kernels(server_pid: int) -> list[psutil.Process]:
     return found
 
 
+def cpu_seconds(process: psutil.Process) -> float | None:
+    """User and system CPU seconds ``process`` has used so far, or None if it has exited.
+
+    Unlike wall time it does not grow when other work shares the cores, so it compares
+    two servers fairly on a loaded machine.
+    """
+    try:
+        times = process.cpu_times()
+    except psutil.Error:
+        return None
+    return times.user + times.system
+
+
 def resident_mb(process: psutil.Process) -> float | None:
     """Resident memory of one process in MB, or None if it has exited."""
     try:

@@ -96,7 +96,9 @@ def _agenda_item(raw: dict[str, Any]) -> AgendaItem:
 
 @lru_cache(maxsize=4)
 def _load(path: Path, _mtime: float) -> dict[str, CoursePlan]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # libyaml's safe loader when PyYAML has it (every page reads the plan; ten times faster than pure Python)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
     return {
         plan_id: CoursePlan(
             id=plan_id,

@@ -80,6 +80,22 @@ class Answers(StorePart):
         history = self.answer_history(trainee, prompt_id, newest_first=True, limit=1, drafts=True)
         return history[0] if history else None
 
+    def latest_revisions(self, trainee: Trainee) -> dict[str, tuple[SavedAnswer | None, SavedAnswer]]:
+        """Every prompt the trainee has a revision of: (latest saved answer or None, newest revision), in one query.
+
+        What :meth:`latest_answer` and :meth:`latest_entry` give for each prompt, read
+        for all of them at once (a page opening a dozen prompts asks once).
+        """
+        mine = responses.c.trainee_id == trainee.id
+        newest = sa.select(sa.func.max(responses.c.id)).where(mine).group_by(responses.c.prompt_id)
+        saved = sa.select(sa.func.max(responses.c.id)).where(mine, *_saved_only(False)).group_by(responses.c.prompt_id)
+        query = responses.select().where(responses.c.id.in_(sa.union(newest, saved))).order_by(responses.c.id)
+        found: dict[str, tuple[SavedAnswer | None, SavedAnswer]] = {}
+        for revision in self._all(SavedAnswer, query):  # oldest first: the newest revision of a prompt comes last
+            saved_one = found.get(revision.prompt_id, (None, revision))[0]
+            found[revision.prompt_id] = (saved_one if revision.draft else revision, revision)
+        return found
+
     def answer_history(
         self, trainee: Trainee, prompt_id: str, *, newest_first: bool = False, limit: int | None = None,
         drafts: bool = False,

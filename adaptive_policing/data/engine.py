@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,13 +55,21 @@ class StorePart:
 
     engine: sa.Engine
 
-    def _first(self, kind: type[R], query: sa.Executable) -> R | None:
-        """The first row of ``query`` as a ``kind`` dataclass, or None."""
-        with self.engine.begin() as db:
+    @contextmanager
+    def _reading(self) -> Iterator[sa.Connection]:
+        """A transaction that only reads: on SQLite it takes no write lock, so reads never queue behind writers."""
+        with self.engine.connect() as db:
+            db = db.execution_options(**{READ_ONLY: True})
+            with db.begin():
+                yield db
+
+    def _first(self, kind: type[R], query: sa.Select[Any]) -> R | None:
+        """The first row of the SELECT ``query`` as a ``kind`` dataclass, or None."""
+        with self._reading() as db:
             row = db.execute(query).first()
         return record(kind, row) if row else None
 
-    def _all(self, kind: type[R], query: sa.Executable) -> list[R]:
-        """Every row of ``query`` as a ``kind`` dataclass."""
-        with self.engine.begin() as db:
+    def _all(self, kind: type[R], query: sa.Select[Any]) -> list[R]:
+        """Every row of the SELECT ``query`` as a ``kind`` dataclass."""
+        with self._reading() as db:
             return records(kind, db.execute(query))

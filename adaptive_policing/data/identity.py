@@ -72,7 +72,7 @@ class Identity(StorePart):
             .join(devices, devices.c.trainee_id == trainees.c.id)
             .where(devices.c.token == token, devices.c.id.not_in(sa.select(device_ends.c.device_id)))
         )
-        with self.engine.begin() as db:
+        with self._reading() as db:
             row = db.execute(query).mappings().first()
         if row is None:
             return None

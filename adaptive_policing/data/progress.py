@@ -37,7 +37,7 @@ class Progress(StorePart):
             .order_by(prompt_states.c.id.desc())
             .limit(1)
         )
-        with self.engine.begin() as db:
+        with self._reading() as db:
             found = db.execute(query).scalar()
         return True if found is None else bool(found)
 
@@ -48,7 +48,7 @@ class Progress(StorePart):
             .where(prompt_states.c.class_id == class_id)
             .order_by(prompt_states.c.id)
         )
-        with self.engine.begin() as db:
+        with self._reading() as db:
             return {prompt_id: bool(is_open) for prompt_id, is_open in db.execute(query).tuples()}
 
     # the spotlight (one answer the instructor puts forward, on the console and the slides) -----

@@ -21,6 +21,12 @@ found by Voilà on :attr:`CourseVoila.config_file_paths` and read by Voilà
 itself. What depends on the role, the address, the instructor key or the
 command line is built here (:func:`runtime_config`).
 
+Voilà builds a new exporter, and so a new Jinja2 environment, for every page it
+renders, and would parse and compile the page template and the templates it
+extends (``lab``, ``base``, ...) again each time. The servers keep the compiled
+templates in memory instead (:class:`CompiledTemplates`), checked against each
+template's source, so a page costs the server only rendering it.
+
 Only the instructor server renders a course page as projector slides
 (``?template=adaptive-slides``, see :mod:`adaptive_policing.serve.slides`), with
 reveal.js's style sheets served from the template's own folder; the trainee
@@ -37,12 +43,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import jinja2
 from jupyter_server.log import log_request
 from jupyter_server.utils import url_path_join
 from tornado.web import HTTPError, RedirectHandler, RequestHandler
 from traitlets import List, Unicode, default
 from traitlets.config import Config, JSONFileConfigLoader
+from voila import notebook_renderer
 from voila.app import Voila
+from voila.exporter import VoilaExporter
 from voila.tornado.handler import TornadoVoilaHandler
 
 from .. import config
@@ -209,6 +218,43 @@ class CourseRenderHandler(TornadoVoilaHandler):
                 self.finish(render("busy.html.j2", seconds=budget.retry_seconds))
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Page templates compiled once per server and shared by every request's Jinja2 environment.
+
+    Jinja2 checks each entry against the template's current source (its checksum),
+    so an edited template is compiled again; entries are keyed by template name and
+    file, so two templates of the same name in different folders never mix.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)  # ignored when the source has changed since
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+class CompiledTemplatesExporter(VoilaExporter):
+    """Voilà's exporter, with the server's :class:`CompiledTemplates`."""
+
+    compiled_templates = CompiledTemplates()
+    """One store for the whole server process: every page's environment is set up the same way."""
+
+    def _create_environment(self) -> jinja2.Environment:
+        environment = super()._create_environment()
+        environment.bytecode_cache = self.compiled_templates
+        return environment
+
+
+def share_compiled_templates() -> None:
+    """Make Voilà render every page with :class:`CompiledTemplatesExporter` (it names its exporter class directly)."""
+    notebook_renderer.VoilaExporter = CompiledTemplatesExporter  # type: ignore[misc]
+
+
 class CourseVoila(Voila):
     """Voilà with ``/`` leading to the course's landing page, and nothing but notebooks rendered."""
 
@@ -243,6 +289,10 @@ class CourseVoila(Voila):
             self.identity_provider.token = key
             self.app.settings["cookie_secret"] = os.urandom(32)  # login cookies signed before are refused
             self.log.info("The instructor key was rotated; earlier console links no longer work.")
+
+    def initialize(self, argv: Any = None) -> None:
+        super().initialize(argv)
+        share_compiled_templates()
 
     @default("config_file_paths")
     def _config_file_paths_default(self) -> list[str]:

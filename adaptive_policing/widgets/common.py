@@ -1,13 +1,22 @@
 """Pieces every classroom widget shares: the status line, the store and trainee lookup, text fields.
 
 The save cycle of a saved-answer widget lives in :mod:`.saved`.
+
+A page's weight is its number of widget models: each is a comm the kernel opens,
+the server relays and the browser builds. In ipywidgets 8 every visible widget
+also makes a ``Layout`` model and most a ``Style`` model of their own, so the
+pieces here show their widgets with *shared*, unchangeable ones
+(:func:`shared_layout`, :func:`shared_style`), one per distinct look in the
+kernel, and give them their CSS classes when they are made (not with a message
+after). A widget that is ever hidden or restyled keeps a layout of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import datetime
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import ipywidgets as widgets
 
@@ -16,6 +25,7 @@ from ..content.limits import MAX_TEXT_CHARS
 from ..data.store import ResponseStore, Trainee, open_store
 from ..views.clock import local_time
 from ..views.render import render
+from .drafts import flush_pending
 
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
 CLOSED_MESSAGE = "This question is closed."
@@ -28,6 +38,56 @@ KEEP_CLASS_PREFIX = "ap-keep-"
 """A text box whose class starts with this keeps its unsaved text on the device (``static/drafts.js``)."""
 SAVE_CLASS = "ap-save"
 """The class of every Save and Submit button: the page disables them while its connection is lost."""
+
+
+class SharedLayout(widgets.Layout):
+    """A layout many widgets show at once; it cannot be changed (that would change every one of them).
+
+    To hide or resize one widget, give it a ``widgets.Layout`` of its own.
+    """
+
+    _frozen = False
+
+    def __init__(self, **traits: Any) -> None:
+        super().__init__(**traits)
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._frozen and name in self.keys and not name.startswith("_"):  # the look, not the comm
+            raise AttributeError(f"a shared layout cannot change its {name!r}: give the widget a Layout of its own")
+        super().__setattr__(name, value)
+
+
+_shared: dict[tuple[Any, ...], widgets.Widget] = {}
+_shared_lock = threading.RLock()  # a shared model may be made of shared models (the flush button)
+
+
+def _shared_model(key: tuple[Any, ...], make: Callable[[], widgets.Widget]) -> Any:
+    """The kernel's one open model for ``key``, made by ``make`` the first time (or after it was closed)."""
+    with _shared_lock:
+        model = _shared.get(key)
+        if model is None or model.comm is None:  # closed (e.g. by Widget.close_all): make a new one
+            model = _shared[key] = make()
+        return model
+
+
+def shared_layout(**traits: str) -> widgets.Layout:
+    """The one unchangeable layout with these ``traits`` (e.g. ``width="auto"``) that this kernel's widgets share."""
+    return _shared_model(("layout", *sorted(traits.items())), lambda: SharedLayout(**traits))
+
+
+def shared_style(widget_class: type[widgets.DOMWidget]) -> widgets.Style:
+    """The one default style model of ``widget_class``'s kind (``ButtonStyle`` for a button, ...), shared.
+
+    Only for widgets whose style is never changed.
+    """
+    style_class = widget_class.class_traits()["style"].klass
+    return _shared_model(("style", style_class), style_class)
+
+
+def shared_look(widget_class: type[widgets.DOMWidget], **layout: str) -> dict[str, Any]:
+    """``layout=`` and ``style=`` arguments that show a ``widget_class`` with shared models."""
+    return {"layout": shared_layout(**layout), "style": shared_style(widget_class)}
 
 
 def text_hash(text: str) -> str:
@@ -58,10 +118,20 @@ FLUSH_CLASS = "ap-flush"
 
 def flush_button(on_flush: Callable[[], None]) -> widgets.Button:
     """The hidden button that keeps what was typed at once (pressed by ``static/drafts.js``)."""
-    button = widgets.Button(description="Keep what is typed", layout=widgets.Layout(display="none"))
-    button.add_class(FLUSH_CLASS)
+    button = widgets.Button(description="Keep what is typed", _dom_classes=(FLUSH_CLASS,),
+                            **shared_look(widgets.Button, display="none"))
     button.on_click(lambda _button: on_flush())
     return button
+
+
+def page_flush_button() -> widgets.Button:
+    """The kernel's one hidden flush button that keeps every pending draft (:func:`.drafts.flush_pending`).
+
+    Every saved-answer widget shows this same model: pressing any of its copies keeps
+    all of the page's drafts, which is what the page asks for when it is hidden or closed.
+    """
+
+    return _shared_model(("flush",), lambda: flush_button(flush_pending))
 
 
 def draft_message(kept_at: datetime, save_name: str) -> str:
@@ -71,8 +141,7 @@ def draft_message(kept_at: datetime, save_name: str) -> str:
 
 def keep_on_device(box: widgets.Text | widgets.Textarea, key: str) -> None:
     """Mark ``box`` so the page keeps its unsaved text in the browser under ``key`` and counts characters left."""
-    box.add_class(KEEP_CLASS_PREFIX + key)
-    box.add_class(f"ap-max-{MAX_TEXT_CHARS}")
+    box._dom_classes = (*box._dom_classes, KEEP_CLASS_PREFIX + key, f"ap-max-{MAX_TEXT_CHARS}")  # one message
 
 
 class StatusLine(widgets.HTML):
@@ -84,8 +153,7 @@ class StatusLine(widgets.HTML):
     """
 
     def __init__(self) -> None:
-        super().__init__(value="")
-        self.add_class("ap-status")
+        super().__init__(value="", _dom_classes=("ap-status",), **shared_look(widgets.HTML))
         self.kind = ""
         self.text = ""
         self._shown = 0
@@ -130,20 +198,13 @@ def text_box(
     full text): answers use it so a draft can be kept while the trainee types.
     """
     if lines == 1:
-        box: widgets.Text | widgets.Textarea = widgets.Text(
-            description=label, placeholder=placeholder, continuous_update=continuous
-        )
-    else:
-        box = widgets.Textarea(
-            description=label,
-            placeholder=placeholder,
-            continuous_update=continuous,
-            layout=widgets.Layout(width="100%", height=f"{lines * 1.5}em"),
-        )
-    box.add_class("ap-field")
-    return box
+        return widgets.Text(description=label, placeholder=placeholder, continuous_update=continuous,
+                            _dom_classes=("ap-field",), **shared_look(widgets.Text))
+    return widgets.Textarea(description=label, placeholder=placeholder, continuous_update=continuous,
+                            _dom_classes=("ap-field",),
+                            **shared_look(widgets.Textarea, width="100%", height=f"{lines * 1.5}em"))
 
 
 def fragment(template_name: str, **context: object) -> widgets.HTML:
     """A fixed piece of HTML rendered from a trainee template (``trainee/<name>.html.j2``)."""
-    return widgets.HTML(render(f"trainee/{template_name}.html.j2", **context))
+    return widgets.HTML(render(f"trainee/{template_name}.html.j2", **context), **shared_look(widgets.HTML))

@@ -2,11 +2,11 @@
 
 A :class:`DraftTimer` calls its ``keep`` function about a second after the last
 :meth:`~DraftTimer.touch` (each change the page sends), on :meth:`~DraftTimer.flush`
-(the page is hidden or closed), and, for anything still pending, when the kernel
-process ends (a closed Voilà page shuts its kernel down). The delay runs on the
-kernel's own event loop, so ``keep`` runs on the same thread as every other widget
-callback; where no loop is running (a headless test) nothing is scheduled and the
-caller flushes.
+(the page is hidden or closed: :func:`flush_pending` flushes every timer of the
+page), and, for anything still pending, when the kernel process ends (a closed
+Voilà page shuts its kernel down). The delay runs on the kernel's own event loop,
+so ``keep`` runs on the same thread as every other widget callback; where no loop
+is running (a headless test) nothing is scheduled and the caller flushes.
 """
 
 from __future__ import annotations
@@ -97,6 +97,21 @@ class DraftTimer:
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
+
+
+def flush_pending() -> None:
+    """Keep every pending draft of this kernel now (the page is being hidden or closed).
+
+    One draft that cannot be kept does not stop the others; the first such error is raised after.
+    """
+    problems: list[Exception] = []
+    for timer in list(_pending):
+        try:
+            timer.flush()
+        except Exception as problem:  # noqa: BLE001 - raised below, once every other draft is kept
+            problems.append(problem)
+    if problems:
+        raise problems[0]
 
 
 @atexit.register

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from . import viewer
+from . import opening, viewer
 from .. import config
-from ..data.sign_in import Outcome, SignInDesk
 from ..data.store import ResponseStore, Trainee
 from ..views.render import render
-from .common import Participant, StatusLine, fragment, text_box
+from .common import Participant, StatusLine, fragment, shared_look, text_box
+
+if TYPE_CHECKING:
+    from ..data.sign_in import Outcome, SignInDesk
 
 START_PAGE = "course/00-start.ipynb"
 
@@ -75,6 +77,8 @@ class SignInForm(widgets.VBox):
 
     def __init__(self, *, store: ResponseStore | None = None, desk: SignInDesk | None = None,
                  poll_seconds: float = APPROVAL_POLL_SECONDS) -> None:
+        from ..data.sign_in import SignInDesk  # imported on use: only the start page signs trainees in
+
         self.participant = Participant(store, None)
         self.desk = desk or SignInDesk(self.participant.store, client=viewer.client_address())
         self.poll_seconds = poll_seconds
@@ -239,7 +243,10 @@ def page_header(page_id: str) -> widgets.HTML:
 
     trainee = viewer.current_trainee()
     if trainee is not None:
-        Participant(None, trainee).store.record_visit(trainee, page_id)
+        store = Participant(None, trainee).store
+        store.record_visit(trainee, page_id)
+        # The page's widgets then open without a query each, and take this trainee without looking it up again.
+        opening.read_for_page(store, trainee, viewer.browser_tokens())
     nav = plan.navigation(page_id)
     links = [_link(START_PAGE, "Agenda", trainee)]
     if nav.previous:
@@ -254,6 +261,5 @@ def page_header(page_id: str) -> widgets.HTML:
         show_sign_in_warning=viewer.served_by_voila(),
         start_href=viewer.page_link(START_PAGE, None),
         links=links,
-    ))
-    banner.add_class("ap-page-header")
+    ), _dom_classes=("ap-page-header",), **shared_look(widgets.HTML))
     return banner

@@ -17,7 +17,7 @@ from . import viewer
 from ..content.limits import MAX_TEXT_CHARS
 from ..content.prompts import SCALE_LABELS
 from ..data.store import ResponseStore, Trainee
-from .common import CLOSED_MESSAGE, CLOSED_ON_OPEN_MESSAGE, fragment, text_box
+from .common import CLOSED_MESSAGE, CLOSED_ON_OPEN_MESSAGE, fragment, shared_look, text_box
 from .saved import SavedAnswerWidget
 
 __all__ = ["CLOSED_MESSAGE", "DiscussionPrompt", "PromptKind", "prompt"]
@@ -59,13 +59,13 @@ class DiscussionPrompt(SavedAnswerWidget):
         elif self.kind in ("choice", "scale"):
             self.choice = widgets.RadioButtons(
                 options=self.options, value=None, description="Your answer",
-                layout=widgets.Layout(width="auto"),
+                **shared_look(widgets.RadioButtons, width="auto"),
             )
             self._inputs = [self.choice]
         else:
             self.checks = [
                 widgets.Checkbox(value=False, description=option, indent=False,
-                                 layout=widgets.Layout(width="auto"))
+                                 **shared_look(widgets.Checkbox, width="auto"))
                 for option in self.options
             ]
             self._inputs = list(self.checks)

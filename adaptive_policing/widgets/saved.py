@@ -33,9 +33,10 @@ import ipywidgets as widgets
 from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length
 from ..views.clock import local_time
 from .common import (
-    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, flush_button,
-    keep_on_device,
+    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, keep_on_device,
+    page_flush_button, shared_layout, shared_look,
 )
+from . import opening as page_opening
 from .drafts import DraftTimer, after_held_back_changes
 
 
@@ -66,9 +67,8 @@ class SavedAnswerWidget(widgets.VBox):
         """The value the server last stored as the answer (None before any save)."""
         self._drafted: Any = None
         """The value last kept as a draft."""
-        super().__init__(children=[*self.build(), flush_button(self.drafts.flush), self.status])
-        if self.css_class:
-            self.add_class(self.css_class)
+        super().__init__(children=[*self.build(), page_flush_button(), self.status],
+                         _dom_classes=(self.css_class,) if self.css_class else (), layout=shared_layout())
         if self.participant.trainee is not None:
             for name, box in self.text_fields().items():
                 keep_on_device(box, field_key(self.participant.trainee, self.prompt_id, name))
@@ -112,8 +112,7 @@ class SavedAnswerWidget(widgets.VBox):
     def make_save_button(self, description: str, tooltip: str) -> widgets.Button:
         """The widget's Save button; "Not saved yet" names it."""
         self.save_button = widgets.Button(description=description, button_style="primary", icon="check",
-                                          tooltip=tooltip)
-        self.save_button.add_class(SAVE_CLASS)
+                                          tooltip=tooltip, _dom_classes=(SAVE_CLASS,), **shared_look(widgets.Button))
         self.save_button.on_click(lambda _button: after_held_back_changes(self.save))
         return self.save_button
 
@@ -130,20 +129,26 @@ class SavedAnswerWidget(widgets.VBox):
         return trainee is not None and self.participant.store.prompt_is_open(trainee.class_id, self.prompt_id)
 
     def restore(self) -> None:
-        """Show the newer of the latest draft and the latest saved answer (or, in preview, that nothing is saved)."""
-        saved = self.saved_answer()
-        if not self.participant.signed_in:
+        """Show the newer of the latest draft and the latest saved answer (or, in preview, that nothing is saved).
+
+        On a course page these come from what the page read as it opened (:mod:`.opening`).
+        """
+        trainee = self.participant.trainee
+        if trainee is None:
+            self.saved_answer()  # says that nothing is saved in preview
             if self.save_button is not None:
                 self.save_button.disabled = True
             return
+        opening = page_opening.take(self.participant.store, trainee, self.prompt_id)
+        saved = opening.saved if opening is not None else self.saved_answer()
         is_open = True
         if self.warn_when_closed:
-            is_open = self.is_open()
+            is_open = opening.is_open if opening is not None else self.is_open()
             if not is_open:
                 self.status.show(CLOSED_MESSAGE, "warning")
                 if self.save_button is not None:
                     self.save_button.disabled = True  # shown as closed from the start, not after a refused save
-        newest = self.participant.store.latest_entry(self.participant.trainee, self.prompt_id)
+        newest = opening.newest if opening is not None else self.participant.store.latest_entry(trainee, self.prompt_id)
         if saved is not None:
             self._confirmed = saved.value
         if newest is None:

@@ -15,7 +15,9 @@ server hands the kernel the request's ``Cookie`` header and the client's address
 signed out or been revoked.
 
 This module answers one question for the page: who is this browser? —
-:func:`current_trainee` (a trainee, or None).
+:func:`current_trainee` (a trainee, or None). A course page's header looks the
+tokens up as the page opens; the page's widgets are then given that trainee
+(:func:`adaptive_policing.widgets.opening.trainee_for`) rather than each asking again.
 
 Department mode (JupyterHub, ``ADAPTIVE_POLICING_HUB=1`` in the server's and so the
 kernel's environment) answers it from the hub instead, and from nothing else: the
@@ -41,6 +43,7 @@ import os
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, quote, urlencode
 
+from . import opening
 from .. import config
 from ..data import hub
 from ..data.store import ResponseStore, Trainee, TrainingClass, open_store
@@ -133,6 +136,9 @@ def current_trainee() -> Trainee | None:
     tokens = browser_tokens()
     if not tokens:
         return None
+    found_as_page_opened = opening.trainee_for(tokens)  # the page header looked these tokens up a moment ago
+    if found_as_page_opened is not None:
+        return found_as_page_opened
     store = open_store()
     for token in tokens:
         trainee = store.trainee_by_token(token)

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import config
 from ..content.questions import ASSIGNMENT, ASSIGNMENTS, NOTEBOOK
@@ -167,16 +167,20 @@ def _faster_autograde(cfg: Config) -> None:
     ``nbgrader_config.py`` alone and keep nbgrader's own preprocessors.
     """
     from nbgrader.converters import Autograde
+    from traitlets.utils.importstring import import_item
 
-    from .metadata import with_compiled_check
-    from .overwrite import with_release_read_ahead
-    from .scores import with_read_ahead
+    from . import metadata, overwrite, scores
+
+    replacements = {**metadata.REPLACEMENTS, **overwrite.REPLACEMENTS, **scores.REPLACEMENTS}
+
+    def swapped(preprocessors: list[Any]) -> list[Any]:  # each given as a class or as its dotted name
+        return [replacements.get(import_item(p) if isinstance(p, str) else p, p) for p in preprocessors]
 
     for name in ("sanitize_preprocessors", "autograde_preprocessors"):
         configured = cfg.Autograde[name] if name in cfg.Autograde else Autograde.class_traits()[name].default()
-        cfg.Autograde[name] = with_release_read_ahead(with_read_ahead(with_compiled_check(list(configured))))
+        cfg.Autograde[name] = swapped(list(configured))
     if "preprocessors" in cfg.GenerateFeedback:
-        cfg.GenerateFeedback.preprocessors = with_read_ahead(list(cfg.GenerateFeedback.preprocessors))
+        cfg.GenerateFeedback.preprocessors = swapped(list(cfg.GenerateFeedback.preprocessors))
 
 
 def nbgrader_api(paths: GradingPaths, cfg: Config | None = None) -> NbGraderAPI:

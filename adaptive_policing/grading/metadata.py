@@ -24,8 +24,6 @@ from nbgrader.nbgraderformat import MetadataValidator, SchemaTooNewError, Schema
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from nbgrader.preprocessors import CheckCellMetadata
 
-CHECK_CELL_METADATA = "nbgrader.preprocessors.CheckCellMetadata"
-"""How nbgrader's configuration names the check this module replaces."""
 CHECK_ONCE = f"{__name__}.CheckCellMetadataOnce"
 
 
@@ -84,6 +82,5 @@ class CheckCellMetadataOnce(CheckCellMetadata):
         return nb, resources
 
 
-def with_compiled_check(preprocessors: list[Any]) -> list[Any]:
-    """``preprocessors`` (classes or dotted names) with nbgrader's metadata check swapped for :class:`CheckCellMetadataOnce`."""
-    return [CHECK_ONCE if p in (CheckCellMetadata, CHECK_CELL_METADATA) else p for p in preprocessors]
+REPLACEMENTS = {CheckCellMetadata: CHECK_ONCE}
+"""nbgrader's preprocessor this module replaces, and the dotted name of its replacement."""

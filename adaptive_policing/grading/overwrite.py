@@ -19,8 +19,6 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.api import Assignment, Gradebook, GradeCell, Notebook, SourceCell, TaskCell
 from nbgrader.preprocessors import OverwriteCells
 
-OVERWRITE_CELLS = "nbgrader.preprocessors.OverwriteCells"
-"""How nbgrader's configuration names the preprocessor this module replaces."""
 OVERWRITE_READ_AHEAD = f"{__name__}.OverwriteCellsReadAhead"
 
 
@@ -64,6 +62,5 @@ class OverwriteCellsReadAhead(OverwriteCells):
         return super().preprocess_cell(cell, resources, cell_index)
 
 
-def with_release_read_ahead(preprocessors: list[Any]) -> list[Any]:
-    """``preprocessors`` (classes or dotted names) with ``OverwriteCells`` swapped for :class:`OverwriteCellsReadAhead`."""
-    return [OVERWRITE_READ_AHEAD if p in (OverwriteCells, OVERWRITE_CELLS) else p for p in preprocessors]
+REPLACEMENTS = {OverwriteCells: OVERWRITE_READ_AHEAD}
+"""nbgrader's preprocessor this module replaces, and the dotted name of its replacement."""

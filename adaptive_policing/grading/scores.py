@@ -28,10 +28,7 @@ from nbgrader.api import BaseCell, Comment, Gradebook, Grade
 from nbgrader.preprocessors import GetGrades, SaveAutoGrades
 from sqlalchemy.orm import undefer
 
-SAVE_AUTO_GRADES = "nbgrader.preprocessors.SaveAutoGrades"
-"""How nbgrader's configuration names the preprocessor this module replaces."""
 SAVE_AT_ONCE = f"{__name__}.SaveAutoGradesAtOnce"
-GET_GRADES = "nbgrader.preprocessors.GetGrades"
 GET_READ_AHEAD = f"{__name__}.GetGradesReadAhead"
 
 
@@ -122,9 +119,5 @@ def _by_cell_name(gradebook: Gradebook, kind: type, notebook_id: str) -> dict[st
     return {name: found for name, found in rows}
 
 
-def with_read_ahead(preprocessors: list[Any]) -> list[Any]:
-    """``preprocessors`` (classes or dotted names) with nbgrader's ``SaveAutoGrades`` and ``GetGrades``
-    swapped for :class:`SaveAutoGradesAtOnce` and :class:`GetGradesReadAhead`."""
-    swaps = {SaveAutoGrades: SAVE_AT_ONCE, SAVE_AUTO_GRADES: SAVE_AT_ONCE, GetGrades: GET_READ_AHEAD,
-             GET_GRADES: GET_READ_AHEAD}
-    return [swaps.get(p, p) for p in preprocessors]
+REPLACEMENTS = {SaveAutoGrades: SAVE_AT_ONCE, GetGrades: GET_READ_AHEAD}
+"""nbgrader's preprocessors this module replaces, and the dotted names of their replacements."""

@@ -90,7 +90,17 @@ def radio(case: Locator, letter: str) -> Locator:
     return case.get_by_role("radio", name=re.compile(rf"^{letter}\. "))
 
 
+def await_fresh_choices(case: Locator) -> None:
+    """Wait until the decision's choices are on the page, none selected yet.
+
+    The same letter at two decisions in a row would otherwise find the last decision's radio still checked,
+    and checking it again sends nothing to the kernel.
+    """
+    expect(case.get_by_role("radio", checked=True)).to_have_count(0)
+
+
 def choose_by_keyboard(page: Page, case: Locator, letter: str) -> None:
+    await_fresh_choices(case)
     radio(case, letter).focus()
     page.keyboard.press("Space")
     expect(radio(case, letter)).to_be_checked()
@@ -116,6 +126,7 @@ def saved_value(server: LiveServer, course: TrainingClass, badge: str, prompt_id
 
 
 def choose_by_mouse(case: Locator, letter: str) -> None:
+    await_fresh_choices(case)
     radio(case, letter).check()
     case.get_by_role("button", name="Choose").click()
 

@@ -128,17 +128,20 @@ class CaseStudyPlayer(SavedAnswerWidget):
     # display --------------------------------------------------------------------------
 
     def _render(self, change: int | None = None) -> None:
-        self.meter.value = perception_html(self.case.perception_label, self.play.level, change)
-        self.consequence.value = self._consequence_html(change)
         node = self.play.node
         finished = isinstance(node, Ending)
+        # the new choices, unselected, reach the page in one message and before the decision that asks for them,
+        # so a trainee never sees the next decision over the last one's choices
+        with self.options.hold_sync():
+            self.options.options = [] if finished else [
+                (f"{chr(65 + index)}. {choice.text}", index) for index, choice in enumerate(node.choices)
+            ]
+            self.options.value = None
+        self.meter.value = perception_html(self.case.perception_label, self.play.level, change)
+        self.consequence.value = self._consequence_html(change)
         self.situation.value = "" if finished else render(
             "trainee/case_situation.html.j2", number=len(self.play.choices) + 1, text=node.text
         )
-        self.options.options = [] if finished else [
-            (f"{chr(65 + index)}. {choice.text}", index) for index, choice in enumerate(node.choices)
-        ]
-        self.options.value = None
         self.ending.value = debrief_html(self.play) if finished else ""
         self._show(self.options, not finished)
         self._show(self.choose_button, not finished)

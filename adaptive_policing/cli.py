@@ -77,8 +77,10 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
               help="TLS certificate (PEM): serve both servers over HTTPS (with --keyfile).")
 @click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The TLS certificate's private key (PEM).")
+@click.option("--prewarm/--no-prewarm", default=True, show_default=True,
+              help="Keep kernels ready for the next section of today's classes (not over HTTPS).")
 def serve(ip: str, port: int, instructor_port: int, max_kernels: int | None, public_url: str | None,
-          certfile: str | None, keyfile: str | None) -> None:
+          certfile: str | None, keyfile: str | None, prewarm: bool) -> None:
     """Serve the course: the trainee server and the key-protected instructor server.
 
     Prints every address trainees can join at (never 127.x) with a QR code of the
@@ -113,7 +115,8 @@ def serve(ip: str, port: int, instructor_port: int, max_kernels: int | None, pub
         tls_args += ["--keyfile", str(Path(keyfile).resolve())]
     logs = settings.var_dir / "logs"
     budget = max_kernels or default_max_kernels()
-    specs = [ServerSpec("trainee", port, logs / "trainee-server.log", ("--max-kernels", str(budget))),
+    warming = ("--prewarm",) if prewarm and not certfile else ()
+    specs = [ServerSpec("trainee", port, logs / "trainee-server.log", ("--max-kernels", str(budget), *warming)),
              ServerSpec("instructor", instructor_port, logs / "instructor-server.log")]
     for stop_signal in STOP_SIGNALS:
         signal.signal(stop_signal, _raise_stop)
@@ -133,6 +136,8 @@ def serve(ip: str, port: int, instructor_port: int, max_kernels: int | None, pub
         table.add_row("Class code", f"[bold]{code}[/bold]" + (" (new class for today)" if created else ""))
         table.add_row("Instructor console", f"{scheme}://{instructor_host}:{instructor_port}/?token={key}")
         table.add_row("Pages open at once", f"up to {budget} (--max-kernels)")
+        table.add_row("Next section", "kernels kept ready for each trainee signed in" if warming else
+                      "not pre-warmed" + (" (HTTPS)" if prewarm else " (--no-prewarm)"))
         table.add_row("Responses", settings.db_url)
         table.add_row("Server logs", str(logs))
         console.print(table)

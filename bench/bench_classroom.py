@@ -23,8 +23,14 @@ served by plain ``voila`` (:mod:`bench.common`), with the ratio course / baselin
 
 Each phase starts a fresh server, so the burst is cold and the single page's kernels do
 not sit beside it. The course's trainee server runs with the served culling defaults.
-The pre-warmed burst is not measured (there are no pre-warmed sections); the walk of a class
-in Chromium through four pages, with live kernels per trainee, is ``python -m bench walk``. Prints a table and
+- **pre-warmed burst**: the same ``CLASS_SIZE`` opens of section III on a trainee server
+  started with ``--prewarm`` (as ``adaptive-policing serve`` runs it), once the class is in
+  section II and the server has warmed section III for its ``CLASS_SIZE`` signed-in
+  trainees; the instructor moves the class on and everyone opens the page. Against the
+  bare burst, and the seconds the warming took before (:mod:`adaptive_policing.serve.pools`).
+
+The walk of a class in Chromium through four pages, with live kernels per trainee, is
+``python -m bench walk``. Prints a table and
 writes it as JSON to ``var/bench/classroom.json``. Run alone: ``python -m bench classroom
 [--long]``.
 """
@@ -69,7 +75,9 @@ REQUEST_TIMEOUT_SECONDS = 600
 MEMORY_SAMPLE_SECONDS = 0.25
 LONG_WAIT_SECONDS = 180
 IMPORT_RUNS = 5
-NOT_MEASURED_YET = ("pre-warmed burst of a section",)
+WARMING_DEADLINE_SECONDS = 900
+SECTION_II_ID = "02-what-is-the-problem"
+SECTION_III_ID = "03-what-is-customer-service"
 
 
 # --- measuring ---------------------------------------------------------------------
@@ -158,12 +166,11 @@ def burst(urls: list[str], server_pid: int, long_wait: bool) -> Burst:
         return load_seconds(url)
 
     server = psutil.Process(server_pid)
-    earlier = {kernel.pid for kernel in kernels(server_pid)}
-    server_before = cpu_seconds(server) or 0.0
+    before = {process.pid: cpu_seconds(process) or 0.0 for process in (server, *kernels(server_pid))}
     with PeakMemory(server_pid).watching() as memory, ThreadPoolExecutor(max_workers=len(urls)) as pool:
         seconds = list(pool.map(open_page, urls))
-    used = (cpu_seconds(server) or 0.0) - server_before
-    used += sum(filter(None, (cpu_seconds(kernel) for kernel in kernels(server_pid) if kernel.pid not in earlier)))
+    # what the server and every kernel spent during the burst (a pre-warmed kernel only from the burst's start)
+    used = sum((cpu_seconds(process) or 0.0) - before.get(process.pid, 0.0) for process in (server, *kernels(server_pid)))
     kernel_mb = kernel_memory_mb(server_pid)
     live = None
     if long_wait:
@@ -208,10 +215,13 @@ def median_of_runs(measure: Callable[[], float]) -> float:
 
 @dataclass(frozen=True)
 class ServerFigures:
-    """One server's figures: single page loads and the cold burst."""
+    """One server's figures: single page loads, the cold burst and (the course only) the pre-warmed burst."""
 
     single: SingleLoads
     burst: Burst
+    prewarmed: Burst | None = None
+    warming_seconds: float | None = None
+    """Seconds from the class entering section II until section III was warmed for every trainee."""
 
 
 def measure_bare(folder: Path, long_wait: bool) -> ServerFigures:
@@ -226,11 +236,12 @@ def measure_bare(folder: Path, long_wait: bool) -> ServerFigures:
 
 
 @contextmanager
-def trainee_server(var: Path) -> Iterator[LiveServer]:
+def trainee_server(var: Path, prewarm: bool = False) -> Iterator[LiveServer]:
     """The course's trainee server with the served culling defaults, stopped with its kernels after."""
     var.mkdir()
     server = start_server(
-        "trainee", var, cull_idle=KernelCulling.idle_seconds, cull_interval=KernelCulling.interval_seconds
+        "trainee", var, cull_idle=KernelCulling.idle_seconds, cull_interval=KernelCulling.interval_seconds,
+        prewarm=prewarm,
     )
     try:
         yield server
@@ -238,24 +249,70 @@ def trainee_server(var: Path) -> Iterator[LiveServer]:
         stop_process_tree(server.process)
 
 
-def trainee_urls(server: LiveServer, section: str, count: int) -> list[str]:
-    """URLs of ``section`` for ``count`` different trainees signed in to a new class through the store."""
+def trainee_urls(server: LiveServer, section: str, count: int, at_section: str | None = None) -> list[str]:
+    """URLs of ``section`` for ``count`` different trainees signed in to a new class through the store.
+
+    With ``at_section``, the instructor has started the class and it is in that section.
+    """
     store = server.store()
     try:
         course = store.create_class()
+        if at_section is not None:
+            store.record_progress(course.id, at_section)
         trainees = [store.sign_in(course.code, f"Bench Trainee {n:02d}", str(n)) for n in range(1, count + 1)]
     finally:
         store.close()
     return [server.url(f"/voila/render/{section}?t={trainee.token}") for trainee in trainees]
 
 
+def settle_kernels(server_pid: int, quiet_seconds: float = 2.0) -> None:
+    """Wait until the server's kernels together use under a tenth of a CPU second in ``quiet_seconds``."""
+    deadline = time.monotonic() + WARMING_DEADLINE_SECONDS
+
+    def used() -> float:
+        return sum(filter(None, map(cpu_seconds, kernels(server_pid))))
+
+    before = used()
+    while time.monotonic() < deadline:
+        time.sleep(quiet_seconds)
+        now = used()
+        if now - before < 0.1:
+            return
+        before = now
+    raise RuntimeError(f"the kernels did not settle within {WARMING_DEADLINE_SECONDS} s")
+
+
+def warmed_burst(folder: Path) -> tuple[Burst, float]:
+    """The class in section II until section III is warmed for all; then it moves on and everyone opens III."""
+    with trainee_server(folder, prewarm=True) as server:
+        started = time.monotonic()
+        urls = trainee_urls(server, SECTION_III, CLASS_SIZE, at_section=SECTION_II_ID)
+        filled = f"Kernel pool of {SECTION_III} is filled with {CLASS_SIZE} kernel"
+        log = server.var_dir / "trainee-server.log"
+        while filled not in log.read_text(errors="replace"):
+            if time.monotonic() - started > WARMING_DEADLINE_SECONDS:
+                raise RuntimeError(f"section III was not warmed within {WARMING_DEADLINE_SECONDS} s")
+            time.sleep(1)
+        settle_kernels(server.process.pid)  # every warmed kernel has run its page up to the request and waits
+        warming = time.monotonic() - started
+        with server.store() as store:
+            [course] = store.classes()
+            store.record_progress(course.id, SECTION_III_ID)  # Next section
+        found = burst(urls, server.process.pid, long_wait=False)
+        used = log.read_text(errors="replace").count("Using pre-heated kernel")
+        if used != CLASS_SIZE:
+            raise RuntimeError(f"only {used} of {CLASS_SIZE} pages opened on a warmed kernel")
+        return found, warming
+
+
 def measure_course(folder: Path, long_wait: bool) -> ServerFigures:
-    """Section I single page and section III cold burst, a fresh trainee server for each."""
+    """Section I single page, section III cold burst and pre-warmed burst, a fresh trainee server for each."""
     with trainee_server(folder / "single") as server:
         single = single_page(trainee_urls(server, SECTION_I, 1)[0], server.process.pid)
     with trainee_server(folder / "burst") as server:
         found = burst(trainee_urls(server, SECTION_III, CLASS_SIZE), server.process.pid, long_wait)
-    return ServerFigures(single, found)
+    prewarmed, warming = warmed_burst(folder / "prewarmed")
+    return ServerFigures(single, found, prewarmed, warming)
 
 
 # --- the table ----------------------------------------------------------------------
@@ -298,6 +355,14 @@ def rows(course: ServerFigures, bare: ServerFigures, imports: dict[str, float]) 
         Row("import (-X importtime)", "s", imports["importtime adaptive_policing"], imports["importtime ipywidgets"]),
         Row("page_header, prompt (fresh)", "s", imports["fresh page_header, prompt"], imports["fresh ipywidgets"]),
     ]
+    if course.prewarmed is not None:
+        pb = course.prewarmed
+        table += [
+            Row(f"pre-warmed burst of {CLASS_SIZE}, median", "s", statistics.median(pb.seconds), statistics.median(bb.seconds)),
+            Row(f"pre-warmed burst of {CLASS_SIZE}, p95", "s", p95(pb.seconds), p95(bb.seconds)),
+            Row("pre-warmed burst: CPU per page (all)", "s", pb.cpu_per_page, bb.cpu_per_page),
+            Row(f"warming {CLASS_SIZE} kernels beforehand", "s", course.warming_seconds, None),
+        ]
     if cb.live_kernels_after_wait is not None and bb.live_kernels_after_wait is not None:
         table.append(Row(f"live kernels {LONG_WAIT_SECONDS // 60} min after burst", "",
                          float(cb.live_kernels_after_wait), float(bb.live_kernels_after_wait)))
@@ -322,8 +387,6 @@ def print_table(table: list[Row], load_before: tuple[float, ...], load_after: tu
     if not long_wait:
         print(f"  live kernels {LONG_WAIT_SECONDS // 60} min after the burst: not measured "
               f"(off by default; run with --long or BENCH_LONG=1)")
-    for what in NOT_MEASURED_YET:
-        print(f"  {what}: not measured yet")
 
 
 def write_json(table: list[Row], course: ServerFigures, bare: ServerFigures, imports: dict[str, float],
@@ -337,7 +400,6 @@ def write_json(table: list[Row], course: ServerFigures, bare: ServerFigures, imp
         "class_size": CLASS_SIZE,
         "sections": {"single": SECTION_I, "burst": SECTION_III},
         "long": long_wait,
-        "not_measured_yet": list(NOT_MEASURED_YET),
         "table": [{**asdict(row), "ratio": row.ratio} for row in table],
         "raw": {"course": asdict(course), "bare": asdict(bare), "imports": imports},
     }

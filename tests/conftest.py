@@ -204,12 +204,14 @@ TEST_CULL_INTERVAL_SECONDS = 5
 def start_server(
     role: str, var_dir: Path, *, home: Path = REPO, cull_idle: int = TEST_CULL_IDLE_SECONDS,
     cull_interval: int = TEST_CULL_INTERVAL_SECONDS, key: str | None = None, max_kernels: int | None = None,
-    port: int | None = None,
+    port: int | None = None, prewarm: bool = False, prewarm_after: float | None = None,
 ) -> LiveServer:
     """Start ``python -m adaptive_policing.serve.server ROLE`` on a loopback port (default a free one) and wait.
 
     The server culls idle kernels after ``cull_idle`` seconds, checking every ``cull_interval``,
-    and runs at most ``max_kernels`` kernels (default: from the machine's memory).
+    and runs at most ``max_kernels`` kernels (default: from the machine's memory); ``prewarm`` keeps
+    kernels ready for the next section of today's classes, as ``adaptive-policing serve`` does,
+    from ``prewarm_after`` seconds into a section (default: the served 60 s).
     """
     port = port or free_port()
     db_url = f"sqlite:///{var_dir / 'responses.sqlite3'}"
@@ -226,7 +228,8 @@ def start_server(
     process = subprocess.Popen(
         [sys.executable, "-m", "adaptive_policing.serve.server", role, "--ip", "127.0.0.1", "--port", str(port),
          "--cull-idle", str(cull_idle), "--cull-interval", str(cull_interval),
-         *(["--max-kernels", str(max_kernels)] if max_kernels else [])],
+         *(["--max-kernels", str(max_kernels)] if max_kernels else []), *(["--prewarm"] if prewarm else []),
+         *(["--prewarm-after", str(prewarm_after)] if prewarm_after is not None else [])],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

@@ -27,6 +27,11 @@ extends (``lab``, ``base``, ...) again each time. The servers keep the compiled
 templates in memory instead (:class:`CompiledTemplates`), checked against each
 template's source, so a page costs the server only rendering it.
 
+The trainee server of ``adaptive-policing serve`` also pre-warms the class's next
+section (``--prewarm``, :mod:`adaptive_policing.serve.pools`): kernels that have
+already started and run the page up to its first look at the request, sized by
+each of today's classes' agenda and signed-in trainees.
+
 Only the instructor server renders a course page as projector slides
 (``?template=adaptive-slides``, see :mod:`adaptive_policing.serve.slides`), with
 reveal.js's style sheets served from the template's own folder; the trainee
@@ -46,9 +51,11 @@ from typing import Any, Literal
 import jinja2
 from jupyter_server.log import log_request
 from jupyter_server.utils import url_path_join
+from tornado.ioloop import PeriodicCallback
 from tornado.web import HTTPError, RedirectHandler, RequestHandler
-from traitlets import List, Unicode, default
+from traitlets import Bool, Float, List, Unicode, default
 from traitlets.config import Config, JSONFileConfigLoader
+from voila import app as voila_app
 from voila import notebook_renderer
 from voila.app import Voila
 from voila.exporter import VoilaExporter
@@ -58,6 +65,7 @@ from .. import config
 from ..config import CLIENT_HEADER, HUB_GROUPS_HEADER, HUB_USER_HEADER, SLIDES_TEMPLATE
 from ..views.render import render
 from .budget import KernelBudget, default_max_kernels
+from .pools import NEXT_AFTER_SECONDS, PLAN_SECONDS, PoolPlanner, agenda_pools_factory, pooled_kernels
 
 Role = Literal["trainee", "instructor"]
 
@@ -176,7 +184,7 @@ class NotFoundHandler(RequestHandler):
 class CourseRenderHandler(TornadoVoilaHandler):
     """Voilà's page handler, keeping to the kernel budget and to the templates this server offers.
 
-    A page asked for while the server runs its budget's worth of kernels gets
+    A page asked for while the server runs its budget's worth of kernels (pre-warmed ones not counted) gets
     the "course is busy" page (HTTP 503 with ``Retry-After``), which the browser
     reloads by itself; no kernel is started for it. A ``?template=`` value this
     server does not offer is a 404 (Voilà itself would silently fall back to the
@@ -211,7 +219,8 @@ class CourseRenderHandler(TornadoVoilaHandler):
             self.xsrf_token
         budget: KernelBudget | None = self.settings.get("ap_kernel_budget")
         if self.request.method == "GET" and budget is not None:
-            if len(self.kernel_manager.list_kernel_ids()) >= budget.max_kernels:
+            in_use = len(self.kernel_manager.list_kernel_ids()) - pooled_kernels(self.kernel_manager)
+            if in_use >= budget.max_kernels:
                 self.set_status(503)
                 self.set_header("Retry-After", str(budget.retry_seconds))
                 self.set_header("Cache-Control", "no-store")
@@ -263,9 +272,11 @@ class CourseVoila(Voila):
     certfile = Unicode("", config=True, help="TLS certificate (PEM): serve over HTTPS with keyfile.")
     keyfile = Unicode("", config=True, help="TLS private key (PEM) of certfile.")
     key_file = Unicode("", config=True, help="The instructor key's file, re-read so a rotated key applies at once.")
+    prewarm = Bool(False, config=True, help="Keep kernels ready for the next section of today's classes.")
+    prewarm_after = Float(NEXT_AFTER_SECONDS, config=True, help="Seconds into a section before the next is warmed.")
 
     def listen(self) -> None:
-        """Listen as Voilà does, over HTTPS when a certificate is configured."""
+        """Listen as Voilà does (over HTTPS when a certificate is configured), following the key file and the agendas."""
         if self.certfile:
             import functools
             import ssl
@@ -274,9 +285,11 @@ class CourseVoila(Voila):
             context.load_cert_chain(self.certfile, self.keyfile or None)
             self.app.listen = functools.partial(self.app.listen, ssl_options=context)  # type: ignore[method-assign]
         if self.key_file:
-            from tornado.ioloop import PeriodicCallback
-
             PeriodicCallback(self._follow_key_file, KEY_CHECK_SECONDS * 1000).start()
+        if self.prewarm:
+            budget: KernelBudget = self.tornado_settings["ap_kernel_budget"]
+            planner = PoolPlanner(self.kernel_manager, Path(self.root_dir), budget.max_kernels, self.prewarm_after)
+            PeriodicCallback(planner.plan, PLAN_SECONDS * 1000).start()
         super().listen()
 
     def _follow_key_file(self) -> None:
@@ -291,6 +304,8 @@ class CourseVoila(Voila):
             self.log.info("The instructor key was rotated; earlier console links no longer work.")
 
     def initialize(self, argv: Any = None) -> None:
+        # Voilà names its kernel manager factory directly: pools are then sized by the agenda alone.
+        voila_app.voila_kernel_manager_factory = agenda_pools_factory  # type: ignore[attr-defined]
         super().initialize(argv)
         share_compiled_templates()
 
@@ -332,6 +347,7 @@ def runtime_config(
     *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling,
     budget: KernelBudget | None = None,
     tls: tuple[str, str] | None = None, key_file: Path | None = None, hub_prefix: str | None = None,
+    prewarm: bool = False, prewarm_after: float = NEXT_AFTER_SECONDS,
 ) -> Config:
     """The settings of one server that depend on its role, address, key and command line.
 
@@ -340,7 +356,8 @@ def runtime_config(
     applies to the running server). ``hub_prefix`` (e.g. ``/services/course/``) serves
     behind JupyterHub as a hub-managed service under that prefix: the hub's OAuth instead
     of a key, and each kernel reachable only by the hub user whose page started it
-    (:mod:`adaptive_policing.serve.hub`).
+    (:mod:`adaptive_policing.serve.hub`). ``prewarm`` keeps kernels ready for the next
+    section of today's classes (:mod:`adaptive_policing.serve.pools`), from ``prewarm_after`` seconds into a section.
     """
     c = Config()
     if hub_prefix is not None:
@@ -366,6 +383,10 @@ def runtime_config(
         "ap_hub": hub_prefix is not None,
     }
     c.CourseVoila.landing_page = LANDING_PAGES[role]
+    c.CourseVoila.prewarm = prewarm
+    c.CourseVoila.prewarm_after = prewarm_after
+    c.VoilaConfiguration.preheat_kernel = prewarm
+    c.VoilaConfiguration.default_pool_size = 0  # pools are sized by the agenda (pools.PoolPlanner)
     c.CourseVoila.refused_templates = [SLIDES_TEMPLATE] if not TEMPLATE_OVERRIDES[role] else []
     # ``?template=`` is honoured only on the instructor server (for the slides).
     c.VoilaConfiguration.allow_template_override = "YES" if TEMPLATE_OVERRIDES[role] else "NO"
@@ -397,13 +418,15 @@ def prepare_environment(settings: config.Settings, role: Role | None = None) -> 
 
 def run_server(
     role: Role, *, ip: str, port: int, culling: KernelCulling | None = None, budget: KernelBudget | None = None,
-    tls: tuple[str, str] | None = None, hub: bool = False,
+    tls: tuple[str, str] | None = None, hub: bool = False, prewarm: bool = False,
+    prewarm_after: float = NEXT_AFTER_SECONDS,
 ) -> None:
     """Build the serving tree and run one server until it is stopped (blocking).
 
     With ``hub``, it runs as a JupyterHub service (the hub starts it with
     ``JUPYTERHUB_SERVICE_PREFIX`` and its OAuth client in the environment), with no
     instructor key, and tells its kernels they are behind the hub (``ADAPTIVE_POLICING_HUB``).
+    ``prewarm`` applies to the trainee server on a laptop over HTTP only (see :mod:`adaptive_policing.serve.pools`).
     """
     settings = config.settings()
     prepare_environment(settings, role)
@@ -418,13 +441,17 @@ def run_server(
     # Each kernel exits when this server is gone, even if it was killed outright
     # (ipykernel polls for a change of parent; on its own it only notices being adopted by init).
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
+    prewarm = prewarm and role == "trainee" and not hub and not tls
+    if prewarm:
+        # A pre-warmed kernel fetches its page's request from this server (Voilà's ``voila/query`` socket).
+        os.environ["VOILA_APP_IP"] = "127.0.0.1" if ip in ("", "0.0.0.0", "::") else ip
     root = build_serving_tree(settings, role)
     key = config.instructor_key(settings) if role == "instructor" and not hub else None
     key_file = config.instructor_key_file(settings) if role == "instructor" and not hub else None
     app = CourseVoila(
         config=runtime_config(
             role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling(), budget=budget,
-            tls=tls, key_file=key_file, hub_prefix=hub_prefix,
+            tls=tls, key_file=key_file, hub_prefix=hub_prefix, prewarm=prewarm, prewarm_after=prewarm_after,
         )
     )
     app.initialize([])  # Voilà reads CONFIG_FILE here
@@ -438,7 +465,7 @@ def run_server(
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m adaptive_policing.serve.server ROLE --ip IP --port PORT [--cull-idle S --cull-interval S]
-    [--max-kernels N] [--certfile PEM --keyfile PEM] [--hub]``."""
+    [--max-kernels N] [--certfile PEM --keyfile PEM] [--hub] [--prewarm [--prewarm-after S]]``."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="adaptive_policing.serve.server")
@@ -451,6 +478,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--certfile", default="", help="TLS certificate (PEM): serve over HTTPS")
     parser.add_argument("--keyfile", default="", help="TLS private key (PEM) of --certfile")
     parser.add_argument("--hub", action="store_true", help="run as a JupyterHub service, behind the hub's login")
+    parser.add_argument("--prewarm", action="store_true", help="keep kernels ready for the next section of today's classes")
+    parser.add_argument("--prewarm-after", type=float, default=NEXT_AFTER_SECONDS,
+                        help="seconds into a section before the next section is warmed")
     args = parser.parse_args(argv)
     run_server(
         args.role,
@@ -462,6 +492,8 @@ def main(argv: list[str] | None = None) -> None:
         ),
         tls=(args.certfile, args.keyfile) if args.certfile else None,
         hub=args.hub,
+        prewarm=args.prewarm,
+        prewarm_after=args.prewarm_after,
     )
 
 

@@ -31,6 +31,13 @@ are ignored, links carry none, and signing out is the hub's logout. The console
 shows an instructor only the classes of their ``instructors-<code>`` groups
 (:func:`visible_classes`).
 
+A pre-warmed kernel (:mod:`adaptive_policing.serve.pools`) starts and runs its page's
+first cells before anybody asks for the page, so its environment holds no request
+yet. Every read of the request goes through :func:`request_variable`, which in such a
+kernel first opens the store and then waits for the server to hand the kernel the
+request (:mod:`adaptive_policing.widgets.prewarmed`): what comes before the first read
+is done ahead, and nothing is read about a trainee before their request has arrived.
+
 Outside Voilà (authoring in JupyterLab, executing notebooks in tests) there is
 no query string: widgets run in *preview* and save nothing, unless the
 ``ADAPTIVE_POLICING_TRAINEE_TOKEN`` environment variable names a trainee.
@@ -43,7 +50,7 @@ import os
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, quote, urlencode
 
-from . import opening
+from . import opening, prewarmed
 from .. import config
 from ..data import hub
 from ..data.store import ResponseStore, Trainee, TrainingClass, open_store
@@ -62,21 +69,36 @@ HUB_USER_ENV = config.kernel_env_name(config.HUB_USER_HEADER)
 HUB_GROUPS_ENV = config.kernel_env_name(config.HUB_GROUPS_HEADER)
 
 _signed_in: Trainee | None = None
+_request_arrived = False
+
+
+def request_variable(name: str, default: str = "") -> str:
+    """One variable of the page's request as Voilà hands it to the kernel (``QUERY_STRING``, ``HTTP_COOKIE``, ...).
+
+    In a pre-warmed kernel the first call opens the store, then waits until the server hands over the request.
+    """
+    global _request_arrived
+    if not _request_arrived:
+        if prewarmed.pre_warmed():
+            open_store()  # done while the kernel waits, not after the trainee asked for the page
+            prewarmed.wait_for_request()
+        _request_arrived = True
+    return os.environ.get(name, default)
 
 
 def query_string() -> str:
     """The query string the page was opened with (Voilà hands it to the kernel's environment)."""
-    return os.environ.get("QUERY_STRING", "")
+    return request_variable("QUERY_STRING")
 
 
 def served_by_voila() -> bool:
     """Whether this page was opened through a Voilà server (not executed by a test or by nbconvert)."""
-    return "VOILA_REQUEST_URL" in os.environ
+    return "VOILA_REQUEST_URL" in os.environ or prewarmed.pre_warmed()
 
 
 def _cookie_token() -> str | None:
     try:
-        jar = SimpleCookie(os.environ.get(COOKIE_ENV, ""))
+        jar = SimpleCookie(request_variable(COOKIE_ENV))
     except CookieError:
         return None
     morsel = jar.get(COOKIE_NAME)
@@ -98,18 +120,18 @@ def page_token() -> str | None:
 
 def client_address() -> str:
     """The address of the browser that opened this page, as the trainee server saw it ("" when unknown)."""
-    return os.environ.get(CLIENT_ENV, "")
+    return request_variable(CLIENT_ENV)
 
 
 def hub_user() -> tuple[str, list[str]] | None:
     """Department mode: the hub user who opened this page and their groups; None otherwise or when unknown."""
     if not config.hub_mode():
         return None
-    name = os.environ.get(HUB_USER_ENV, "").strip()
+    name = request_variable(HUB_USER_ENV).strip()
     if not name:
         return None
     try:
-        groups = json.loads(os.environ.get(HUB_GROUPS_ENV) or "[]")
+        groups = json.loads(request_variable(HUB_GROUPS_ENV) or "[]")
     except ValueError:
         groups = []
     return name, [group for group in groups if isinstance(group, str)] if isinstance(groups, list) else []
@@ -201,5 +223,5 @@ def is_instructor_view() -> bool:
 
 def page_param(name: str) -> str | None:
     """One parameter of the address this page was opened with (e.g. ``class``), if given."""
-    values = parse_qs(os.environ.get("QUERY_STRING", "")).get(name) or []
+    values = parse_qs(query_string()).get(name) or []
     return values[0] if values else None

@@ -1,0 +1,87 @@
+"""A pre-warmed kernel's request, fetched from the Voilà server that started the kernel.
+
+A kernel of a pre-warmed pool (:mod:`adaptive_policing.serve.pools`) starts before
+anybody asks for its page, so Voilà cannot put the page's request (query string and
+headers) in its environment. When a trainee asks for the page, the server sends the
+request as one message on its ``voila/query/<kernel id>`` websocket; the kernel sets
+it in its environment, as Voilà would have when starting it.
+
+Voilà's own ``voila.utils.wait_for_request`` does the same, but importing ``voila``
+loads Jupyter Server, JupyterLab Server and nbconvert into the kernel: about 25 MB
+and a third of a second of CPU more in every pre-warmed kernel. This module uses the
+Tornado the kernel already has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+import time
+
+PREHEAT_ENV = "VOILA_PREHEAT"
+"""Set to ``True`` by Voilà in the environment of a kernel it starts for a pool."""
+REQUEST_MARK = "SCRIPT_NAME"
+"""A variable Voilà sets for every request (the page's path), and a server's own environment lacks."""
+CONNECT_TIMEOUT_SECONDS = 5.0
+RETRY_SECONDS = 1.0
+
+
+def pre_warmed() -> bool:
+    """Whether this kernel was started ahead of its page's request, for a pool of pre-warmed kernels."""
+    return os.environ.get(PREHEAT_ENV) == "True"
+
+
+def query_url() -> str:
+    """The server's websocket that hands this kernel its request, from what Voilà put in the environment."""
+    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
+    host = os.environ.get("VOILA_APP_IP", "127.0.0.1")
+    port = os.environ.get("VOILA_APP_PORT", "8866")
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    return f"{protocol}://{host}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID', '')}"
+
+
+async def _receive(url: str) -> str | None:
+    from tornado.websocket import websocket_connect
+
+    try:
+        connection = await websocket_connect(url, connect_timeout=CONNECT_TIMEOUT_SECONDS)
+    except (OSError, asyncio.TimeoutError, ValueError):
+        return None
+    try:
+        message = await connection.read_message()
+    finally:
+        connection.close()
+    return message if isinstance(message, str) else None
+
+
+def _receive_in_thread(url: str) -> str | None:
+    """One wait for the request, on a thread of its own (the kernel's own event loop is busy running the cell)."""
+    received: list[str | None] = [None]
+
+    def run() -> None:
+        received[0] = asyncio.run(_receive(url))
+
+    thread = threading.Thread(target=run, name="voila-request", daemon=True)
+    thread.start()
+    thread.join()
+    return received[0]
+
+
+def wait_for_request() -> None:
+    """Block until the server hands this kernel its request, and put the request into the environment.
+
+    A connection the busy server did not accept in time, or that closed without a message,
+    is tried again: running the page without its request would show a page for nobody. A
+    request that arrives while the kernel is not connected is kept by the server for it.
+    """
+    url = query_url()
+    while REQUEST_MARK not in os.environ:
+        message = _receive_in_thread(url)
+        if message is None:
+            time.sleep(RETRY_SECONDS)
+            continue
+        for name, value in json.loads(message).items():
+            if isinstance(name, str) and isinstance(value, str):
+                os.environ[name] = value

@@ -1,0 +1,255 @@
+"""Pre-warmed sections: the trainee server keeps kernels ready for the class's next page.
+
+The plan (which pages, how many kernels) is checked as pure functions. A real
+trainee server started with ``--prewarm`` (as ``adaptive-policing serve`` starts it)
+is then followed through a class: warmed as the class starts, each warmed page
+opened by its own trainee in Chromium, pools moved on with the class and emptied
+when it finishes.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import psutil
+import pytest
+from playwright.sync_api import Page, expect
+
+from adaptive_policing.analysis.agenda import FINISHED
+from adaptive_policing.data.store import ResponseStore, Trainee, TrainingClass
+from adaptive_policing.serve.pools import (
+    START_PAGE,
+    START_PAGE_POOL,
+    ClassAgenda,
+    PoolTarget,
+    pool_room,
+    todays_agendas,
+    wanted_pools,
+    within_room,
+)
+from adaptive_policing.widgets import prewarmed, viewer
+
+from .browser import wait_for_widgets
+from .conftest import REPO, LiveServer, start_server, stop_process_tree
+
+PAGES = ("course/01-introductions.ipynb", "course/02-what-is-the-problem.ipynb", "course/03-what-is-customer-service.ipynb")
+SECTION_II = PAGES[1]
+SECTION_III = PAGES[2]
+
+
+# --- the plan ------------------------------------------------------------------------
+
+
+def test_before_the_class_starts_the_start_page_and_the_first_section_are_warmed() -> None:
+    waiting = ClassAgenda(pages=PAGES, section=None, finished=False, signed_in=4)
+    assert wanted_pools([waiting]) == {START_PAGE: PoolTarget(START_PAGE_POOL, True), PAGES[0]: PoolTarget(4, True)}
+    two_classes = [waiting, ClassAgenda(pages=PAGES, section=None, finished=False, signed_in=0)]
+    assert wanted_pools(two_classes)[START_PAGE] == PoolTarget(START_PAGE_POOL, True)  # one start page for all
+
+
+def test_during_a_section_the_next_one_fills_and_the_current_one_only_shrinks_to_who_has_not_opened_it() -> None:
+    in_section_i = ClassAgenda(pages=PAGES, section=0, finished=False, signed_in=30,
+                               opened={PAGES[0]: 26, SECTION_II: 2})
+    assert wanted_pools([in_section_i], next_after=0) == {
+        PAGES[0]: PoolTarget(4, False), SECTION_II: PoolTarget(28, True)}
+    two_classes = [in_section_i, ClassAgenda(pages=PAGES, section=0, finished=False, signed_in=5, opened={PAGES[0]: 5})]
+    assert wanted_pools(two_classes, next_after=0) == {
+        PAGES[0]: PoolTarget(4, False), SECTION_II: PoolTarget(33, True)}
+    # a page that is one class's current section and another's next one fills
+    ahead = ClassAgenda(pages=PAGES, section=1, finished=False, signed_in=3)
+    assert wanted_pools([in_section_i, ahead], next_after=0)[SECTION_II] == PoolTarget(31, True)
+
+
+def test_the_next_section_waits_while_the_class_opens_the_one_it_has_just_moved_to() -> None:
+    just_moved = ClassAgenda(pages=PAGES, section=0, finished=False, signed_in=30, opened={PAGES[0]: 12},
+                             in_section_for=20)
+    assert wanted_pools([just_moved], next_after=60) == {PAGES[0]: PoolTarget(18, False)}
+    settled = ClassAgenda(pages=PAGES, section=0, finished=False, signed_in=30, opened={PAGES[0]: 30},
+                          in_section_for=60)
+    assert wanted_pools([settled], next_after=60) == {SECTION_II: PoolTarget(30, True)}
+
+
+def test_nothing_is_warmed_after_the_last_section_when_finished_or_for_an_empty_class() -> None:
+    everyone_there = {page: 30 for page in PAGES}
+    assert wanted_pools([ClassAgenda(pages=PAGES, section=2, finished=False, signed_in=30, opened=everyone_there)]) == {}
+    assert wanted_pools([ClassAgenda(pages=PAGES, section=None, finished=True, signed_in=30)]) == {}
+    assert wanted_pools([ClassAgenda(pages=PAGES, section=0, finished=False, signed_in=0)]) == {}
+    # a page the server does not serve ("") is never warmed
+    assert wanted_pools([ClassAgenda(pages=(PAGES[0], ""), section=0, finished=False, signed_in=3,
+                                     opened={PAGES[0]: 3})], next_after=0) == {}
+
+
+def test_pools_keep_a_quarter_of_the_kernel_budget_free_and_the_start_page_comes_first() -> None:
+    assert pool_room(max_kernels=40, kernels_in_use=0) == 30
+    assert pool_room(max_kernels=40, kernels_in_use=25) == 5
+    assert pool_room(max_kernels=40, kernels_in_use=39) == 0
+    wanted = {SECTION_III: PoolTarget(30, True), START_PAGE: PoolTarget(5, True), SECTION_II: PoolTarget(30, False)}
+    assert within_room(wanted, 12) == {START_PAGE: PoolTarget(5, True), SECTION_II: PoolTarget(7, False),
+                                       SECTION_III: PoolTarget(0, True)}
+    assert within_room(wanted, 100) == wanted
+
+
+def test_todays_agendas_follow_the_store(tmp_path: Path) -> None:
+    store = ResponseStore(f"sqlite:///{tmp_path / 'responses.sqlite3'}")
+    today = store.create_class(location="Room 1")
+    store.create_class(location="Room 2", class_date=date.today() - timedelta(days=1))  # yesterday's: left out
+    ana, _ben = (store.sign_in(today.code, name, badge) for name, badge in (("Ana", "101"), ("Ben", "102")))
+    store.record_progress(today.id, "01-introductions")
+    store.record_visit(ana, "02-what-is-the-problem")
+    store.record_visit(ana, "02-what-is-the-problem")  # twice is one trainee
+    [agenda] = todays_agendas(store, REPO)
+    assert agenda.section == 0 and agenda.signed_in == 2 and not agenda.finished
+    assert agenda.pages[:3] == PAGES
+    assert agenda.opened[SECTION_II] == 1 and agenda.opened[SECTION_III] == 0
+    assert 0 <= agenda.in_section_for < 60
+    assert wanted_pools([agenda], next_after=0) == {PAGES[0]: PoolTarget(2, False), SECTION_II: PoolTarget(1, True)}
+    assert todays_agendas(store, tmp_path)[0].pages[:3] == ("", "", "")  # a server serving none of the pages
+    store.record_progress(today.id, FINISHED)
+    assert todays_agendas(store, REPO) == []
+    store.close()
+
+
+# --- a pre-warmed page waits for its request -------------------------------------------
+
+
+def test_a_pre_warmed_page_reads_nothing_of_its_request_before_the_server_hands_it_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events: list[str] = []
+    monkeypatch.setenv(prewarmed.PREHEAT_ENV, "True")
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv(prewarmed.REQUEST_MARK, raising=False)
+    monkeypatch.setattr(viewer, "_request_arrived", False)
+    monkeypatch.setattr(viewer, "open_store", lambda: events.append("store opened"))
+    monkeypatch.setattr(prewarmed, "RETRY_SECONDS", 0)
+    request = {prewarmed.REQUEST_MARK: "/voila/render/course/02-what-is-the-problem.ipynb",
+               "QUERY_STRING": "t=the-trainees-token"}
+    answers = iter([None, json.dumps(request)])  # the busy server did not take the first connection
+
+    def receive(url: str) -> str | None:
+        events.append(f"asked {url}")
+        return next(answers)
+
+    monkeypatch.setenv("VOILA_APP_PORT", "8866")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "0a1b")
+    monkeypatch.setattr(prewarmed, "_receive_in_thread", receive)
+    assert viewer.served_by_voila()
+    assert viewer.page_token() == "the-trainees-token"
+    assert viewer.page_param("t") == "the-trainees-token"
+    # the store first; asked again after no answer; and never again once the request is there
+    asked = "asked ws://127.0.0.1:8866/voila/query/0a1b"
+    assert events == ["store opened", asked, asked]
+
+
+FETCH_REQUEST = """
+import asyncio, json, os, socket, sys, threading
+from tornado.web import Application
+from tornado.websocket import WebSocketHandler
+
+class Query(WebSocketHandler):  # the server's side of voila/query/<kernel id>: one message, the request
+    def open(self, kernel_id):
+        self.write_message(json.dumps({"SCRIPT_NAME": "/voila/render/x.ipynb", "QUERY_STRING": "t=tok-" + kernel_id}))
+
+async def serve(port, ready):
+    Application([(r"/voila/query/(.*)", Query)]).listen(port, "127.0.0.1")
+    ready.set()
+    await asyncio.Event().wait()
+
+port = socket.create_server(("127.0.0.1", 0)).getsockname()[1]
+ready = threading.Event()
+threading.Thread(target=lambda: asyncio.run(serve(port, ready)), daemon=True).start()
+ready.wait()
+os.environ.update(VOILA_PREHEAT="True", VOILA_APP_PORT=str(port), VOILA_KERNEL_ID="k1")
+from adaptive_policing.widgets import viewer
+viewer.open_store = lambda: None
+print(viewer.page_token())
+print(sorted({m.split(".")[0] for m in sys.modules} & {"voila", "jupyter_server", "nbconvert", "websockets"}))
+"""
+
+
+def test_a_pre_warmed_kernel_fetches_its_request_without_loading_voila_jupyter_server_or_nbconvert() -> None:
+    fetched = subprocess.run([sys.executable, "-c", FETCH_REQUEST], capture_output=True, text=True, cwd=REPO,
+                             timeout=60)
+    assert fetched.returncode == 0, fetched.stderr
+    assert fetched.stdout.split("\n")[:2] == ["tok-k1", "[]"]
+
+
+# --- a real server, through a class ------------------------------------------------------
+
+
+def kernels_of(server: LiveServer) -> int:
+    """The server's live kernel processes."""
+    return sum("ipykernel" in " ".join(child.cmdline())
+               for child in psutil.Process(server.process.pid).children(recursive=True))
+
+
+def until(condition: Callable[[], bool], what: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {seconds} s: {what}")
+        time.sleep(0.5)
+
+
+def server_log(server: LiveServer) -> str:
+    return (server.var_dir / "trainee-server.log").read_text(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def warming_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    # the next section is warmed 5 s into a section (60 s when served), so the test need not wait a minute
+    server = start_server("trainee", tmp_path_factory.mktemp("prewarm-var"), prewarm=True, prewarm_after=5)
+    yield server
+    stop_process_tree(server.process)
+
+
+@pytest.mark.server
+@pytest.mark.browser
+def test_a_class_opens_its_next_section_on_kernels_warmed_for_it_each_page_for_its_own_trainee(
+    browser: object, warming_server: LiveServer,
+) -> None:
+    server = warming_server
+    store = ResponseStore(server.db_url)
+    course: TrainingClass = store.create_class(location="Room 3")
+    store.record_progress(course.id, "01-introductions")  # the instructor starts the class
+    trainees: list[Trainee] = [store.sign_in(course.code, f"Trainee {n}", f"55{n:02}") for n in range(3)]
+    until(lambda: "Kernel pool of course/02-what-is-the-problem.ipynb is filled with 3" in server_log(server),
+          "section II warmed with one kernel per trainee")
+    until(lambda: kernels_of(server) == 3, "only section II's kernels")  # section I: nobody needs one
+
+    store.record_progress(course.id, "02-what-is-the-problem")  # Next section: the class opens section II
+    contexts = [browser.new_context() for _ in trainees]  # type: ignore[attr-defined]
+    pages: list[Page] = [context.new_page() for context in contexts]
+    try:
+        for page, trainee in zip(pages, trainees):
+            page.goto(server.page_url(SECTION_II, trainee.token), wait_until="commit")
+        for page, trainee in zip(pages, trainees):
+            wait_for_widgets(page)
+            expect(page.locator(".ap-page-header")).to_contain_text(f"Signed in as {trainee.name}")
+            assert "Traceback" not in page.inner_text("body")
+        assert server_log(server).count("Using pre-heated kernel") == 3
+        first = pages[0].locator(".ap-prompt").first
+        first.locator("textarea").fill("Answered on a warmed kernel")
+        first.get_by_role("button", name="Save answer").click()
+        expect(first.locator(".ap-status")).to_contain_text("Saved at")
+        assert store.latest_answer(trainees[0], "s02-negative-publicity").value == "Answered on a warmed kernel"
+
+        # the class is in section II: its kernels are the three pages; section III is warmed next
+        until(lambda: "Kernel pool of course/03-what-is-customer-service.ipynb is filled with 3" in server_log(server),
+              "section III warmed")
+        assert kernels_of(server) == 6
+        started_since = server_log(server).split("Using pre-heated kernel", 1)[1].count("Kernel started")
+        assert started_since == 3, "kernels were started for section II after the class opened it"
+
+        store.record_progress(course.id, FINISHED)  # the class is over: no kernel waits any more
+        until(lambda: kernels_of(server) == 3, "the warmed kernels of section III let go")
+    finally:
+        for context in contexts:
+            context.close()
+        store.close()

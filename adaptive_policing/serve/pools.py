@@ -43,7 +43,6 @@ server for its request over plain ``ws://``).
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -63,8 +62,6 @@ NEXT_AFTER_SECONDS = 60.0
 """How long into a section the next section starts being warmed (while the class opens this one)."""
 FILL_STEP = 5
 """Kernels of one pool that may be starting at the same time."""
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -201,24 +198,23 @@ def agenda_pools_factory(
             """Bring each page's pool to its target: filled only where it ``fills``; a page not named is emptied."""
             for name in sorted(set(self._pools) | set(targets)):
                 target = targets.get(name, PoolTarget(0, False))
-                size = max(0, target.size)
-                self.kernel_pools_config[name] = {"pool_size": size}
                 pool = self._pools.setdefault(name, [])
-                if len(pool) < size and target.fills:
+                size = max(0, target.size)
+                if len(pool) < size:
                     starting = sum(not task.done() for task in pool)
-                    size = min(size, len(pool) + max(0, FILL_STEP - starting))
-                    self.kernel_pools_config[name] = {"pool_size": size}
-                    if len(pool) < size:
-                        log.info("Warming %d kernel(s) for %s", size - len(pool), name)
-                        self._resizing = True
-                        try:
-                            self.fill_if_needed(notebook_name=name)
-                        finally:
-                            self._resizing = False
+                    size = min(size, len(pool) + max(0, FILL_STEP - starting)) if target.fills else len(pool)
+                self.kernel_pools_config[name] = {"pool_size": size}
+                if len(pool) < size:
+                    self.log.info("Warming %d kernel(s) for %s", size - len(pool), name)
+                    self._resizing = True
+                    try:
+                        self.fill_if_needed(notebook_name=name)
+                    finally:
+                        self._resizing = False
                 elif len(pool) > size:
                     surplus = pool[size:]
                     del pool[size:]
-                    log.info("Letting %d warmed kernel(s) of %s go", len(surplus), name)
+                    self.log.info("Letting %d warmed kernel(s) of %s go", len(surplus), name)
                     await asyncio.gather(*(self._discard(task) for task in surplus))
 
         async def _discard(self, task: asyncio.Task[Any]) -> None:
@@ -260,7 +256,7 @@ class PoolPlanner:
             room = pool_room(self.max_kernels, in_use)
             await self.kernel_manager.resize_pools(within_room(wanted_pools(agendas, self.next_after), room))
         except Exception:
-            log.exception("Could not size the pre-warmed kernel pools")
+            self.kernel_manager.log.exception("Could not size the pre-warmed kernel pools")
         finally:
             self._running = False
 

@@ -23,7 +23,7 @@ import time
 PREHEAT_ENV = "VOILA_PREHEAT"
 """Set to ``True`` by Voilà in the environment of a kernel it starts for a pool."""
 REQUEST_MARK = "SCRIPT_NAME"
-"""A variable Voilà sets for every request (the page's path), and a server's own environment lacks."""
+"""A variable Voilà sends with every request (the page's path)."""
 CONNECT_TIMEOUT_SECONDS = 5.0
 RETRY_SECONDS = 1.0
 
@@ -77,11 +77,12 @@ def wait_for_request() -> None:
     request that arrives while the kernel is not connected is kept by the server for it.
     """
     url = query_url()
-    while REQUEST_MARK not in os.environ:
+    while True:
         message = _receive_in_thread(url)
-        if message is None:
-            time.sleep(RETRY_SECONDS)
-            continue
-        for name, value in json.loads(message).items():
-            if isinstance(name, str) and isinstance(value, str):
-                os.environ[name] = value
+        request = json.loads(message) if message is not None else {}
+        if isinstance(request, dict) and REQUEST_MARK in request:
+            break
+        time.sleep(RETRY_SECONDS)
+    for name, value in request.items():
+        if isinstance(name, str) and isinstance(value, str):
+            os.environ[name] = value

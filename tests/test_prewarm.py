@@ -35,7 +35,7 @@ from adaptive_policing.serve.pools import (
 )
 from adaptive_policing.widgets import prewarmed, viewer
 
-from .browser import wait_for_widgets
+from .browser import shot, wait_for_widgets
 from .conftest import REPO, LiveServer, start_server, stop_process_tree
 
 PAGES = ("course/01-introductions.ipynb", "course/02-what-is-the-problem.ipynb", "course/03-what-is-customer-service.ipynb")
@@ -241,6 +241,7 @@ def test_a_class_opens_its_next_section_on_kernels_warmed_for_it_each_page_for_i
         first.get_by_role("button", name="Save answer").click()
         expect(first.locator(".ap-status")).to_contain_text("Saved at")
         assert store.latest_answer(trainees[0], "s02-negative-publicity").value == "Answered on a warmed kernel"
+        shot(pages[0], "prewarmed-section")
 
         # the class is in section II: its kernels are the three pages; section III is warmed next
         until(lambda: "Kernel pool of course/03-what-is-customer-service.ipynb is filled with 3" in server_log(server),

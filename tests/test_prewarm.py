@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -90,9 +91,12 @@ def test_pools_keep_a_quarter_of_the_kernel_budget_free_and_the_start_page_comes
     assert pool_room(max_kernels=40, kernels_in_use=25) == 5
     assert pool_room(max_kernels=40, kernels_in_use=39) == 0
     wanted = {SECTION_III: PoolTarget(30, True), START_PAGE: PoolTarget(5, True), SECTION_II: PoolTarget(30, False)}
-    assert within_room(wanted, 12) == {START_PAGE: PoolTarget(5, True), SECTION_II: PoolTarget(7, False),
-                                       SECTION_III: PoolTarget(0, True)}
-    assert within_room(wanted, 100) == wanted
+    # section II, which only shrinks, holds 4 warmed kernels: they keep their room, then the start page
+    assert within_room(wanted, 12, held={SECTION_II: 4}) == {
+        SECTION_II: PoolTarget(4, False), START_PAGE: PoolTarget(5, True), SECTION_III: PoolTarget(3, True)}
+    # a pool that only shrinks and holds nothing takes no room from the one that fills
+    assert within_room(wanted, 12, held={})[SECTION_III] == PoolTarget(7, True)
+    assert within_room(wanted, 100, held={SECTION_II: 30}) == wanted
 
 
 def test_todays_agendas_follow_the_store(tmp_path: Path) -> None:
@@ -186,8 +190,13 @@ def test_a_pre_warmed_kernel_fetches_its_request_without_loading_voila_jupyter_s
 
 def kernels_of(server: LiveServer) -> int:
     """The server's live kernel processes."""
-    return sum("ipykernel" in " ".join(child.cmdline())
-               for child in psutil.Process(server.process.pid).children(recursive=True))
+    live = 0
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        try:
+            live += child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline())
+        except psutil.Error:  # it exited while we looked
+            continue
+    return live
 
 
 def until(condition: Callable[[], bool], what: str, seconds: float = 90) -> None:
@@ -256,3 +265,26 @@ def test_a_class_opens_its_next_section_on_kernels_warmed_for_it_each_page_for_i
         for context in contexts:
             context.close()
         store.close()
+
+
+@pytest.mark.server
+def test_warmed_kernels_do_not_count_against_the_kernel_budget(tmp_path: Path) -> None:
+    server = start_server("trainee", tmp_path, prewarm=True, prewarm_after=5, max_kernels=3)
+    try:
+        with server.store() as store:
+            course = store.create_class(location="Room 4")
+            store.record_progress(course.id, "01-introductions")
+            trainees = [store.sign_in(course.code, f"Trainee {n}", f"66{n:02}") for n in range(3)]
+        until(lambda: "Kernel pool of course/02-what-is-the-problem.ipynb is filled with 3" in server_log(server),
+              "section II warmed to the whole budget")
+        until(lambda: kernels_of(server) == 3, "the budget's three kernels, all warmed")
+        with server.store() as store:
+            store.record_progress(course.id, "02-what-is-the-problem")
+        # three kernels run, as many as the budget; they wait for this class, so the page opens on one
+        with urllib.request.urlopen(server.page_url(SECTION_II, trainees[0].token), timeout=120) as response:
+            assert response.status == 200
+            page = response.read().decode()
+        assert "Signed in as" in page and trainees[0].name in page and trainees[1].name not in page
+        assert server_log(server).count("Using pre-heated kernel") == 1
+    finally:
+        stop_process_tree(server.process)

@@ -124,12 +124,17 @@ def pool_room(max_kernels: int, kernels_in_use: int) -> int:
     return max(0, max_kernels - max_kernels // FREE_SHARE - kernels_in_use)
 
 
-def within_room(wanted: Mapping[str, PoolTarget], room: int) -> dict[str, PoolTarget]:
-    """``wanted`` cut down to ``room`` kernels in all: the start page first, then the other pages in order."""
+def within_room(wanted: Mapping[str, PoolTarget], room: int, held: Mapping[str, int]) -> dict[str, PoolTarget]:
+    """``wanted`` cut down to ``room`` kernels in all, given the kernels each pool ``held`` already.
+
+    A pool that only shrinks counts no more than it holds. Pools already warmed keep their room
+    first, then the start page, then the other pages in order.
+    """
     sized: dict[str, PoolTarget] = {}
-    for page in sorted(wanted, key=lambda name: (name != START_PAGE, name)):
+    for page in sorted(wanted, key=lambda name: (wanted[name].fills, name != START_PAGE, name)):
         target = wanted[page]
-        sized[page] = PoolTarget(min(target.size, room), target.fills)
+        size = target.size if target.fills else min(target.size, held.get(page, 0))
+        sized[page] = PoolTarget(min(size, room), target.fills)
         room -= sized[page].size
     return sized
 
@@ -190,9 +195,13 @@ def agenda_pools_factory(
             if self._resizing:
                 super().fill_if_needed(delay=0, notebook_name=notebook_name, **kwargs)
 
+        def pool_sizes(self) -> dict[str, int]:
+            """The kernels waiting in each page's pool (started or starting)."""
+            return {name: len(pool) for name, pool in self._pools.items()}
+
         def pooled(self) -> int:
             """Kernels waiting in pools (started or starting)."""
-            return sum(len(pool) for pool in self._pools.values())
+            return sum(self.pool_sizes().values())
 
         async def resize_pools(self, targets: Mapping[str, PoolTarget]) -> None:
             """Bring each page's pool to its target: filled only where it ``fills``; a page not named is emptied."""
@@ -254,7 +263,8 @@ class PoolPlanner:
             agendas = await asyncio.get_running_loop().run_in_executor(None, self._read)
             in_use = len(self.kernel_manager.list_kernel_ids()) - self.kernel_manager.pooled()
             room = pool_room(self.max_kernels, in_use)
-            await self.kernel_manager.resize_pools(within_room(wanted_pools(agendas, self.next_after), room))
+            sized = within_room(wanted_pools(agendas, self.next_after), room, self.kernel_manager.pool_sizes())
+            await self.kernel_manager.resize_pools(sized)
         except Exception:
             self.kernel_manager.log.exception("Could not size the pre-warmed kernel pools")
         finally:

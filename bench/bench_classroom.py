@@ -62,8 +62,8 @@ from adaptive_policing import config  # noqa: E402
 from adaptive_policing.serve.server import KernelCulling  # noqa: E402
 import psutil  # noqa: E402
 
-from bench.common import bare_voila, cpu_seconds, kernel_memory_mb, kernels, tree_resident_mb  # noqa: E402
-from tests.conftest import LiveServer, start_server, stop_process_tree  # noqa: E402
+from bench.common import bare_voila, cpu_seconds, kernel_memory_mb, tree_resident_mb  # noqa: E402
+from tests.conftest import LiveServer, kernel_processes, start_server, stop_process_tree  # noqa: E402
 
 SINGLE_LOADS = 5
 CLASS_SIZE = 30
@@ -110,11 +110,11 @@ def single_page(url: str, server_pid: int) -> SingleLoads:
     server = psutil.Process(server_pid)
     seconds, kernel_cpu, server_cpu = [], [], []
     for _ in range(SINGLE_LOADS):
-        earlier = {kernel.pid for kernel in kernels(server_pid)}
+        earlier = {kernel.pid for kernel in kernel_processes(server_pid)}
         server_before = cpu_seconds(server) or 0.0
         seconds.append(load_seconds(url))
         server_cpu.append((cpu_seconds(server) or 0.0) - server_before)
-        new = [kernel for kernel in kernels(server_pid) if kernel.pid not in earlier]
+        new = [kernel for kernel in kernel_processes(server_pid) if kernel.pid not in earlier]
         kernel_cpu.extend(used for used in map(cpu_seconds, new[:1]) if used is not None)
     return SingleLoads(seconds, kernel_cpu, server_cpu)
 
@@ -166,16 +166,16 @@ def burst(urls: list[str], server_pid: int, long_wait: bool) -> Burst:
         return load_seconds(url)
 
     server = psutil.Process(server_pid)
-    before = {process.pid: cpu_seconds(process) or 0.0 for process in (server, *kernels(server_pid))}
+    before = {process.pid: cpu_seconds(process) or 0.0 for process in (server, *kernel_processes(server_pid))}
     with PeakMemory(server_pid).watching() as memory, ThreadPoolExecutor(max_workers=len(urls)) as pool:
         seconds = list(pool.map(open_page, urls))
     # what the server and every kernel spent during the burst (a pre-warmed kernel only from the burst's start)
-    used = sum((cpu_seconds(process) or 0.0) - before.get(process.pid, 0.0) for process in (server, *kernels(server_pid)))
+    used = sum((cpu_seconds(process) or 0.0) - before.get(process.pid, 0.0) for process in (server, *kernel_processes(server_pid)))
     kernel_mb = kernel_memory_mb(server_pid)
     live = None
     if long_wait:
         time.sleep(LONG_WAIT_SECONDS)  # the figure is what is alive after this wait
-        live = len(kernels(server_pid))
+        live = len(kernel_processes(server_pid))
     return Burst(seconds, memory.peak_mb, kernel_mb, live, used / len(urls))
 
 
@@ -270,7 +270,7 @@ def settle_kernels(server_pid: int, quiet_seconds: float = 2.0) -> None:
     deadline = time.monotonic() + WARMING_DEADLINE_SECONDS
 
     def used() -> float:
-        return sum(filter(None, map(cpu_seconds, kernels(server_pid))))
+        return sum(filter(None, map(cpu_seconds, kernel_processes(server_pid))))
 
     before = used()
     while time.monotonic() < deadline:

@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.common import kernels, total_resident_mb  # noqa: E402
-from tests.conftest import LiveServer, start_server, stop_process_tree  # noqa: E402
+from bench.common import total_resident_mb  # noqa: E402
+from tests.conftest import LiveServer, kernel_processes, start_server, stop_process_tree  # noqa: E402
 
 VISITS = 100
 AT_ONCE = 4
@@ -46,16 +46,16 @@ def visit_many(server: LiveServer) -> CullingRun:
         with urllib.request.urlopen(start_page, timeout=120) as response:
             if b"Sign in" not in response.read():
                 raise RuntimeError("the start page did not render")
-        return len(kernels(server.process.pid))
+        return len(kernel_processes(server.process.pid))
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
         peak = max(pool.map(visit, range(VISITS)))
     seconds = time.monotonic() - started
     deadline = time.monotonic() + SETTLE_SECONDS
-    while kernels(server.process.pid) and time.monotonic() < deadline:  # poll: culling ends the wait early
+    while kernel_processes(server.process.pid) and time.monotonic() < deadline:  # poll: culling ends the wait early
         time.sleep(0.5)
-    left = kernels(server.process.pid)
+    left = kernel_processes(server.process.pid)
     return CullingRun(peak, len(left), total_resident_mb(left), seconds)
 
 

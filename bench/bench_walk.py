@@ -31,8 +31,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.common import bare_voila, kernels  # noqa: E402
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, new_class, start_server, stop_process_tree  # noqa: E402
+from bench.common import bare_voila  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, kernel_processes, new_class, start_server, stop_process_tree  # noqa: E402
 
 CLASS_SIZE = int(os.environ.get("BENCH_WALK_CLASS_SIZE", "30"))
 TABS_PER_BROWSER = 10
@@ -108,11 +108,11 @@ def walk(playwright: Any, folder: Path, long_wait: bool) -> dict[str, Any]:
         for page in STEPS:
             steps.append(open_together(tabs, [server.page_url(page, token) for token in tokens], page))
             print(f"  done: {page}, {len(steps[-1].seconds)} drawn, {len(steps[-1].failed)} failed", flush=True)
-        live = len(kernels(server.process.pid))
+        live = len(kernel_processes(server.process.pid))
         live_later = None
         if long_wait:
             time.sleep(LONG_WAIT_SECONDS)
-            live_later = len(kernels(server.process.pid))
+            live_later = len(kernel_processes(server.process.pid))
         return {"steps": steps, "live_kernels": live, "live_kernels_later": live_later}
     finally:
         for browser in browsers:

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.conftest import free_port, stop_process_tree  # noqa: E402
+from tests.conftest import free_port, kernel_processes, stop_process_tree  # noqa: E402
 
 #: The one cell of the bare baseline page: a single text widget.
 BARE_CELL = "import ipywidgets\nipywidgets.Text(description='Name')"
@@ -74,18 +74,6 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"voila did not listen on port {port} within {BARE_START_SECONDS} s")
 
 
-def kernels(server_pid: int) -> list[psutil.Process]:
-    """The live kernel processes under the server ``server_pid``."""
-    found = []
-    for child in psutil.Process(server_pid).children(recursive=True):
-        try:
-            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
-                found.append(child)
-        except psutil.Error:  # exited while we looked
-            continue
-    return found
-
-
 def cpu_seconds(process: psutil.Process) -> float | None:
     """User and system CPU seconds ``process`` has used so far, or None if it has exited.
 
@@ -109,7 +97,7 @@ def resident_mb(process: psutil.Process) -> float | None:
 
 def kernel_memory_mb(server_pid: int) -> list[float]:
     """Resident memory of each live kernel under ``server_pid``, in MB."""
-    sizes = (resident_mb(kernel) for kernel in kernels(server_pid))
+    sizes = (resident_mb(kernel) for kernel in kernel_processes(server_pid))
     return [size for size in sizes if size is not None]
 
 

@@ -61,6 +61,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def kernel_processes(server_pid: int) -> list[psutil.Process]:
+    """The live kernel processes under the server ``server_pid`` (zombies and kernels exiting meanwhile left out)."""
+    found = []
+    for child in psutil.Process(server_pid).children(recursive=True):
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # exited while we looked
+            continue
+    return found
+
+
 def stop_process_tree(process: subprocess.Popen[bytes]) -> None:
     """Stop a server and every kernel it started."""
     try:

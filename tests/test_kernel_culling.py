@@ -23,7 +23,7 @@ import pytest
 from adaptive_policing.serve.budget import MINIMUM_KERNELS, default_max_kernels
 from adaptive_policing.serve.server import KernelCulling
 
-from .conftest import LiveServer, start_server, stop_process_tree
+from .conftest import LiveServer, kernel_processes, start_server, stop_process_tree
 
 pytestmark = pytest.mark.server
 
@@ -51,14 +51,7 @@ def one_kernel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live
 
 def kernels_of(server: LiveServer) -> set[int]:
     """The process ids of the server's live kernels."""
-    found = set()
-    for child in psutil.Process(server.process.pid).children(recursive=True):
-        try:
-            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
-                found.add(child.pid)
-        except psutil.Error:  # exited while we looked
-            continue
-    return found
+    return {kernel.pid for kernel in kernel_processes(server.process.pid)}
 
 
 def kernel_ids_of(server: LiveServer) -> set[str]:

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-import psutil
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -37,7 +36,7 @@ from adaptive_policing.serve.pools import (
 from adaptive_policing.widgets import prewarmed, viewer
 
 from .browser import shot, wait_for_widgets
-from .conftest import REPO, LiveServer, start_server, stop_process_tree
+from .conftest import REPO, LiveServer, kernel_processes, start_server, stop_process_tree
 
 PAGES = ("course/01-introductions.ipynb", "course/02-what-is-the-problem.ipynb", "course/03-what-is-customer-service.ipynb")
 SECTION_II = PAGES[1]
@@ -189,14 +188,8 @@ def test_a_pre_warmed_kernel_fetches_its_request_without_loading_voila_jupyter_s
 
 
 def kernels_of(server: LiveServer) -> int:
-    """The server's live kernel processes."""
-    live = 0
-    for child in psutil.Process(server.process.pid).children(recursive=True):
-        try:
-            live += child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline())
-        except psutil.Error:  # it exited while we looked
-            continue
-    return live
+    """How many live kernel processes the server has."""
+    return len(kernel_processes(server.process.pid))
 
 
 def until(condition: Callable[[], bool], what: str, seconds: float = 90) -> None:

@@ -53,7 +53,7 @@ from jupyter_server.log import log_request
 from jupyter_server.utils import url_path_join
 from tornado.ioloop import PeriodicCallback
 from tornado.web import HTTPError, RedirectHandler, RequestHandler
-from traitlets import Bool, Float, List, Unicode, default
+from traitlets import Float, List, Unicode, default
 from traitlets.config import Config, JSONFileConfigLoader
 from voila import app as voila_app
 from voila import notebook_renderer
@@ -272,7 +272,6 @@ class CourseVoila(Voila):
     certfile = Unicode("", config=True, help="TLS certificate (PEM): serve over HTTPS with keyfile.")
     keyfile = Unicode("", config=True, help="TLS private key (PEM) of certfile.")
     key_file = Unicode("", config=True, help="The instructor key's file, re-read so a rotated key applies at once.")
-    prewarm = Bool(False, config=True, help="Keep kernels ready for the next section of today's classes.")
     prewarm_after = Float(NEXT_AFTER_SECONDS, config=True, help="Seconds into a section before the next is warmed.")
 
     def listen(self) -> None:
@@ -286,7 +285,7 @@ class CourseVoila(Voila):
             self.app.listen = functools.partial(self.app.listen, ssl_options=context)  # type: ignore[method-assign]
         if self.key_file:
             PeriodicCallback(self._follow_key_file, KEY_CHECK_SECONDS * 1000).start()
-        if self.prewarm:
+        if self.voila_configuration.preheat_kernel:  # the trainee server's pools (runtime_config's ``prewarm``)
             budget: KernelBudget = self.tornado_settings["ap_kernel_budget"]
             planner = PoolPlanner(self.kernel_manager, Path(self.root_dir), budget.max_kernels, self.prewarm_after)
             PeriodicCallback(planner.plan, PLAN_SECONDS * 1000).start()
@@ -383,7 +382,6 @@ def runtime_config(
         "ap_hub": hub_prefix is not None,
     }
     c.CourseVoila.landing_page = LANDING_PAGES[role]
-    c.CourseVoila.prewarm = prewarm
     c.CourseVoila.prewarm_after = prewarm_after
     c.VoilaConfiguration.preheat_kernel = prewarm
     c.VoilaConfiguration.default_pool_size = 0  # pools are sized by the agenda (pools.PoolPlanner)

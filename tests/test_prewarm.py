@@ -9,15 +9,18 @@ when it finishes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+import ipywidgets as widgets
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -33,7 +36,10 @@ from adaptive_policing.serve.pools import (
     wanted_pools,
     within_room,
 )
-from adaptive_policing.widgets import prewarmed, viewer
+from adaptive_policing.widgets import opening, prewarmed, viewer
+from adaptive_policing.widgets.case_study import CaseStudyPlayer
+from adaptive_policing.widgets.page import page_header
+from adaptive_policing.widgets.prompt import DiscussionPrompt
 
 from .browser import shot, wait_for_widgets
 from .conftest import REPO, LiveServer, kernel_processes, start_server, stop_process_tree
@@ -121,6 +127,15 @@ def test_todays_agendas_follow_the_store(tmp_path: Path) -> None:
 # --- a pre-warmed page waits for its request -------------------------------------------
 
 
+def forget_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kernel that has not been handed its request yet, nor started waiting for it (undone after the test)."""
+    monkeypatch.setattr(viewer, "_request_arrived", False)
+    monkeypatch.setattr(viewer, "_waiting_for_request", [])
+    monkeypatch.setattr(prewarmed, "_arrived", threading.Event())
+    monkeypatch.setattr(prewarmed, "_on_arrival", [])
+    monkeypatch.setattr(prewarmed, "_fetching", False)
+
+
 def test_a_pre_warmed_page_reads_nothing_of_its_request_before_the_server_hands_it_over(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -129,7 +144,7 @@ def test_a_pre_warmed_page_reads_nothing_of_its_request_before_the_server_hands_
     for set_by_the_request in ("QUERY_STRING", prewarmed.REQUEST_MARK):  # removed again after the test
         monkeypatch.setenv(set_by_the_request, "")
         monkeypatch.delenv(set_by_the_request)
-    monkeypatch.setattr(viewer, "_request_arrived", False)
+    forget_the_request(monkeypatch)
     monkeypatch.setattr(viewer, "open_store", lambda: events.append("store opened"))
     monkeypatch.setattr(prewarmed, "RETRY_SECONDS", 0)
     request = {prewarmed.REQUEST_MARK: "/voila/render/course/02-what-is-the-problem.ipynb",
@@ -142,13 +157,77 @@ def test_a_pre_warmed_page_reads_nothing_of_its_request_before_the_server_hands_
 
     monkeypatch.setenv("VOILA_APP_PORT", "8866")
     monkeypatch.setenv("VOILA_KERNEL_ID", "0a1b")
-    monkeypatch.setattr(prewarmed, "_receive_in_thread", receive)
+    monkeypatch.setattr(prewarmed, "_receive_request", receive)
     assert viewer.served_by_voila()
     assert viewer.page_token() == "the-trainees-token"
     assert viewer.page_param("t") == "the-trainees-token"
     # the store first; asked again after no answer; and never again once the request is there
     asked = "asked ws://127.0.0.1:8866/voila/query/0a1b"
     assert events == ["store opened", asked, asked]
+
+
+def test_a_pre_warmed_page_is_drawn_ahead_and_filled_in_for_its_trainee_when_the_request_arrives(
+    store: ResponseStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(prewarmed.PREHEAT_ENV, "True")
+    for set_by_the_request in ("QUERY_STRING", "HTTP_COOKIE", prewarmed.REQUEST_MARK):  # removed after the test
+        monkeypatch.setenv(set_by_the_request, "")
+        monkeypatch.delenv(set_by_the_request)
+    forget_the_request(monkeypatch)
+    monkeypatch.setattr(viewer, "_signed_in", None)
+    monkeypatch.setattr(opening, "_page", None)
+    monkeypatch.setattr(viewer, "open_store", lambda: store)
+    monkeypatch.setattr("adaptive_policing.widgets.common.open_store", lambda: store)
+    store.save_answer(trainee, "s03-her-need", "A report number for her insurer by Friday.")
+    handed_over = threading.Event()
+
+    def receive(_url: str) -> str:  # the server hands the request over once the trainee asks for the page
+        handed_over.wait(30)
+        return json.dumps({prewarmed.REQUEST_MARK: "/voila/render/course/03-what-is-customer-service.ipynb",
+                           "QUERY_STRING": f"t={trainee.token}"})
+
+    monkeypatch.setattr(prewarmed, "_receive_request", receive)
+
+    async def open_the_page() -> dict[str, object]:  # on an event loop, as in a kernel
+        banner = page_header("03-what-is-customer-service")
+        answered = DiscussionPrompt("s03-her-need", "What does she need?")
+        case = CaseStudyPlayer("window-stolen-bike")
+        drawn_ahead = {"banner": banner.value, "answer": answered.text.value, "save off": answered.save_button.disabled,
+                       "status": answered.status.text, "decision": case.situation.value,
+                       "visits": store.visits(trainee.class_id)}
+        handed_over.set()
+        for _ in range(1000):
+            if viewer.request_arrived():
+                break
+            await asyncio.sleep(0.01)
+        later = DiscussionPrompt("s03-later", "Anything else?")
+        return {"ahead": drawn_ahead, "banner": banner, "answered": answered, "later": later}
+
+    opened: list[dict[str, object]] = []  # on a thread of its own: this one may hold the browser's event loop
+    kernel_thread = threading.Thread(target=lambda: opened.append(asyncio.run(open_the_page())))
+    kernel_thread.start()
+    kernel_thread.join(60)
+    [page] = opened
+    ahead = page["ahead"]
+    assert isinstance(ahead, dict)
+    # drawn before anybody asked: nobody's name, no answer, Save off, no visit; the case study's first decision
+    assert "Opening your page" in ahead["banner"] and trainee.name not in ahead["banner"]
+    assert trainee.token not in ahead["banner"]
+    assert (ahead["answer"], ahead["save off"], ahead["status"], ahead["visits"]) == ("", True, "", [])
+    assert "Decision 1" in ahead["decision"]
+    # filled in for the trainee once the request arrived
+    banner, answered, later = page["banner"], page["answered"], page["later"]
+    assert isinstance(banner, widgets.HTML) and isinstance(answered, DiscussionPrompt)
+    assert f"Signed in as <strong>{trainee.name}</strong>" in banner.value
+    assert banner.value.count(f"?t={trainee.token}") == 3
+    assert answered.text.value == "A report number for her insurer by Friday."
+    assert not answered.save_button.disabled and answered.status.kind == "saved"
+    assert [(who.id, page_id) for who, page_id, _at in store.visits(trainee.class_id)] == [
+        (trainee.id, "03-what-is-customer-service")]
+    # a widget made after the request has arrived opens for the trainee at once
+    assert isinstance(later, DiscussionPrompt) and later.participant.trainee == trainee
+    answered.text.value = "A report number today."
+    assert answered.save() and store.latest_answer(trainee, "s03-her-need").value == "A report number today."
 
 
 FETCH_REQUEST = """
@@ -260,9 +339,19 @@ def test_a_class_opens_its_next_section_on_kernels_warmed_for_it_each_page_for_i
         store.close()
 
 
+def section_ii_visitors(server: LiveServer) -> set[int]:
+    with server.store() as store:
+        return {trainee.id for course in store.classes() for trainee, page_id, _at in store.visits(course.id)
+                if page_id == "02-what-is-the-problem"}
+
+
 @pytest.mark.server
-def test_warmed_kernels_do_not_count_against_the_kernel_budget(tmp_path: Path) -> None:
-    server = start_server("trainee", tmp_path, prewarm=True, prewarm_after=5, max_kernels=3)
+def test_warmed_kernels_do_not_count_against_the_kernel_budget_nor_are_culled_while_they_wait(
+    tmp_path: Path,
+) -> None:
+    # idle kernels with no page open are culled after 3 s: warmed kernels wait like that, and are kept
+    server = start_server("trainee", tmp_path, prewarm=True, prewarm_after=5, max_kernels=3, cull_idle=3,
+                          cull_interval=1)
     try:
         with server.store() as store:
             course = store.create_class(location="Room 4")
@@ -271,13 +360,17 @@ def test_warmed_kernels_do_not_count_against_the_kernel_budget(tmp_path: Path) -
         until(lambda: "Kernel pool of course/02-what-is-the-problem.ipynb is filled with 3" in server_log(server),
               "section II warmed to the whole budget")
         until(lambda: kernels_of(server) == 3, "the budget's three kernels, all warmed")
+        time.sleep(8)  # well past the culling time, with every warmed kernel idle
+        assert kernels_of(server) == 3 and "Culling '" not in server_log(server)
         with server.store() as store:
             store.record_progress(course.id, "02-what-is-the-problem")
         # three kernels run, as many as the budget; they wait for this class, so the page opens on one
         with urllib.request.urlopen(server.page_url(SECTION_II, trainees[0].token), timeout=120) as response:
             assert response.status == 200
             page = response.read().decode()
-        assert "Signed in as" in page and trainees[0].name in page and trainees[1].name not in page
+        # the page was drawn ahead, and is filled in for its trainee as the request arrives
+        assert "Opening your page" in page and trainees[0].name not in page
+        until(lambda: section_ii_visitors(server) == {trainees[0].id}, "the page opened for its own trainee", 30)
         assert server_log(server).count("Using pre-heated kernel") == 1
     finally:
         stop_process_tree(server.process)

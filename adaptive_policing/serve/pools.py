@@ -203,6 +203,17 @@ def agenda_pools_factory(
             """Kernels waiting in pools (started or starting)."""
             return sum(self.pool_sizes().values())
 
+        def warmed_kernel_ids(self) -> set[str]:
+            """The kernels waiting in pools that have started."""
+            return {task.result()["kernel_id"] for pool in self._pools.values() for task in pool
+                    if task.done() and not task.cancelled() and task.exception() is None}
+
+        async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+            # A warmed kernel has run its page and waits, idle and with no page open, for its trainee: kept.
+            state = getattr(self._kernels.get(kernel_id), "execution_state", None)
+            if state == "dead" or kernel_id not in self.warmed_kernel_ids():
+                await super().cull_kernel_if_idle(kernel_id)
+
         async def resize_pools(self, targets: Mapping[str, PoolTarget]) -> None:
             """Bring each page's pool to its target: filled only where it ``fills``; a page not named is emptied."""
             for name in sorted(set(self._pools) | set(targets)):

@@ -11,6 +11,7 @@ from ..content.case_play import CasePlay
 from ..content.scenarios import OUTCOME_WORDS, PERCEPTION_MAX, CaseStudy, Choice, Ending, load_case_study
 from ..data.store import ResponseStore, Trainee
 from ..views.render import render
+from . import viewer
 from .common import PREVIEW_MESSAGE, fragment
 from .saved import SavedAnswerWidget
 
@@ -64,6 +65,8 @@ class CaseStudyPlayer(SavedAnswerWidget):
         self.play = CasePlay(self.case)
         self.last_choice: Choice | None = None
         super().__init__(self.case.prompt_id, store=store, trainee=trainee)
+        if not viewer.request_arrived():  # a pre-warmed page shows the first decision while it waits for its trainee
+            self._render()
 
     def build(self) -> list[widgets.Widget]:
         self.meter = widgets.HTML()

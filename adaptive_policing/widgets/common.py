@@ -170,11 +170,22 @@ class StatusLine(widgets.HTML):
 
 
 class Participant:
-    """The store and the signed-in trainee a widget works for (None in preview)."""
+    """The store and the signed-in trainee a widget works for (None in preview).
 
-    def __init__(self, store: ResponseStore | None, trainee: Trainee | None) -> None:
-        self.trainee = trainee if trainee is not None else viewer.current_trainee()
+    Without a ``trainee``, it is the page's signed-in trainee: looked up at once, or with
+    ``identify=False`` when the widget calls :meth:`identify` (once the page's request is known).
+    """
+
+    def __init__(self, store: ResponseStore | None, trainee: Trainee | None, *, identify: bool = True) -> None:
+        self.trainee = trainee
         self._store = store
+        if identify:
+            self.identify()
+
+    def identify(self) -> None:
+        """Take the page's signed-in trainee, unless the widget was given one."""
+        if self.trainee is None:
+            self.trainee = viewer.current_trainee()
 
     @property
     def store(self) -> ResponseStore:

@@ -19,11 +19,6 @@ if TYPE_CHECKING:
 START_PAGE = "course/00-start.ipynb"
 
 
-def _link(path: str, text: str, trainee: Trainee | None, rel: str = "") -> dict[str, str]:
-    """A link to a served notebook that carries the trainee's token, for the templates."""
-    return {"href": viewer.page_link(path, trainee), "text": text, "rel": rel}
-
-
 def _plan_agenda(plan_id: str, trainee: Trainee) -> dict[str, Any]:
     """One course plan's agenda as template data: its title, length and rows of links."""
     from ..content import plan  # imported on use: the plan module loads nbformat, which is slow to import
@@ -237,29 +232,52 @@ def start_page() -> widgets.Widget:
     return SignInForm()
 
 
-def page_header(page_id: str) -> widgets.HTML:
-    """Who is signed in and the previous / agenda / next links, for the top of a course page."""
+def _header_html(page_id: str, trainee: Trainee | None, *, waiting: bool = False) -> str:
+    """The banner's HTML: who is signed in (or that the page is still opening) and the page's links."""
     from ..content import plan
 
+    def link(path: str, text: str, rel: str = "") -> dict[str, str]:
+        # while the page waits for its request nobody is known: addresses without a token (the cookie has it)
+        return {"href": viewer.page_address(path) if waiting else viewer.page_link(path, trainee), "text": text,
+                "rel": rel}
+
+    nav = plan.navigation(page_id)
+    links = [link(START_PAGE, "Agenda")]
+    if nav.previous:
+        links.insert(0, link(nav.previous.path, f"Previous: {nav.previous.title}", "prev"))
+    if nav.next:
+        links.append(link(nav.next.path, f"Next: {nav.next.title}", "next"))
+    return render(
+        "trainee/page_header.html.j2",
+        trainee_name=trainee.name if trainee is not None else None,
+        sign_out_href=viewer.sign_out_link(START_PAGE, trainee) if trainee is not None else None,
+        waiting=waiting,
+        # Served by Voilà but opened without signing in: say answers will not be saved.
+        show_sign_in_warning=viewer.served_by_voila() and not waiting,
+        start_href=viewer.page_address(START_PAGE) if waiting else viewer.page_link(START_PAGE, None),
+        links=links,
+    )
+
+
+def _opened_header_html(page_id: str) -> str:
+    """Record the trainee's visit, read what the page's widgets show them, and return the banner's HTML."""
     trainee = viewer.current_trainee()
     if trainee is not None:
         store = Participant(None, trainee).store
         store.record_visit(trainee, page_id)
         # The page's widgets then open without a query each, and take this trainee without looking it up again.
         opening.read_for_page(store, trainee, viewer.browser_tokens())
-    nav = plan.navigation(page_id)
-    links = [_link(START_PAGE, "Agenda", trainee)]
-    if nav.previous:
-        links.insert(0, _link(nav.previous.path, f"Previous: {nav.previous.title}", trainee, "prev"))
-    if nav.next:
-        links.append(_link(nav.next.path, f"Next: {nav.next.title}", trainee, "next"))
-    banner = widgets.HTML(render(
-        "trainee/page_header.html.j2",
-        trainee_name=trainee.name if trainee is not None else None,
-        sign_out_href=viewer.sign_out_link(START_PAGE, trainee) if trainee is not None else None,
-        # Served by Voilà but opened without signing in: say answers will not be saved.
-        show_sign_in_warning=viewer.served_by_voila(),
-        start_href=viewer.page_link(START_PAGE, None),
-        links=links,
-    ), _dom_classes=("ap-page-header",), **shared_look(widgets.HTML))
+    return _header_html(page_id, trainee)
+
+
+def page_header(page_id: str) -> widgets.HTML:
+    """Who is signed in and the previous / agenda / next links, for the top of a course page.
+
+    In a pre-warmed kernel the banner says the page is opening until the trainee's request arrives.
+    """
+    look = {"_dom_classes": ("ap-page-header",), **shared_look(widgets.HTML)}
+    if viewer.request_arrived():
+        return widgets.HTML(_opened_header_html(page_id), **look)
+    banner = widgets.HTML(_header_html(page_id, None, waiting=True), **look)
+    viewer.when_request_arrives(lambda: setattr(banner, "value", _opened_header_html(page_id)))
     return banner

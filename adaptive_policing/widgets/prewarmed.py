@@ -19,6 +19,7 @@ import json
 import os
 import threading
 import time
+from typing import Callable
 
 PREHEAT_ENV = "VOILA_PREHEAT"
 """Set to ``True`` by Voilà in the environment of a kernel it starts for a pool."""
@@ -56,33 +57,62 @@ async def _receive(url: str) -> str | None:
     return message if isinstance(message, str) else None
 
 
-def _receive_in_thread(url: str) -> str | None:
-    """One wait for the request, on a thread of its own (the kernel's own event loop is busy running the cell)."""
-    received: list[str | None] = [None]
-
-    def run() -> None:
-        received[0] = asyncio.run(_receive(url))
-
-    thread = threading.Thread(target=run, name="voila-request", daemon=True)
-    thread.start()
-    thread.join()
-    return received[0]
+def _receive_request(url: str) -> str | None:
+    """One connection to the server's request socket, and the one message it sends (None if there was none)."""
+    return asyncio.run(_receive(url))
 
 
-def wait_for_request() -> None:
-    """Block until the server hands this kernel its request, and put the request into the environment.
+_arrived = threading.Event()
+_on_arrival: list[Callable[[], None]] = []
+_fetching = False
+_fetch_lock = threading.Lock()
 
-    A connection the busy server did not accept in time, or that closed without a message,
-    is tried again: running the page without its request would show a page for nobody. A
-    request that arrives while the kernel is not connected is kept by the server for it.
-    """
+
+def _fetch() -> None:
     url = query_url()
     while True:
-        message = _receive_in_thread(url)
-        request = json.loads(message) if message is not None else {}
+        message = _receive_request(url)
+        try:
+            request = json.loads(message) if message is not None else {}
+        except ValueError:
+            request = {}
         if isinstance(request, dict) and REQUEST_MARK in request:
             break
         time.sleep(RETRY_SECONDS)
     for name, value in request.items():
         if isinstance(name, str) and isinstance(value, str):
             os.environ[name] = value
+    _arrived.set()
+    with _fetch_lock:
+        hooks = list(_on_arrival)
+    for hook in hooks:
+        hook()
+
+
+def fetch_request(on_arrival: Callable[[], None] | None = None) -> None:
+    """Wait for this kernel's request in the background, and put it into the environment when it comes.
+
+    The wait has a thread of its own: the kernel's event loop goes on serving the page. A
+    connection the busy server did not accept in time, or that closed without a message,
+    is tried again: running the page without its request would show a page for nobody. A
+    request that arrives while the kernel is not connected is kept by the server for it.
+    ``on_arrival`` is called on that thread once the request is in the environment (at once
+    if it already is). There is one wait per kernel, however often this is called: the
+    server hands a kernel's request to one connection only.
+    """
+    global _fetching
+    with _fetch_lock:
+        if on_arrival is not None and not _arrived.is_set():
+            _on_arrival.append(on_arrival)
+            on_arrival = None
+        if not _fetching:
+            _fetching = True
+            threading.Thread(target=_fetch, name="voila-request", daemon=True).start()
+    if on_arrival is not None:
+        on_arrival()
+
+
+def wait_for_request() -> None:
+    """Block until the server hands this kernel its request, and put the request into the environment."""
+    fetch_request()
+    _arrived.wait()

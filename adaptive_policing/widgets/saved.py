@@ -36,7 +36,7 @@ from .common import (
     CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, keep_on_device,
     page_flush_button, shared_layout, shared_look,
 )
-from . import opening as page_opening
+from . import opening as page_opening, viewer
 from .drafts import DraftTimer, after_held_back_changes
 
 
@@ -59,7 +59,8 @@ class SavedAnswerWidget(widgets.VBox):
 
     def __init__(self, prompt_id: str, *, store: ResponseStore | None = None, trainee: Trainee | None = None) -> None:
         self.prompt_id = prompt_id
-        self.participant = Participant(store, trainee)
+        self.participant = Participant(store, trainee, identify=False)
+        self._waited_for_request = not viewer.request_arrived()
         self.status = StatusLine()
         self.save_button: widgets.Button | None = None
         self.drafts = DraftTimer(self.keep_draft)
@@ -69,9 +70,17 @@ class SavedAnswerWidget(widgets.VBox):
         """The value last kept as a draft."""
         super().__init__(children=[*self.build(), page_flush_button(), self.status],
                          _dom_classes=(self.css_class,) if self.css_class else (), layout=shared_layout())
-        if self.participant.trainee is not None:
+        viewer.when_request_arrives(self._open_for_trainee)
+
+    def _open_for_trainee(self) -> None:
+        """Find the trainee and show what they saved (as the widget is made, or in a pre-warmed kernel later)."""
+        self.participant.identify()
+        trainee = self.participant.trainee
+        if trainee is not None:
+            if self._waited_for_request and self.save_button is not None:
+                self.save_button.disabled = False
             for name, box in self.text_fields().items():
-                keep_on_device(box, field_key(self.participant.trainee, self.prompt_id, name))
+                keep_on_device(box, field_key(trainee, self.prompt_id, name))
         self.restore()
         self.opened()
         for control in self.watched():
@@ -112,7 +121,8 @@ class SavedAnswerWidget(widgets.VBox):
     def make_save_button(self, description: str, tooltip: str) -> widgets.Button:
         """The widget's Save button; "Not saved yet" names it."""
         self.save_button = widgets.Button(description=description, button_style="primary", icon="check",
-                                          tooltip=tooltip, _dom_classes=(SAVE_CLASS,), **shared_look(widgets.Button))
+                                          tooltip=tooltip, _dom_classes=(SAVE_CLASS,), **shared_look(widgets.Button),
+                                          disabled=self._waited_for_request)  # until the page knows its trainee
         self.save_button.on_click(lambda _button: after_held_back_changes(self.save))
         return self.save_button
 

@@ -56,7 +56,7 @@ class SelfAssessment(widgets.VBox):
             raise ValueError(f"phase {phase!r} is not one of {', '.join(PHASES)}")
         self.phase = phase
         self.survey = survey or load_survey()
-        self.participant = Participant(store, trainee)
+        self.participant = Participant(store, trainee, identify=False)
         self.choices = {item.item_id: _scale("Your rating") for item in self.survey.items}
         self.save_button = widgets.Button(description="Save my ratings", button_style="primary", icon="check",
                                           tooltip="Save your ratings")
@@ -68,7 +68,7 @@ class SelfAssessment(widgets.VBox):
             rows += [fragment("question", text=item.statement), self.choices[item.item_id]]
         super().__init__(children=[*rows, self.save_button, self.status])
         self.add_class("ap-survey")
-        self.restore()
+        viewer.when_request_arrives(self.restore)
 
     @property
     def store(self) -> ResponseStore:

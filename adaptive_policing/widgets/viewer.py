@@ -31,12 +31,14 @@ are ignored, links carry none, and signing out is the hub's logout. The console
 shows an instructor only the classes of their ``instructors-<code>`` groups
 (:func:`visible_classes`).
 
-A pre-warmed kernel (:mod:`adaptive_policing.serve.pools`) starts and runs its page's
-first cells before anybody asks for the page, so its environment holds no request
-yet. Every read of the request goes through :func:`request_variable`, which in such a
-kernel first opens the store and then waits for the server to hand the kernel the
-request (:mod:`adaptive_policing.widgets.prewarmed`): what comes before the first read
-is done ahead, and nothing is read about a trainee before their request has arrived.
+A pre-warmed kernel (:mod:`adaptive_policing.serve.pools`) starts and runs its page
+before anybody asks for it, so its environment holds no request yet. A widget that
+shows a trainee's own things asks for them through :func:`when_request_arrives`: in
+such a kernel the page is drawn ahead with its widgets waiting, and they are filled in
+for the trainee when the server hands the kernel the request
+(:mod:`adaptive_policing.widgets.prewarmed`). Every other read of the request goes
+through :func:`request_variable`, which waits for it there and then: nothing is read
+about a trainee before their request has arrived. Anywhere else both happen at once.
 
 Outside Voilà (authoring in JupyterLab, executing notebooks in tests) there is
 no query string: widgets run in *preview* and save nothing, unless the
@@ -45,9 +47,12 @@ no query string: widgets run in *preview* and save nothing, unless the
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
 from http.cookies import CookieError, SimpleCookie
+from typing import Callable
 from urllib.parse import parse_qs, quote, urlencode
 
 from . import opening, prewarmed
@@ -70,19 +75,62 @@ HUB_GROUPS_ENV = config.kernel_env_name(config.HUB_GROUPS_HEADER)
 
 _signed_in: Trainee | None = None
 _request_arrived = False
+_waiting_for_request: list[Callable[[], None]] = []
+log = logging.getLogger(__name__)
+
+
+def request_arrived() -> bool:
+    """Whether the page's request is known: always, except in a pre-warmed kernel still waiting for its trainee."""
+    return _request_arrived or not prewarmed.pre_warmed()
+
+
+def _take_request() -> None:
+    """The request is in the environment: run what waited for it, in the order it was asked for."""
+    global _request_arrived
+    if _request_arrived:
+        return
+    _request_arrived = True
+    while _waiting_for_request:
+        callback = _waiting_for_request.pop(0)
+        try:
+            callback()
+        except Exception:  # one widget that cannot open for its trainee leaves the others to open
+            log.exception("A widget could not open for the page's trainee")
+
+
+def when_request_arrives(callback: Callable[[], None]) -> None:
+    """Call ``callback`` once the page's request is known: at once, or in a pre-warmed kernel when it arrives.
+
+    A pre-warmed kernel draws its page ahead, each widget waiting for its trainee. When the
+    server hands over the request, the callbacks fill the widgets in for that trainee, in the
+    order they were given, on the kernel's own thread, between its messages: before the
+    browser can ask for any widget's state. The first call opens the store while the kernel waits.
+    """
+    if request_arrived():
+        callback()
+        return
+    _waiting_for_request.append(callback)
+    if len(_waiting_for_request) > 1:
+        return
+    open_store()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # not in a kernel: run them on the thread that receives the request
+        prewarmed.fetch_request(on_arrival=_take_request)
+    else:
+        prewarmed.fetch_request(on_arrival=lambda: loop.call_soon_threadsafe(_take_request))
 
 
 def request_variable(name: str, default: str = "") -> str:
     """One variable of the page's request as Voilà hands it to the kernel (``QUERY_STRING``, ``HTTP_COOKIE``, ...).
 
-    In a pre-warmed kernel the first call opens the store, then waits until the server hands over the request.
+    In a pre-warmed kernel the first call before the request has arrived opens the store, waits
+    until the server hands the request over, and runs what was waiting for it.
     """
-    global _request_arrived
-    if not _request_arrived:
-        if prewarmed.pre_warmed():
-            open_store()  # done while the kernel waits, not after the trainee asked for the page
-            prewarmed.wait_for_request()
-        _request_arrived = True
+    if not request_arrived():
+        open_store()  # done while the kernel waits, not after the trainee asked for the page
+        prewarmed.wait_for_request()
+        _take_request()
     return os.environ.get(name, default)
 
 
@@ -175,8 +223,8 @@ def set_current_trainee(trainee: Trainee | None) -> None:
     _signed_in = trainee
 
 
-def _render_url(path: str) -> str:
-    """The address of a served notebook, with no query."""
+def page_address(path: str) -> str:
+    """The address of a served notebook, with no query (no trainee token)."""
     base = os.environ.get("VOILA_BASE_URL", "/")
     return f"{base.rstrip('/')}/voila/render/{quote(path.lstrip('/'), safe='/.-_')}"
 
@@ -187,7 +235,7 @@ def page_link(path: str, trainee: Trainee | None = None) -> str:
     ``path`` is relative to the serving root, e.g. ``course/02-what-is-the-problem.ipynb``.
     """
     trainee = trainee or current_trainee()
-    url = _render_url(path)
+    url = page_address(path)
     if trainee is None or config.hub_mode():  # behind the hub the page knows its trainee without a token
         return url
     return f"{url}?{urlencode({TOKEN_PARAM: trainee.token})}"
@@ -200,7 +248,7 @@ def sign_out_link(start_path: str, trainee: Trainee) -> str:
     """
     if config.hub_mode():
         return os.environ.get("JUPYTERHUB_BASE_URL", "/").rstrip("/") + "/hub/logout"
-    return f"{_render_url(start_path)}?{urlencode({SIGNED_OUT_PARAM: '1', TOKEN_PARAM: trainee.token})}"
+    return f"{page_address(start_path)}?{urlencode({SIGNED_OUT_PARAM: '1', TOKEN_PARAM: trainee.token})}"
 
 
 def slides_link(path: str, class_code: str | None = None) -> str:

@@ -67,7 +67,9 @@ from adaptive_policing import config  # noqa: E402
 from adaptive_policing.serve.server import KernelCulling  # noqa: E402
 import psutil  # noqa: E402
 
-from bench.common import bare_voila, cpu_seconds, kernel_memory_mb, tree_resident_mb  # noqa: E402
+from bench.common import (  # noqa: E402
+    bare_voila, cpu_seconds, kernel_memory_mb, tree_resident_mb, wait_until_warmed,
+)
 from tests.conftest import LiveServer, kernel_processes, start_server, stop_process_tree  # noqa: E402
 
 SINGLE_LOADS = 5
@@ -80,7 +82,6 @@ REQUEST_TIMEOUT_SECONDS = 600
 MEMORY_SAMPLE_SECONDS = 0.25
 LONG_WAIT_SECONDS = 180
 IMPORT_RUNS = 5
-WARMING_DEADLINE_SECONDS = 900
 SECTION_II_ID = "02-what-is-the-problem"
 SECTION_III_ID = "03-what-is-customer-service"
 
@@ -277,23 +278,6 @@ def trainee_urls(server: LiveServer, section: str, count: int, at_section: str |
     return [server.url(f"/voila/render/{section}?t={trainee.token}") for trainee in trainees]
 
 
-def settle_kernels(server_pid: int, quiet_seconds: float = 2.0) -> None:
-    """Wait until the server's kernels together use under a tenth of a CPU second in ``quiet_seconds``."""
-    deadline = time.monotonic() + WARMING_DEADLINE_SECONDS
-
-    def used() -> float:
-        return sum(filter(None, map(cpu_seconds, kernel_processes(server_pid))))
-
-    before = used()
-    while time.monotonic() < deadline:
-        time.sleep(quiet_seconds)
-        now = used()
-        if now - before < 0.1:
-            return
-        before = now
-    raise RuntimeError(f"the kernels did not settle within {WARMING_DEADLINE_SECONDS} s")
-
-
 def filled_in_seconds(server: LiveServer, started: datetime, page_id: str) -> list[float]:
     """Seconds from ``started`` until each trainee's ``page_id`` was filled in for them (its visit recorded)."""
     deadline = time.monotonic() + REQUEST_TIMEOUT_SECONDS
@@ -315,13 +299,7 @@ def warmed_burst(folder: Path) -> tuple[Burst, list[float], float]:
     with trainee_server(folder, prewarm=True) as server:
         started = time.monotonic()
         urls = trainee_urls(server, SECTION_III, CLASS_SIZE, at_section=SECTION_II_ID)
-        filled = f"Kernel pool of {SECTION_III} is filled with {CLASS_SIZE} kernel"
-        log = server.var_dir / "trainee-server.log"
-        while filled not in log.read_text(errors="replace"):
-            if time.monotonic() - started > WARMING_DEADLINE_SECONDS:
-                raise RuntimeError(f"section III was not warmed within {WARMING_DEADLINE_SECONDS} s")
-            time.sleep(1)
-        settle_kernels(server.process.pid)  # every warmed kernel has run its page and waits for its trainee
+        wait_until_warmed(server, SECTION_III, CLASS_SIZE)
         warming = time.monotonic() - started
         with server.store() as store:
             [course] = store.classes()
@@ -330,7 +308,7 @@ def warmed_burst(folder: Path) -> tuple[Burst, list[float], float]:
         filled_in: list[float] = []
         found = burst(urls, server.process.pid, long_wait=False, finished=lambda: filled_in.extend(
             filled_in_seconds(server, burst_started, SECTION_III_ID)))
-        used = log.read_text(errors="replace").count("Using pre-heated kernel")
+        used = (server.var_dir / "trainee-server.log").read_text(errors="replace").count("Using pre-heated kernel")
         if used != CLASS_SIZE or len(filled_in) != CLASS_SIZE:
             raise RuntimeError(f"{used} of {CLASS_SIZE} pages opened on a warmed kernel, {len(filled_in)} filled in")
         return found, filled_in, warming

@@ -8,10 +8,18 @@ widgets, and the pages that failed: not drawn within the time limit, or drawn wi
 missing (Voilà's "model not found", which ``incomplete.js`` then reloads). The same-run baseline
 is 30 Chromium tabs opening a bare Voilà page with one widget at once.
 
+The class follows its agenda on a trainee server that pre-warms, as ``adaptive-policing serve``
+runs it: the trainees sign in before the class starts, open the start page, and then, section
+by section, the instructor moves the class on (the console's *Start class* and *Next section*)
+and everyone opens the section. Before each move the walk waits until the server has warmed
+that section for the whole class (from a minute into the section before; the class would be
+reading). With ``--no-prewarm`` the server pre-warms nothing and the class opens each page
+straight after the last.
+
 After the walk it counts the trainee server's live kernels per trainee (the issue's target: at
-most 2; each trainee has one page open), and with ``--long`` (or ``BENCH_LONG=1``) again after
-the server's 3-minute culling has had its chance. Writes ``var/bench/walk.json``. Run alone:
-``python -m bench walk [--long]``.
+most 2; each trainee has one page open, and the server keeps one warmed for the next section),
+and with ``--long`` (or ``BENCH_LONG=1``) again after the server's 3-minute culling has had its
+chance. Writes ``var/bench/walk.json``. Run alone: ``python -m bench walk [--long] [--no-prewarm]``.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.common import bare_voila  # noqa: E402
+from bench.common import bare_voila, wait_until_warmed  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, kernel_processes, new_class, start_server, stop_process_tree  # noqa: E402
 
 CLASS_SIZE = int(os.environ.get("BENCH_WALK_CLASS_SIZE", "30"))
@@ -96,8 +104,8 @@ def new_tabs(browsers: list[Any], count: int) -> list[Any]:
             for n in range(count)]
 
 
-def walk(playwright: Any, folder: Path, long_wait: bool) -> dict[str, Any]:
-    server = start_server("trainee", folder)
+def walk(playwright: Any, folder: Path, long_wait: bool, prewarm: bool) -> dict[str, Any]:
+    server = start_server("trainee", folder, prewarm=prewarm)
     browsers = launch_browsers(playwright)
     try:
         course = new_class(server)
@@ -106,6 +114,11 @@ def walk(playwright: Any, folder: Path, long_wait: bool) -> dict[str, Any]:
         tabs = new_tabs(browsers, CLASS_SIZE)
         steps = []
         for page in STEPS:
+            if page != STEPS[0]:
+                if prewarm:
+                    wait_until_warmed(server, page, CLASS_SIZE)
+                with server.store() as store:
+                    store.record_progress(course.id, Path(page).stem)  # Start class, then Next section
             steps.append(open_together(tabs, [server.page_url(page, token) for token in tokens], page))
             print(f"  done: {page}, {len(steps[-1].seconds)} drawn, {len(steps[-1].failed)} failed", flush=True)
         live = len(kernel_processes(server.process.pid))
@@ -136,18 +149,19 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     long_wait = "--long" in sys.argv or os.environ.get("BENCH_LONG") == "1"
+    prewarm = "--no-prewarm" not in sys.argv
     with tempfile.TemporaryDirectory(prefix="ap-bench-walk-") as tmp, sync_playwright() as playwright:
         (Path(tmp) / "bare").mkdir()
         (Path(tmp) / "course").mkdir()
         bare = bare_step(playwright, Path(tmp) / "bare")
-        course = walk(playwright, Path(tmp) / "course", long_wait)
+        course = walk(playwright, Path(tmp) / "course", long_wait, prewarm)
 
     def seconds(value: float | None) -> str:
         return f"{value:8.1f}" if value is not None else "       -"
 
     base = bare.p95()
     print(f"{CLASS_SIZE} Chromium trainees, {os.cpu_count()} cores, same run; seconds from the common start "
-          "until the page has drawn its widgets")
+          f"until the page has drawn its widgets; {'pre-warmed' if prewarm else 'no pre-warming'}")
     print(f"  {'page':45}{'median':>8}{'p95':>8}{'p95/bare':>10}  failed")
     for step in [bare, *course["steps"]]:
         ratio = f"{step.p95() / base:9.2f}x" if base and step.p95() else "        -"
@@ -165,6 +179,7 @@ def main() -> None:
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
         "class_size": CLASS_SIZE,
+        "prewarm": prewarm,
         "bare": asdict(bare),
         "steps": [asdict(step) for step in course["steps"]],
         "live_kernels": course["live_kernels"],

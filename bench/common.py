@@ -23,11 +23,12 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from tests.conftest import free_port, kernel_processes, stop_process_tree  # noqa: E402
+from tests.conftest import LiveServer, free_port, kernel_processes, stop_process_tree  # noqa: E402
 
 #: The one cell of the bare baseline page: a single text widget.
 BARE_CELL = "import ipywidgets\nipywidgets.Text(description='Name')"
 BARE_START_SECONDS = 60
+WARMING_DEADLINE_SECONDS = 900
 
 
 @dataclass(frozen=True)
@@ -113,3 +114,32 @@ def tree_resident_mb(root_pid: int) -> float:
         return total_resident_mb([root, *root.children(recursive=True)])
     except psutil.Error:
         return 0.0
+
+
+def settle_kernels(server_pid: int, quiet_seconds: float = 2.0) -> None:
+    """Wait until the server's kernels together use under a tenth of a CPU second in ``quiet_seconds``."""
+    deadline = time.monotonic() + WARMING_DEADLINE_SECONDS
+
+    def used() -> float:
+        return sum(filter(None, map(cpu_seconds, kernel_processes(server_pid))))
+
+    before = used()
+    while time.monotonic() < deadline:
+        time.sleep(quiet_seconds)
+        now = used()
+        if now - before < 0.1:
+            return
+        before = now
+    raise RuntimeError(f"the kernels did not settle within {WARMING_DEADLINE_SECONDS} s")
+
+
+def wait_until_warmed(server: LiveServer, page: str, count: int) -> None:
+    """Wait until a ``--prewarm`` trainee server has warmed ``count`` kernels for ``page`` and they wait, idle."""
+    started = time.monotonic()
+    filled = f"Kernel pool of {page} is filled with {count} kernel"
+    log = server.var_dir / "trainee-server.log"
+    while filled not in log.read_text(errors="replace"):
+        if time.monotonic() - started > WARMING_DEADLINE_SECONDS:
+            raise RuntimeError(f"{page} was not warmed within {WARMING_DEADLINE_SECONDS} s")
+        time.sleep(1)
+    settle_kernels(server.process.pid)  # every warmed kernel has run its page and waits for its trainee

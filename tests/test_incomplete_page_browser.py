@@ -8,7 +8,6 @@ happen every time: it displays a widget and closes it before the browser asks fo
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from typing import Iterator
 
 import nbformat

@@ -17,10 +17,10 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from typing import Any
 from datetime import date, timedelta
 from pathlib import Path
 
-import ipywidgets as widgets
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -38,7 +38,7 @@ from adaptive_policing.serve.pools import (
 )
 from adaptive_policing.widgets import opening, prewarmed, viewer
 from adaptive_policing.widgets.case_study import CaseStudyPlayer
-from adaptive_policing.widgets.page import page_header
+from adaptive_policing.widgets.page import SignInForm, page_header
 from adaptive_policing.widgets.prompt import DiscussionPrompt
 
 from .browser import shot, wait_for_widgets
@@ -166,9 +166,9 @@ def test_a_pre_warmed_page_reads_nothing_of_its_request_before_the_server_hands_
     assert events == ["store opened", asked, asked]
 
 
-def test_a_pre_warmed_page_is_drawn_ahead_and_filled_in_for_its_trainee_when_the_request_arrives(
-    store: ResponseStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def a_warmed_kernel(monkeypatch: pytest.MonkeyPatch, store: ResponseStore, page: str,
+                    query: str) -> threading.Event:
+    """A pre-warmed kernel for ``page`` on ``store``, whose request (``query``) comes once the returned event is set."""
     monkeypatch.setenv(prewarmed.PREHEAT_ENV, "True")
     for set_by_the_request in ("QUERY_STRING", "HTTP_COOKIE", prewarmed.REQUEST_MARK):  # removed after the test
         monkeypatch.setenv(set_by_the_request, "")
@@ -178,56 +178,89 @@ def test_a_pre_warmed_page_is_drawn_ahead_and_filled_in_for_its_trainee_when_the
     monkeypatch.setattr(opening, "_page", None)
     monkeypatch.setattr(viewer, "open_store", lambda: store)
     monkeypatch.setattr("adaptive_policing.widgets.common.open_store", lambda: store)
-    store.save_answer(trainee, "s03-her-need", "A report number for her insurer by Friday.")
     handed_over = threading.Event()
 
     def receive(_url: str) -> str:  # the server hands the request over once the trainee asks for the page
         handed_over.wait(30)
-        return json.dumps({prewarmed.REQUEST_MARK: "/voila/render/course/03-what-is-customer-service.ipynb",
-                           "QUERY_STRING": f"t={trainee.token}"})
+        return json.dumps({prewarmed.REQUEST_MARK: f"/voila/render/{page}", "QUERY_STRING": query})
 
     monkeypatch.setattr(prewarmed, "_receive_request", receive)
+    return handed_over
 
-    async def open_the_page() -> dict[str, object]:  # on an event loop, as in a kernel
-        banner = page_header("03-what-is-customer-service")
-        answered = DiscussionPrompt("s03-her-need", "What does she need?")
-        case = CaseStudyPlayer("window-stolen-bike")
-        drawn_ahead = {"banner": banner.value, "answer": answered.text.value, "save off": answered.save_button.disabled,
-                       "status": answered.status.text, "decision": case.situation.value,
-                       "visits": store.visits(trainee.class_id)}
+
+def on_a_kernel_loop(make_page: Callable[[], Any], handed_over: threading.Event) -> tuple[Any, Any]:
+    """Make the page on an event loop, as a kernel does, then hand the request over and wait until it has arrived.
+
+    Returns what ``make_page`` returned before the request and again after it (for widgets, the same ones).
+    """
+
+    async def run() -> tuple[Any, Any]:
+        page = make_page()
+        before = page() if callable(page) else page
         handed_over.set()
         for _ in range(1000):
             if viewer.request_arrived():
                 break
             await asyncio.sleep(0.01)
-        later = DiscussionPrompt("s03-later", "Anything else?")
-        return {"ahead": drawn_ahead, "banner": banner, "answered": answered, "later": later}
+        return before, page() if callable(page) else page
 
-    opened: list[dict[str, object]] = []  # on a thread of its own: this one may hold the browser's event loop
-    kernel_thread = threading.Thread(target=lambda: opened.append(asyncio.run(open_the_page())))
+    opened: list[tuple[Any, Any]] = []  # on a thread of its own: this one may hold the browser's event loop
+    kernel_thread = threading.Thread(target=lambda: opened.append(asyncio.run(run())))
     kernel_thread.start()
     kernel_thread.join(60)
-    [page] = opened
-    ahead = page["ahead"]
-    assert isinstance(ahead, dict)
+    [result] = opened
+    return result
+
+
+def test_a_pre_warmed_page_is_drawn_ahead_and_filled_in_for_its_trainee_when_the_request_arrives(
+    store: ResponseStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    handed_over = a_warmed_kernel(monkeypatch, store, "course/03-what-is-customer-service.ipynb",
+                                  f"t={trainee.token}")
+    store.save_answer(trainee, "s03-her-need", "A report number for her insurer by Friday.")
+
+    def make_page() -> Callable[[], dict[str, Any]]:
+        banner = page_header("03-what-is-customer-service")
+        answered = DiscussionPrompt("s03-her-need", "What does she need?")
+        case = CaseStudyPlayer("window-stolen-bike")
+        return lambda: {"banner": banner.value, "answer": answered.text.value, "save off": answered.save_button.disabled,
+                        "status": answered.status, "decision": case.situation.value,
+                        "visits": [(who.id, page_id) for who, page_id, _at in store.visits(trainee.class_id)],
+                        "prompt": answered}
+
+    ahead, filled_in = on_a_kernel_loop(make_page, handed_over)
     # drawn before anybody asked: nobody's name, no answer, Save off, no visit; the case study's first decision
     assert "Opening your page" in ahead["banner"] and trainee.name not in ahead["banner"]
     assert trainee.token not in ahead["banner"]
-    assert (ahead["answer"], ahead["save off"], ahead["status"], ahead["visits"]) == ("", True, "", [])
+    assert (ahead["answer"], ahead["save off"], ahead["visits"]) == ("", True, [])
     assert "Decision 1" in ahead["decision"]
     # filled in for the trainee once the request arrived
-    banner, answered, later = page["banner"], page["answered"], page["later"]
-    assert isinstance(banner, widgets.HTML) and isinstance(answered, DiscussionPrompt)
-    assert f"Signed in as <strong>{trainee.name}</strong>" in banner.value
-    assert banner.value.count(f"?t={trainee.token}") == 3
-    assert answered.text.value == "A report number for her insurer by Friday."
-    assert not answered.save_button.disabled and answered.status.kind == "saved"
-    assert [(who.id, page_id) for who, page_id, _at in store.visits(trainee.class_id)] == [
-        (trainee.id, "03-what-is-customer-service")]
+    assert f"Signed in as <strong>{trainee.name}</strong>" in filled_in["banner"]
+    assert filled_in["banner"].count(f"?t={trainee.token}") == 3
+    assert filled_in["answer"] == "A report number for her insurer by Friday."
+    assert not filled_in["save off"] and filled_in["status"].kind == "saved"
+    assert filled_in["visits"] == [(trainee.id, "03-what-is-customer-service")]
     # a widget made after the request has arrived opens for the trainee at once
-    assert isinstance(later, DiscussionPrompt) and later.participant.trainee == trainee
+    assert DiscussionPrompt("s03-later", "Anything else?").participant.trainee == trainee
+    answered = filled_in["prompt"]
     answered.text.value = "A report number today."
     assert answered.save() and store.latest_answer(trainee, "s03-her-need").value == "A report number today."
+
+
+def test_a_pre_warmed_start_page_waits_to_sign_in_and_then_greets_the_browser_s_trainee(
+    store: ResponseStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    handed_over = a_warmed_kernel(monkeypatch, store, "course/00-start.ipynb", f"t={trainee.token}")
+
+    def make_page() -> Callable[[], dict[str, Any]]:
+        form = SignInForm()
+        return lambda: {"sign in off": form.button.disabled, "welcome": form.welcome.value,
+                        "form shown": form.form.layout.display != "none"}
+
+    ahead, filled_in = on_a_kernel_loop(make_page, handed_over)
+    assert ahead == {"sign in off": True, "welcome": "", "form shown": True}
+    assert trainee.name in filled_in["welcome"] and not filled_in["form shown"]
+    assert not filled_in["sign in off"]
 
 
 FETCH_REQUEST = """
@@ -297,6 +330,7 @@ def test_a_class_opens_its_next_section_on_kernels_warmed_for_it_each_page_for_i
     browser: object, warming_server: LiveServer,
 ) -> None:
     server = warming_server
+    used_before = server_log(server).count("Using pre-heated kernel")
     store = ResponseStore(server.db_url)
     course: TrainingClass = store.create_class(location="Room 3")
     store.record_progress(course.id, "01-introductions")  # the instructor starts the class
@@ -306,6 +340,7 @@ def test_a_class_opens_its_next_section_on_kernels_warmed_for_it_each_page_for_i
     until(lambda: kernels_of(server) == 3, "only section II's kernels")  # section I: nobody needs one
     started_before = server_log(server).count("Kernel started")
 
+    store.save_answer(trainees[1], "s02-negative-publicity", "Saved before the page was warmed")
     store.record_progress(course.id, "02-what-is-the-problem")  # Next section: the class opens section II
     contexts = [browser.new_context() for _ in trainees]  # type: ignore[attr-defined]
     pages: list[Page] = [context.new_page() for context in contexts]
@@ -316,7 +351,11 @@ def test_a_class_opens_its_next_section_on_kernels_warmed_for_it_each_page_for_i
             wait_for_widgets(page)
             expect(page.locator(".ap-page-header")).to_contain_text(f"Signed in as {trainee.name}")
             assert "Traceback" not in page.inner_text("body")
-        assert server_log(server).count("Using pre-heated kernel") == 3
+        assert server_log(server).count("Using pre-heated kernel") == used_before + 3
+        # the page run ahead shows each trainee their own answers
+        expect(pages[1].locator(".ap-prompt").first.locator("textarea")).to_have_value(
+            "Saved before the page was warmed")
+        expect(pages[0].locator(".ap-prompt").first.locator("textarea")).to_have_value("")
         first = pages[0].locator(".ap-prompt").first
         first.locator("textarea").fill("Answered on a warmed kernel")
         first.get_by_role("button", name="Save answer").click()
@@ -337,6 +376,37 @@ def test_a_class_opens_its_next_section_on_kernels_warmed_for_it_each_page_for_i
         for context in contexts:
             context.close()
         store.close()
+
+
+@pytest.mark.server
+@pytest.mark.browser
+def test_before_the_class_starts_a_trainee_s_start_page_opens_on_a_warmed_kernel_and_greets_them(
+    browser: object, warming_server: LiveServer,
+) -> None:
+    server = warming_server
+    used_before = server_log(server).count("Using pre-heated kernel")
+    kernels_before = kernels_of(server)
+    with server.store() as store:
+        course = store.create_class(location="Room 5")  # not started: the start page is warmed
+        trainee = store.sign_in(course.code, "Morgan Reyes", "5701")
+    until(lambda: "Kernel pool of course/00-start.ipynb is filled with 5" in server_log(server), "start page warmed")
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(server.page_url("course/00-start.ipynb", trainee.token))
+        wait_for_widgets(page)
+        expect(page.locator(".ap-sign-in")).to_contain_text("Welcome, Morgan Reyes.")
+        expect(page.get_by_role("button", name="Sign in")).to_be_hidden()
+        assert server_log(server).count("Using pre-heated kernel") == used_before + 1
+        page.locator(".ap-sign-in").scroll_into_view_if_needed()
+        shot(page, "prewarmed-start-page")
+        page.goto("about:blank")  # the page left gives its kernel back
+    finally:
+        context.close()
+        with server.store() as store:
+            store.record_progress(course.id, FINISHED)
+    # the class is over: its warmed kernels go, and the module's other test finds the server as it was
+    until(lambda: kernels_of(server) <= kernels_before, "the start page's kernels let go")
 
 
 def section_ii_visitors(server: LiveServer) -> set[int]:

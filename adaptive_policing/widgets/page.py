@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -72,22 +73,21 @@ class SignInForm(widgets.VBox):
 
     def __init__(self, *, store: ResponseStore | None = None, desk: SignInDesk | None = None,
                  poll_seconds: float = APPROVAL_POLL_SECONDS) -> None:
-        from ..data.sign_in import SignInDesk  # imported on use: only the start page signs trainees in
-
-        self.participant = Participant(store, None)
-        self.desk = desk or SignInDesk(self.participant.store, client=viewer.client_address())
+        self.participant = Participant(store, None, identify=False)
+        self._given_desk = desk
         self.poll_seconds = poll_seconds
         self.name = text_box("Your name", "First and last name")
         self.badge = text_box("Badge or employee no.", "e.g. 4821")
         self.class_code = text_box("Class code", "From the board")
-        self.class_code.value = (viewer.page_param(viewer.CODE_PARAM) or "")[:20]
         self.class_details = widgets.HTML("")
         self.class_details.add_class("ap-class-details")
         self.pin = widgets.Password(description="PIN (4 digits)", placeholder="New here? Choose one",
                                     continuous_update=False)
         self.pin.add_class("ap-field")
         self.pin_help = fragment("note", text=PIN_HELP)
-        self.button = widgets.Button(description="Sign in", button_style="primary", icon="sign-in")
+        waiting = not viewer.request_arrived()
+        self.button = widgets.Button(description="Sign in", button_style="primary", icon="sign-in",
+                                     disabled=waiting)  # until the page knows whose browser it is
         self.button.on_click(lambda _b: self.sign_in())
         self.ask_button = widgets.Button(description="Ask the instructor to approve", icon="hand-paper-o",
                                          layout=widgets.Layout(width="auto", display="none"))
@@ -99,9 +99,24 @@ class SignInForm(widgets.VBox):
         super().__init__(children=[self.form, self.welcome])
         self.add_class("ap-sign-in")
         self.request_id: int | None = None
-        self.class_code.observe(lambda change: self.show_class(change["new"]), names="value")
         self._stop = threading.Event()
         self._waiter: threading.Thread | None = None
+        viewer.when_request_arrives(lambda: self._open_for_browser(waiting))
+
+    @cached_property
+    def desk(self) -> SignInDesk:
+        """The sign-in rules, for this browser's address (known once the page's request is)."""
+        from ..data.sign_in import SignInDesk  # imported on use: only the start page signs trainees in
+
+        return self._given_desk or SignInDesk(self.participant.store, client=viewer.client_address())
+
+    def _open_for_browser(self, waited: bool) -> None:
+        """Greet a browser that is signed in, sign one out, or fill in its join link's class code."""
+        self.participant.identify()
+        if waited:
+            self.button.disabled = False
+        self.class_code.value = (viewer.page_param(viewer.CODE_PARAM) or "")[:20]
+        self.class_code.observe(lambda change: self.show_class(change["new"]), names="value")
         if config.hub_mode():  # behind the hub: the hub user is the trainee, there is nothing to sign in to
             self.form.layout.display = "none"
             if self.participant.signed_in:

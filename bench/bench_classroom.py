@@ -31,8 +31,9 @@ not sit beside it. The course's trainee server runs with the served culling defa
   A warmed kernel has run its whole page, so the GET returns at once; the page is then
   filled in for its trainee in the kernel. So the bench also times, from the same start,
   when each page was filled in: when the page recorded the trainee's visit, which it does
-  first, before it fills in the page's answers from what it read in that same step (a few
-  milliseconds more). Its CPU per page counts until every page was filled in.
+  first; reading the page's answers (two queries) and putting them into the widgets come
+  after it and are left out of this figure. Its CPU per page counts until every page was
+  filled in and includes them.
 
 The walk of a class in Chromium through four pages, with live kernels per trainee, is
 ``python -m bench walk``. Prints a table and

@@ -10,6 +10,7 @@ from typing import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import nbformat
 import psutil
 import pytest
 
@@ -94,6 +95,32 @@ def test_course_pages_render_without_source_or_tracebacks(planted_server: LiveSe
     assert "from adaptive_policing import" not in body
     assert "Traceback" not in body
     assert "default-src 'self'" in headers["content-security-policy"]
+
+
+LAGGING_OUTPUT_CELL = """
+import sys, time
+from IPython.display import HTML, display
+# As on a loaded server: the cell's output reaches the server seconds after the kernel said the cell was done.
+sys.stdout.flush_timeout = sys.stderr.flush_timeout = 0.2
+sys.stdout.pub_thread.schedule(lambda: time.sleep(6))
+display(HTML("<p id='late-output'>output that arrived late</p>"))
+"""
+
+
+def test_a_cells_output_that_arrives_seconds_after_the_cell_is_done_is_still_on_the_page(
+    planted_server: LiveServer,
+) -> None:
+    """nbclient's default wait (4 s) drops such an output without a word: the page would open without its widgets."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(LAGGING_OUTPUT_CELL)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    page = planted_server.var_dir / "serve" / "trainee" / "course" / "lagging-output.ipynb"
+    nbformat.write(notebook, page)
+    try:
+        status, body, _ = raw_get(planted_server, "/voila/render/course/lagging-output.ipynb")
+    finally:
+        page.unlink()
+    assert status == 200
+    assert "late-output" in body and "output that arrived late" in body
 
 
 def test_page_kernels_talk_over_unix_sockets_not_tcp_ports(planted_server: LiveServer) -> None:

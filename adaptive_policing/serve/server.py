@@ -125,6 +125,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 KEY_CHECK_SECONDS = 1.0
 """How often the instructor server re-reads its key file (``instructor-key --rotate``)."""
 
+CELL_OUTPUT_WAIT_SECONDS = 60
+"""How long Voilà waits for a cell's output after the kernel has said the cell is done.
+
+A kernel sends a cell's output and its "done" on different channels. On a loaded server
+(a class of 30 opening a page at once on two cores) the output can arrive many seconds
+after the "done"; nbclient's default of 4 seconds then drops the output without a word,
+and the page opens with its widgets missing. Voilà stops waiting as soon as the output
+is complete, so the longer wait costs nothing on a quiet server.
+"""
+
 
 @dataclass(frozen=True)
 class KernelCulling:
@@ -395,6 +405,7 @@ def runtime_config(
     # a TCP port picked for a new kernel can be taken by another process before the kernel binds
     # it (the kernel then dies and its page never loads), and any local user can reach a TCP port.
     c.KernelManager.transport = "ipc"
+    c.VoilaExecutor.iopub_timeout = CELL_OUTPUT_WAIT_SECONDS
     return c
 
 

@@ -226,6 +226,8 @@ def test_a_pre_warmed_page_is_drawn_ahead_and_filled_in_for_its_trainee_when_the
         return lambda: {"banner": banner.value, "answer": answered.text.value, "save off": answered.save_button.disabled,
                         "status": answered.status, "decision": case.situation.value,
                         "visits": [(who.id, page_id) for who, page_id, _at in store.visits(trainee.class_id)],
+                        "typing off": answered.text.disabled, "choosing off": (case.options.disabled,
+                                                                              case.choose_button.disabled),
                         "prompt": answered}
 
     ahead, filled_in = on_a_kernel_loop(make_page, handed_over)
@@ -234,6 +236,9 @@ def test_a_pre_warmed_page_is_drawn_ahead_and_filled_in_for_its_trainee_when_the
     assert trainee.token not in ahead["banner"]
     assert (ahead["answer"], ahead["save off"], ahead["visits"]) == ("", True, [])
     assert "Decision 1" in ahead["decision"]
+    # nothing can be typed or chosen yet: the trainee's saved answer would replace it
+    assert ahead["typing off"] and ahead["choosing off"] == (True, True)
+    assert not filled_in["typing off"] and filled_in["choosing off"] == (False, False)
     # filled in for the trainee once the request arrived
     assert f"Signed in as <strong>{trainee.name}</strong>" in filled_in["banner"]
     assert filled_in["banner"].count(f"?t={trainee.token}") == 3
@@ -245,6 +250,27 @@ def test_a_pre_warmed_page_is_drawn_ahead_and_filled_in_for_its_trainee_when_the
     answered = filled_in["prompt"]
     answered.text.value = "A report number today."
     assert answered.save() and store.latest_answer(trainee, "s03-her-need").value == "A report number today."
+
+
+def test_a_pre_warmed_widget_that_cannot_read_its_trainee_s_answer_says_so_and_stays_off(
+    store: ResponseStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    handed_over = a_warmed_kernel(monkeypatch, store, "course/03-what-is-customer-service.ipynb",
+                                  f"t={trainee.token}")
+
+    def unreachable(*_args: Any) -> None:
+        raise OSError("the database server is gone")
+
+    def make_page() -> DiscussionPrompt:
+        page_header("03-what-is-customer-service")
+        answered = DiscussionPrompt("s03-her-need", "What does she need?")
+        monkeypatch.setattr(opening, "take", unreachable)  # after the page was drawn: the store fails as it fills in
+        monkeypatch.setattr(store, "latest_answer", unreachable)
+        return answered
+
+    _, answered = on_a_kernel_loop(make_page, handed_over)
+    assert answered.status.kind == "error" and "Reload the page" in answered.status.text
+    assert answered.save_button.disabled and answered.text.disabled
 
 
 def test_a_pre_warmed_start_page_waits_to_sign_in_and_then_greets_the_browser_s_trainee(

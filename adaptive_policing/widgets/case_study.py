@@ -90,6 +90,9 @@ class CaseStudyPlayer(SavedAnswerWidget):
     def opened(self) -> None:
         self._render()
 
+    def held_until_open(self) -> list[widgets.DOMWidget]:
+        return [self.options, self.choose_button, self.again_button]
+
     # state -------------------------------------------------------------------------
 
     @property

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
@@ -167,6 +167,31 @@ class StatusLine(widgets.HTML):
         self._shown += 1
         fingerprints = " ".join(f"{key}:{text_hash(value)}" for key, value in (confirmed or {}).items())
         self.value = render("trainee/status.html.j2", kind=kind, text=text, confirmed=fingerprints, shown=self._shown)
+
+
+class HeldControls:
+    """Controls held off while a pre-warmed page waits for its trainee, so nothing chosen or typed is replaced.
+
+    A pre-warmed page is drawn before anybody asks for it; when its trainee's request arrives,
+    each widget puts back what that trainee saved. A choice made or text typed before then
+    would be overwritten, so the controls stay off until :meth:`release`. Controls that were
+    already off stay off. Outside a waiting pre-warmed kernel nothing is held.
+    """
+
+    def __init__(self, controls: Sequence[widgets.DOMWidget]) -> None:
+        self.controls: list[widgets.DOMWidget] = []
+        if viewer.request_arrived():
+            return
+        for control in controls:
+            if not control.disabled and control not in self.controls:
+                control.disabled = True
+                self.controls.append(control)
+
+    def release(self) -> None:
+        """Turn the held controls back on."""
+        for control in self.controls:
+            control.disabled = False
+        self.controls = []
 
 
 class Participant:

@@ -26,6 +26,7 @@ answer sheet per change, plus a submission) keep their own cycles.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, ClassVar, Sequence
 
 import ipywidgets as widgets
@@ -33,11 +34,15 @@ import ipywidgets as widgets
 from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length
 from ..views.clock import local_time
 from .common import (
-    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, Participant, StatusLine, draft_message, field_key, keep_on_device,
+    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, HeldControls, Participant, StatusLine, draft_message, field_key, keep_on_device,
     page_flush_button, shared_layout, shared_look,
 )
 from . import opening as page_opening, viewer
 from .drafts import DraftTimer, after_held_back_changes
+
+NOT_OPENED_MESSAGE = "Your saved answer could not be read, so this part is off. Reload the page: nothing you saved is lost."
+
+log = logging.getLogger(__name__)
 
 
 class SavedAnswerWidget(widgets.VBox):
@@ -70,10 +75,25 @@ class SavedAnswerWidget(widgets.VBox):
         """The value last kept as a draft."""
         super().__init__(children=[*self.build(), page_flush_button(), self.status],
                          _dom_classes=(self.css_class,) if self.css_class else (), layout=shared_layout())
+        self._held = HeldControls(self.held_until_open())
         viewer.when_request_arrives(self._open_for_trainee)
 
     def _open_for_trainee(self) -> None:
-        """Find the trainee and show what they saved (as the widget is made, or in a pre-warmed kernel later)."""
+        """Find the trainee and show what they saved (as the widget is made, or in a pre-warmed kernel later).
+
+        If that fails (the store cannot be reached), the widget says so and stays off: nothing can be saved in it.
+        """
+        try:
+            self._fill_in()
+        except Exception:  # noqa: BLE001 (whatever the store raised, the trainee gets a message, the log the details)
+            log.exception("The widget for %s could not open for its trainee", self.prompt_id)
+            if self.save_button is not None:
+                self.save_button.disabled = True
+            self.status.show(NOT_OPENED_MESSAGE, "error")
+            return
+        self._held.release()
+
+    def _fill_in(self) -> None:
         self.participant.identify()
         trainee = self.participant.trainee
         if trainee is not None:
@@ -115,6 +135,10 @@ class SavedAnswerWidget(widgets.VBox):
     def text_fields(self) -> dict[str, widgets.Text | widgets.Textarea]:
         """The free-text boxes by field name: kept on the device while unsaved, confirmed on save."""
         return {}
+
+    def held_until_open(self) -> Sequence[widgets.DOMWidget]:
+        """The controls a trainee acts on, held off while a pre-warmed page waits for its trainee (:class:`HeldControls`)."""
+        return [*self.watched(), *self.text_fields().values()]
 
     # the cycle ----------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from ..content.survey import (
 from ..data.store import ResponseStore, StoreError, Trainee
 from ..views.clock import local_time
 from ..views.survey import FEEDBACK_MINIMUM
-from .common import PREVIEW_MESSAGE, Participant, StatusLine, fragment, text_box
+from .common import PREVIEW_MESSAGE, HeldControls, Participant, StatusLine, fragment, text_box
 from .saved import SavedAnswerWidget
 
 SCALE_OPTIONS = tuple(zip(SCALE_LABELS, SCALE))
@@ -68,7 +68,13 @@ class SelfAssessment(widgets.VBox):
             rows += [fragment("question", text=item.statement), self.choices[item.item_id]]
         super().__init__(children=[*rows, self.save_button, self.status])
         self.add_class("ap-survey")
-        viewer.when_request_arrives(self.restore)
+        self._held = HeldControls([*self.choices.values(), self.save_button])
+        viewer.when_request_arrives(self._open_for_trainee)
+
+    def _open_for_trainee(self) -> None:
+        """Show the trainee's saved ratings, then let them rate (held off while a pre-warmed page waited)."""
+        self.restore()
+        self._held.release()
 
     @property
     def store(self) -> ResponseStore:

@@ -24,13 +24,15 @@ Voilà's pre-heated kernel pools (``VoilaConfiguration.preheat_kernel``):
 * **Within the kernel budget**: pools take at most the room the budget leaves
   after the kernels in use and a quarter of the budget kept free for pages
   nobody warmed (:func:`pool_room`).
-* **How a pooled page opens**: Voilà started the kernel and ran the page until its
-  first look at the request, which is the page header asking who the trainee is
-  (:func:`adaptive_policing.widgets.viewer.request_variable`). There the kernel
-  opened the store and waits. When a trainee asks for the page, Voilà takes a
-  kernel from the pool, hands it the request (query string and headers), and the
-  page runs on for that trainee alone. A page with no pooled kernel left opens
-  as usual, in a new kernel.
+* **How a pooled page opens**: Voilà started the kernel and ran the whole page
+  ahead, each widget drawn and waiting for its trainee with its controls held off
+  (:func:`adaptive_policing.widgets.viewer.when_request_arrives`); the kernel has
+  opened the store and waits for its request. When a trainee asks for the page,
+  Voilà takes a kernel from the pool and sends the page at once; the kernel is
+  handed the request (query string and headers) and fills every widget in for
+  that trainee. A cell that needs the trainee as it runs (the assessment) waits
+  for the request where it stands, and the rest of that page runs after it. A
+  page with no pooled kernel left opens as usual, in a new kernel.
 * Voilà itself would refill a pool each time a page takes one of its kernels;
   the server's kernel manager (:func:`agenda_pools_factory`) leaves the sizing to
   the agenda.

@@ -29,8 +29,8 @@ template's source, so a page costs the server only rendering it.
 
 The trainee server of ``adaptive-policing serve`` also pre-warms the class's next
 section (``--prewarm``, :mod:`adaptive_policing.serve.pools`): kernels that have
-already started and run the page up to its first look at the request, sized by
-each of today's classes' agenda and signed-in trainees.
+already started and run the whole page ahead, waiting to fill it in for the trainee
+who asks for it, sized by each of today's classes' agenda and signed-in trainees.
 
 Only the instructor server renders a course page as projector slides
 (``?template=adaptive-slides``, see :mod:`adaptive_policing.serve.slides`), with

@@ -71,6 +71,43 @@ def test_creating_a_class_shows_its_code_large_and_selects_it(console: Console, 
     assert created.code in console.create_status.text
 
 
+class RefresherHeldBack:
+    """The console's lock, which makes one thread (the live refresher's) wait until ``let_go`` before taking it."""
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self.lock = lock
+        self.held_back: threading.Thread | None = None
+        self.let_go = threading.Event()
+
+    def __enter__(self) -> bool:
+        if threading.current_thread() is self.held_back:
+            self.let_go.wait(10)
+        return self.lock.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.__exit__(*exc)
+
+
+def test_a_class_list_reload_started_before_a_class_is_created_does_not_choose_the_old_class_again(
+    console: Console, store: ResponseStore,
+) -> None:
+    """Creating a class moves the store's marker, so the refresher reloads the list while the console chooses it."""
+    earlier = store.create_class(location="Training room A")
+    console._reload_classes()
+    assert console.picker.value == earlier.id
+    gate = RefresherHeldBack(console._lock)
+    console._lock = gate  # type: ignore[assignment]
+    gate.held_back = threading.Thread(target=console._reload_classes)
+    gate.held_back.start()  # the refresher's reload, begun before the class below exists
+    time.sleep(0.2)
+    console.location.value = "Training room C"
+    created = console.create_class()
+    gate.let_go.set()
+    gate.held_back.join(10)
+    assert created is not None and console.picker.value == created.id
+    assert created.code in console.code_board.value and earlier.code not in console.code_board.value
+
+
 def test_nothing_of_one_class_shows_in_another(console: Console, store: ResponseStore) -> None:
     first = store.create_class(location="Room 1")
     second = store.create_class(location="Room 2")

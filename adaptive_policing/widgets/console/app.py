@@ -310,12 +310,19 @@ class Console(widgets.VBox):
     # classes -----------------------------------------------------------------
 
     def _reload_classes(self, select: int | None = None) -> None:
-        options = [
-            (f"{c.class_date:%d %b %Y} · {c.code} · {c.location or c.title}", c.id)
-            for c in visible_classes(self.store)
-        ]
-        chosen = select if select is not None else self.picker.value
+        """Re-read the class list; keep the chosen class, or choose ``select``.
+
+        Runs on the refresher's thread too (a class created anywhere moves the store's marker,
+        so creating one here reloads the list there as well): the choice is read under the
+        lock, so a reload that started before the console chose a new class cannot put the
+        old one back, and the board never shows another class's code.
+        """
         with self._lock:
+            options = [
+                (f"{c.class_date:%d %b %Y} · {c.code} · {c.location or c.title}", c.id)
+                for c in visible_classes(self.store)
+            ]
+            chosen = select if select is not None else self.picker.value
             if options != list(self.picker.options):
                 self.picker.options = options
             ids = [class_id for _label, class_id in options]

@@ -216,14 +216,15 @@ TEST_CULL_INTERVAL_SECONDS = 5
 def start_server(
     role: str, var_dir: Path, *, home: Path = REPO, cull_idle: int = TEST_CULL_IDLE_SECONDS,
     cull_interval: int = TEST_CULL_INTERVAL_SECONDS, key: str | None = None, max_kernels: int | None = None,
-    port: int | None = None, prewarm: bool = False, prewarm_after: float | None = None,
+    port: int | None = None, prewarm: bool = False, prewarm_after: float | None = None, ip: str = "127.0.0.1",
 ) -> LiveServer:
     """Start ``python -m adaptive_policing.serve.server ROLE`` on a loopback port (default a free one) and wait.
 
     The server culls idle kernels after ``cull_idle`` seconds, checking every ``cull_interval``,
     and runs at most ``max_kernels`` kernels (default: from the machine's memory); ``prewarm`` keeps
     kernels ready for the next section of today's classes, as ``adaptive-policing serve`` does,
-    from ``prewarm_after`` seconds into a section (default: the served 60 s).
+    from ``prewarm_after`` seconds into a section (default: the served 60 s). It listens on ``ip``
+    (``0.0.0.0``: every address of this machine, as in a classroom); the tests reach it over loopback.
     """
     port = port or free_port()
     db_url = f"sqlite:///{var_dir / 'responses.sqlite3'}"
@@ -238,7 +239,7 @@ def start_server(
     ResponseStore(db_url).close()  # create the schema before kernels race to
     log = open(var_dir / f"{role}-server.log", "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "adaptive_policing.serve.server", role, "--ip", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "adaptive_policing.serve.server", role, "--ip", ip, "--port", str(port),
          "--cull-idle", str(cull_idle), "--cull-interval", str(cull_interval),
          *(["--max-kernels", str(max_kernels)] if max_kernels else []), *(["--prewarm"] if prewarm else []),
          *(["--prewarm-after", str(prewarm_after)] if prewarm_after is not None else [])],

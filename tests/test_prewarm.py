@@ -10,16 +10,21 @@ when it finishes.
 from __future__ import annotations
 
 import asyncio
+import base64
+import http.client
 import json
+import os
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -27,15 +32,18 @@ from playwright.sync_api import Page, expect
 from adaptive_policing.analysis.agenda import FINISHED
 from adaptive_policing.data.store import ResponseStore, Trainee, TrainingClass
 from adaptive_policing.serve.pools import (
+    KERNEL_ADDRESS_ENV,
     START_PAGE,
     START_PAGE_POOL,
     ClassAgenda,
     PoolTarget,
+    kernels_connect_from,
     pool_room,
     todays_agendas,
     wanted_pools,
     within_room,
 )
+from adaptive_policing.views.join import lan_addresses
 from adaptive_policing.widgets import opening, prewarmed, viewer
 from adaptive_policing.widgets.case_study import CaseStudyPlayer
 from adaptive_policing.widgets.page import SignInForm, page_header
@@ -345,7 +353,9 @@ def server_log(server: LiveServer) -> str:
 @pytest.fixture(scope="module")
 def warming_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     # the next section is warmed 5 s into a section (60 s when served), so the test need not wait a minute
-    server = start_server("trainee", tmp_path_factory.mktemp("prewarm-var"), prewarm=True, prewarm_after=5)
+    # on every address of the machine, as in a classroom: a device on the network can reach it
+    server = start_server("trainee", tmp_path_factory.mktemp("prewarm-var"), prewarm=True, prewarm_after=5,
+                          ip="0.0.0.0")
     yield server
     stop_process_tree(server.process)
 
@@ -433,6 +443,45 @@ def test_before_the_class_starts_a_trainee_s_start_page_opens_on_a_warmed_kernel
             store.record_progress(course.id, FINISHED)
     # the class is over: its warmed kernels go, and the module's other test finds the server as it was
     until(lambda: kernels_of(server) <= kernels_before, "the start page's kernels let go")
+
+
+def test_a_pooled_kernel_s_request_is_given_only_to_the_addresses_its_kernels_connect_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(KERNEL_ADDRESS_ENV, "192.168.1.23")  # a server told to listen on the laptop's address
+    kernels = ["127.0.0.1", "::1", "::ffff:127.0.0.1", "192.168.1.23", "::ffff:192.168.1.23"]
+    others = ["192.168.1.40", "::ffff:192.168.1.40", "10.0.0.2", "fe80::1", "", "not an address"]
+    assert [kernels_connect_from(address) for address in kernels] == [True] * len(kernels)
+    assert [kernels_connect_from(address) for address in others] == [False] * len(others)
+
+
+def websocket_handshake(host: str, port: int, path: str) -> int:
+    """The status of a websocket upgrade of ``path`` asked for on ``host`` (101: the socket is open)."""
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        connection.request("GET", path, headers={
+            "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.mark.server
+def test_only_the_server_s_own_kernels_can_fetch_a_pooled_kernel_s_request(warming_server: LiveServer) -> None:
+    """The request holds the trainee's token; Voilà's own socket gives it to any device that names the kernel."""
+    addresses = lan_addresses()
+    if not addresses:
+        pytest.skip("this machine has no network address besides loopback to ask from")
+    port = urlsplit(warming_server.base_url).port
+    assert port is not None
+    path = f"/voila/query/{uuid.uuid4()}"
+    assert websocket_handshake("127.0.0.1", port, path) == 101  # where the kernels connect from
+    assert websocket_handshake(addresses[0], port, path) == 403  # a trainee's device on the classroom network
+    # the course itself is still served to the network
+    with urllib.request.urlopen(f"http://{addresses[0]}:{port}/voila/templates/adaptive/static/course.css",
+                                timeout=30) as response:
+        assert response.status == 200
 
 
 def section_ii_visitors(server: LiveServer) -> set[int]:

@@ -37,6 +37,11 @@ Voilà's pre-heated kernel pools (``VoilaConfiguration.preheat_kernel``):
   the server's kernel manager (:func:`agenda_pools_factory`) leaves the sizing to
   the agenda.
 
+A pooled kernel fetches its request on Voilà's ``voila/query/<kernel id>`` socket. The
+request carries the trainee's token, and Voilà hands it to whoever names the kernel, so
+this server opens that socket only to the address its kernels connect from
+(:class:`KernelRequestHandler`).
+
 Not warmed: the instructor server, servers behind JupyterHub (a pooled kernel
 would belong to no hub user) and servers over HTTPS (a waiting kernel asks the
 server for its request over plain ``ws://``).
@@ -45,12 +50,16 @@ server for its request over plain ``ws://``).
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
 
+from tornado.web import HTTPError
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.voila_kernel_manager import voila_kernel_manager_factory
 
 START_PAGE = "course/00-start.ipynb"
@@ -289,3 +298,32 @@ def pooled_kernels(kernel_manager: Any) -> int:
     pooled = getattr(kernel_manager, "pooled", None)
     return pooled() if callable(pooled) else 0
 
+
+
+KERNEL_ADDRESS_ENV = "VOILA_APP_IP"
+"""The address a pooled kernel connects to the server on, set by the server (loopback when it listens on all)."""
+
+
+def kernels_connect_from(remote_ip: str) -> bool:
+    """Whether ``remote_ip`` is an address this server's kernels connect from: loopback, or the one they are given."""
+    try:
+        address = ip_address(remote_ip)
+    except ValueError:
+        return False
+    if address.version == 6 and address.ipv4_mapped is not None:  # an IPv4 client of a server listening on "::"
+        address = address.ipv4_mapped
+    return address.is_loopback or str(address) == os.environ.get(KERNEL_ADDRESS_ENV)
+
+
+class KernelRequestHandler(RequestInfoSocketHandler):
+    """Voilà's ``voila/query/<kernel id>`` socket, refused to every address but the kernels' own.
+
+    A pooled kernel fetches its page's request here: the query string and headers, with the
+    trainee's token. Voilà's own handler gives it to anyone who names the kernel, and keeps
+    it for the server's lifetime; a device on the classroom network gets 403 here.
+    """
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        if not kernels_connect_from(self.request.remote_ip or ""):
+            raise HTTPError(403)
+        await super().get(*args, **kwargs)

@@ -59,13 +59,17 @@ from voila import app as voila_app
 from voila import notebook_renderer
 from voila.app import Voila
 from voila.exporter import VoilaExporter
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from .. import config
 from ..config import CLIENT_HEADER, HUB_GROUPS_HEADER, HUB_USER_HEADER, SLIDES_TEMPLATE
 from ..views.render import render
 from .budget import KernelBudget, default_max_kernels
-from .pools import NEXT_AFTER_SECONDS, PLAN_SECONDS, PoolPlanner, agenda_pools_factory, pooled_kernels
+from .pools import (
+    KERNEL_ADDRESS_ENV, NEXT_AFTER_SECONDS, PLAN_SECONDS, KernelRequestHandler, PoolPlanner, agenda_pools_factory,
+    pooled_kernels,
+)
 
 Role = Literal["trainee", "instructor"]
 
@@ -332,7 +336,8 @@ class CourseVoila(Voila):
             # Template assets are addressed as <template>/static/<file>, never with "..".
             url_path_join(self.server_url, r"voila/templates/(?![\w-]+/static/(?!.*\.\.).+$).*"),
         ]
-        replaced: dict[Any, Any] = {TornadoVoilaHandler: CourseRenderHandler}
+        replaced: dict[Any, Any] = {TornadoVoilaHandler: CourseRenderHandler,
+                                    RequestInfoSocketHandler: KernelRequestHandler}
         if self.tornado_settings.get("ap_hub"):
             from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
@@ -453,7 +458,7 @@ def run_server(
     prewarm = prewarm and role == "trainee" and not hub and not tls
     if prewarm:
         # A pre-warmed kernel fetches its page's request from this server (Voilà's ``voila/query`` socket).
-        os.environ["VOILA_APP_IP"] = "127.0.0.1" if ip in ("", "0.0.0.0", "::") else ip
+        os.environ[KERNEL_ADDRESS_ENV] = "127.0.0.1" if ip in ("", "0.0.0.0", "::") else ip
     root = build_serving_tree(settings, role)
     key = config.instructor_key(settings) if role == "instructor" and not hub else None
     key_file = config.instructor_key_file(settings) if role == "instructor" and not hub else None

@@ -73,6 +73,8 @@ NEXT_AFTER_SECONDS = 60.0
 """How long into a section the next section starts being warmed (while the class opens this one)."""
 FILL_STEP = 5
 """Kernels of one pool that may be starting at the same time."""
+KERNEL_ADDRESS_ENV = "VOILA_APP_IP"
+"""The address a pooled kernel connects to the server on, set by the server (loopback when it listens on all)."""
 
 
 @dataclass(frozen=True)
@@ -298,10 +300,6 @@ def pooled_kernels(kernel_manager: Any) -> int:
     pooled = getattr(kernel_manager, "pooled", None)
     return pooled() if callable(pooled) else 0
 
-
-
-KERNEL_ADDRESS_ENV = "VOILA_APP_IP"
-"""The address a pooled kernel connects to the server on, set by the server (loopback when it listens on all)."""
 
 
 def kernels_connect_from(remote_ip: str) -> bool:

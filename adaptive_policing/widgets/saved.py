@@ -34,13 +34,14 @@ import ipywidgets as widgets
 from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length
 from ..views.clock import local_time
 from .common import (
-    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, HeldControls, Participant, StatusLine, draft_message, field_key, keep_on_device,
-    page_flush_button, shared_layout, shared_look,
+    CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, HeldControls, Participant, StatusLine, draft_message, field_key,
+    keep_on_device, page_flush_button, shared_layout, shared_look,
 )
 from . import opening as page_opening, viewer
 from .drafts import DraftTimer, after_held_back_changes
 
-NOT_OPENED_MESSAGE = "Your saved answer could not be read, so this part is off. Reload the page: nothing you saved is lost."
+NOT_OPENED_MESSAGE = ("Your saved answer could not be read, so this part is off. "
+                      "Reload the page: nothing you saved is lost.")
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class SavedAnswerWidget(widgets.VBox):
         return {}
 
     def held_until_open(self) -> Sequence[widgets.DOMWidget]:
-        """The controls a trainee acts on, held off while a pre-warmed page waits for its trainee (:class:`HeldControls`)."""
+        """The controls a trainee acts on, held off while a pre-warmed page waits (:class:`.common.HeldControls`)."""
         return [*self.watched(), *self.text_fields().values()]
 
     # the cycle ----------------------------------------------------------------------

@@ -73,6 +73,34 @@ def kernel_processes(server_pid: int) -> list[psutil.Process]:
     return found
 
 
+def kernels_store_secret(server_pid: int) -> str:
+    """The secret a server gave its page kernels for their store calls (read from a kernel's environment)."""
+    from adaptive_policing.data.remote import STORE_SECRET_ENV
+
+    for kernel in kernel_processes(server_pid):
+        secret = kernel.environ().get(STORE_SECRET_ENV)
+        if secret:
+            return secret
+    raise AssertionError("no kernel of this server was given a store secret")
+
+
+def post_store_call(host: str, port: int, body: object, secret: str | None) -> tuple[int, bytes]:
+    """POST ``body`` as JSON to a trainee server's store calls from ``host``; the status and the answer."""
+    import http.client
+    import json
+
+    from adaptive_policing.data.remote import SECRET_HEADER
+
+    connection = http.client.HTTPConnection(host, port, timeout=60)
+    try:
+        headers = {"Content-Type": "application/json", **({SECRET_HEADER: secret} if secret is not None else {})}
+        connection.request("POST", "/adaptive-policing/store", body=json.dumps(body).encode(), headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
 def stop_process_tree(process: subprocess.Popen[bytes]) -> None:
     """Stop a server and every kernel it started."""
     try:

@@ -189,8 +189,8 @@ def test_a_pin_must_be_four_digits(store, classroom, clock) -> None:  # type: ig
 
 @pytest.fixture
 def page_env(isolated_session, monkeypatch: pytest.MonkeyPatch, store: ResponseStore) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("adaptive_policing.widgets.common.open_store", lambda: store)
-    monkeypatch.setattr("adaptive_policing.widgets.viewer.open_store", lambda: store)
+    monkeypatch.setattr("adaptive_policing.widgets.common.page_store", lambda: store)
+    monkeypatch.setattr("adaptive_policing.widgets.viewer.page_store", lambda: store)
     yield
     viewer.set_current_trainee(None)
 

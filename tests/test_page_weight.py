@@ -39,8 +39,8 @@ style of its own) breaks it."""
 @pytest.fixture
 def page_store(store: ResponseStore, trainee: Trainee, monkeypatch: pytest.MonkeyPatch) -> Iterator[ResponseStore]:
     """The test's store as the page's process-wide store, the page opened with ``trainee``'s token."""
-    monkeypatch.setattr("adaptive_policing.widgets.common.open_store", lambda: store)
-    monkeypatch.setattr("adaptive_policing.widgets.viewer.open_store", lambda: store)
+    monkeypatch.setattr("adaptive_policing.widgets.common.page_store", lambda: store)
+    monkeypatch.setattr("adaptive_policing.widgets.viewer.page_store", lambda: store)
     monkeypatch.setenv("QUERY_STRING", f"t={trainee.token}")
     opening.forget()
     yield store

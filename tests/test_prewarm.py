@@ -50,7 +50,9 @@ from adaptive_policing.widgets.page import SignInForm, page_header
 from adaptive_policing.widgets.prompt import DiscussionPrompt
 
 from .browser import shot, wait_for_widgets
-from .conftest import REPO, LiveServer, kernel_processes, start_server, stop_process_tree
+from .conftest import (
+    REPO, LiveServer, kernel_processes, kernels_store_secret, post_store_call, start_server, stop_process_tree,
+)
 
 PAGES = ("course/01-introductions.ipynb", "course/02-what-is-the-problem.ipynb", "course/03-what-is-customer-service.ipynb")
 SECTION_II = PAGES[1]
@@ -153,7 +155,7 @@ def test_a_pre_warmed_page_reads_nothing_of_its_request_before_the_server_hands_
         monkeypatch.setenv(set_by_the_request, "")
         monkeypatch.delenv(set_by_the_request)
     forget_the_request(monkeypatch)
-    monkeypatch.setattr(viewer, "open_store", lambda: events.append("store opened"))
+    monkeypatch.setattr(viewer, "page_store", lambda: events.append("store opened"))
     monkeypatch.setattr(prewarmed, "RETRY_SECONDS", 0)
     request = {prewarmed.REQUEST_MARK: "/voila/render/course/02-what-is-the-problem.ipynb",
                "QUERY_STRING": "t=the-trainees-token"}
@@ -184,8 +186,8 @@ def a_warmed_kernel(monkeypatch: pytest.MonkeyPatch, store: ResponseStore, page:
     forget_the_request(monkeypatch)
     monkeypatch.setattr(viewer, "_signed_in", None)
     monkeypatch.setattr(opening, "_page", None)
-    monkeypatch.setattr(viewer, "open_store", lambda: store)
-    monkeypatch.setattr("adaptive_policing.widgets.common.open_store", lambda: store)
+    monkeypatch.setattr(viewer, "page_store", lambda: store)
+    monkeypatch.setattr("adaptive_policing.widgets.common.page_store", lambda: store)
     handed_over = threading.Event()
 
     def receive(_url: str) -> str:  # the server hands the request over once the trainee asks for the page
@@ -317,7 +319,7 @@ threading.Thread(target=lambda: asyncio.run(serve(port, ready)), daemon=True).st
 ready.wait()
 os.environ.update(VOILA_PREHEAT="True", VOILA_APP_PORT=str(port), VOILA_KERNEL_ID="k1")
 from adaptive_policing.widgets import viewer
-viewer.open_store = lambda: None
+viewer.page_store = lambda: None
 print(viewer.page_token())
 print(sorted({m.split(".")[0] for m in sys.modules} & {"voila", "jupyter_server", "nbconvert", "websockets"}))
 """
@@ -469,7 +471,9 @@ def websocket_handshake(host: str, port: int, path: str) -> int:
 
 @pytest.mark.server
 def test_only_the_server_s_own_kernels_can_fetch_a_pooled_kernel_s_request(warming_server: LiveServer) -> None:
-    """The request holds the trainee's token; Voilà's own socket gives it to any device that names the kernel."""
+    """The request holds the trainee's token; Voilà's own socket gives it to any device that names the kernel.
+
+    The kernels' store calls are refused to other addresses the same way."""
     addresses = lan_addresses()
     if not addresses:
         pytest.skip("this machine has no network address besides loopback to ask from")
@@ -478,6 +482,13 @@ def test_only_the_server_s_own_kernels_can_fetch_a_pooled_kernel_s_request(warmi
     path = f"/voila/query/{uuid.uuid4()}"
     assert websocket_handshake("127.0.0.1", port, path) == 101  # where the kernels connect from
     assert websocket_handshake(addresses[0], port, path) == 403  # a trainee's device on the classroom network
+    # nor its store calls, even with the kernels' secret
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/render/{SECTION_III}", timeout=120) as response:
+        assert response.status == 200  # a page, so the server has a kernel to read the secret from
+    secret = kernels_store_secret(warming_server.process.pid)
+    nobody = {"method": "trainee_by_token", "args": ["no such token"], "kwargs": {"dict": []}}
+    assert post_store_call("127.0.0.1", port, nobody, secret)[0] == 200
+    assert post_store_call(addresses[0], port, nobody, secret)[0] == 403
     # the course itself is still served to the network
     with urllib.request.urlopen(f"http://{addresses[0]}:{port}/voila/templates/adaptive/static/course.css",
                                 timeout=30) as response:

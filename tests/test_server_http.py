@@ -14,9 +14,12 @@ import nbformat
 import psutil
 import pytest
 
+from adaptive_policing.content.limits import MAX_TEXT_CHARS
+from adaptive_policing.data.records import AnswerTooLong
+from adaptive_policing.data.remote import RemoteStore
 from adaptive_policing.serve.server import CONFIG_FILE, KernelCulling, file_config, runtime_config
 
-from .conftest import REPO, LiveServer, start_server, stop_process_tree
+from .conftest import REPO, LiveServer, kernels_store_secret, post_store_call, start_server, stop_process_tree
 
 pytestmark = pytest.mark.server
 
@@ -121,6 +124,78 @@ def test_a_cells_output_that_arrives_seconds_after_the_cell_is_done_is_still_on_
         page.unlink()
     assert status == 200
     assert "late-output" in body and "output that arrived late" in body
+
+
+PAGE_THAT_NAMES_ITS_DATABASE_MODULES = """
+import sys
+from adaptive_policing import page_header, prompt
+page_header("03-what-is-customer-service")
+prompt("s03-mindset", "I see service as the main purpose of my job, not an extra.", kind="scale")
+from adaptive_policing.widgets import viewer
+print("signed in:", viewer.current_trainee().name)
+print("database modules:", sorted({name.split(".")[0] for name in sys.modules} & {"sqlalchemy", "alembic", "psycopg"}))
+"""
+
+
+def test_a_page_kernel_reads_and_saves_through_its_server_without_loading_the_database(
+    planted_server: LiveServer,
+) -> None:
+    """A class of 30 opens a page at once: each kernel is spared SQLAlchemy (about 12 MB and 0.2 s)."""
+    store = planted_server.store()
+    training_class = store.create_class()
+    trainee = store.enroll(training_class, "Dana Ruiz", "B-2041")
+    assert trainee is not None
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAGE_THAT_NAMES_ITS_DATABASE_MODULES)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    page = planted_server.var_dir / "serve" / "trainee" / "course" / "database-modules.ipynb"
+    nbformat.write(notebook, page)
+    try:
+        status, body, _ = raw_get(planted_server, f"/voila/render/course/database-modules.ipynb?t={trainee.token}")
+    finally:
+        page.unlink()
+    assert status == 200
+    assert "database modules: []" in body
+    assert "signed in: Dana Ruiz" in body  # the header found the trainee through the server
+    assert [page for _, page, _ in store.visits(training_class.id)] == ["03-what-is-customer-service"]
+
+
+def test_store_calls_are_answered_only_for_the_servers_own_kernels_and_only_for_pages(
+    planted_server: LiveServer,
+) -> None:
+    assert raw_get(planted_server, "/voila/render/course/01-introductions.ipynb")[0] == 200
+    secret = kernels_store_secret(planted_server.process.pid)
+    port = urlsplit(planted_server.base_url).port
+    assert port is not None
+
+    def call(body: object, given: str | None = secret) -> tuple[int, bytes]:
+        return post_store_call("127.0.0.1", port, body, given)
+
+    nobody = {"method": "trainee_by_token", "args": ["no such token"], "kwargs": {"dict": []}}
+    assert call(nobody) == (200, b'{"result": null}')
+    assert call(nobody, given=None)[0] == 403
+    assert call(nobody, given=secret[:-1] + "x")[0] == 403
+    assert call({**nobody, "method": "create_class", "args": []})[0] == 404  # the instructor's, not a page's
+    assert call({**nobody, "method": "__class__"})[0] == 404
+    assert call({"method": "trainee_by_token"})[0] == 400
+    assert call({**nobody, "args": [{"record": ["Popen", [["args", "ls"]]]}]})[0] == 400
+
+
+def test_a_store_call_answers_as_the_store_itself_with_its_values_and_its_errors(planted_server: LiveServer) -> None:
+    assert raw_get(planted_server, "/voila/render/course/01-introductions.ipynb")[0] == 200
+    port = urlsplit(planted_server.base_url).port
+    secret = kernels_store_secret(planted_server.process.pid)
+    remote = RemoteStore(f"http://127.0.0.1:{port}/adaptive-policing/store", secret)
+    store = planted_server.store()
+    trainee = store.enroll(store.create_class(), "Lee Park", "B-7")
+    assert trainee is not None
+    assert remote.trainee_by_token(trainee.token) == trainee
+    value = {"needs": "a ride to the shelter 🚓", "tags": ["safety", "referral"]}
+    saved = remote.save_answer(trainee, "s03-define-customer-service", value)
+    assert saved == store.latest_answer(trainee, "s03-define-customer-service")
+    assert saved.value == value
+    with pytest.raises(AnswerTooLong, match="the limit is"):
+        remote.save_answer(trainee, "s03-define-customer-service", "x" * (MAX_TEXT_CHARS + 1))
+    assert store.latest_answer(trainee, "s03-define-customer-service") == saved  # nothing saved by the refused call
 
 
 def test_page_kernels_talk_over_unix_sockets_not_tcp_ports(planted_server: LiveServer) -> None:

@@ -173,7 +173,7 @@ def test_a_prompt_answer_comes_back_as_data(store: ResponseStore, trainee: Train
 
 def test_the_page_header_shows_the_name_as_text(store: ResponseStore, hostile: Trainee,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("adaptive_policing.widgets.common.open_store", lambda: store)
+    monkeypatch.setattr("adaptive_policing.widgets.common.page_store", lambda: store)
     viewer.set_current_trainee(hostile)
     banner = page_header("03-what-is-customer-service")
     assert_shown_as_text(banner.value)

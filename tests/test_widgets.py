@@ -89,7 +89,7 @@ def test_the_question_and_status_are_escaped(store, trainee) -> None:  # type: i
 
 
 def test_the_page_token_identifies_the_trainee(store, trainee, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("adaptive_policing.widgets.viewer.open_store", lambda: store)
+    monkeypatch.setattr("adaptive_policing.widgets.viewer.page_store", lambda: store)
     monkeypatch.setenv("QUERY_STRING", f"t={trainee.token}&other=1")
     assert viewer.current_trainee() == trainee
     assert viewer.page_link("course/02-what-is-the-problem.ipynb").endswith(f"?t={trainee.token}")

@@ -7,35 +7,15 @@ graded), but a reopened page shows it when it is newer than the saved answer.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 import sqlalchemy as sa
 
-from ..content.limits import MAX_TEXT_CHARS
 from .engine import StorePart
-from .records import AnswerTooLong, SavedAnswer, Trainee
+from .records import SavedAnswer, Trainee
 from .rows import labelled, record
+from .rules import check_length
 from .schema import responses, trainees, utcnow
-
-
-def _longest_text(value: Any) -> int:
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, Mapping):
-        return max((_longest_text(v) for v in value.values()), default=0)
-    if isinstance(value, (list, tuple)):
-        return max((_longest_text(v) for v in value), default=0)
-    return 0
-
-
-def check_length(value: Any) -> None:
-    """Refuse any text in ``value`` longer than :data:`MAX_TEXT_CHARS`."""
-    longest = _longest_text(value)
-    if longest > MAX_TEXT_CHARS:
-        raise AnswerTooLong(
-            f"This answer is {longest:,} characters long; the limit is {MAX_TEXT_CHARS:,}. "
-            "Please shorten it and save again. Your text is still in the box."
-        )
 
 
 def _saved_only(drafts: bool) -> tuple[sa.ColumnElement[bool], ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import date, datetime
 
@@ -10,33 +9,11 @@ import sqlalchemy as sa
 
 from .engine import StorePart
 from .records import TrainingClass, Group, StoreError, Trainee, WrongClassCode
+from .rules import CLASS_CODE_ALPHABET, CLASS_CODE_LENGTH, WRONG_CODE_MESSAGE, check_name_and_badge, normalize_class_code
 from .rows import labelled, record
 from .schema import class_sessions, devices, group_members, groups, page_visits, trainees, utcnow
 
-CLASS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-CLASS_CODE_LENGTH = 6
 DEFAULT_TITLE = "Adaptive Policing (course 2320)"
-
-
-def normalize_class_code(code: str) -> str:
-    """A class code as typed (any case, spaces or dashes) in the form it is stored."""
-    return re.sub(r"[\s-]", "", code or "").upper()
-
-
-WRONG_CODE_MESSAGE = "That class code was not found. Check the code on the board and try again."
-
-
-def check_name_and_badge(name: str, badge: str) -> tuple[str, str]:
-    """The name (spaces tidied) and badge as they are stored; a plain message when either will not do."""
-    name = " ".join((name or "").split())
-    badge = (badge or "").strip()
-    if not name:
-        raise StoreError("Please type your name.")
-    if len(name) > 120:
-        raise StoreError("Please shorten your name to 120 characters or fewer.")
-    if not re.fullmatch(r"[A-Za-z0-9-]{1,32}", badge):
-        raise StoreError("Please type your employee or badge number: letters, digits and dashes only.")
-    return name, badge
 
 
 def _group_key(name: str) -> str:
@@ -136,7 +113,7 @@ class Classes(StorePart):
         This is the roster alone, with no check of who is asking: pages sign trainees in
         through :class:`adaptive_policing.data.sign_in.SignInDesk`, which lets a second
         device in only with the trainee's PIN or the instructor's approval. ``pin_hash``
-        is kept for a new trainee (see :func:`adaptive_policing.data.identity.hash_pin`).
+        is kept for a new trainee (see :func:`adaptive_policing.data.rules.hash_pin`).
         """
         name, badge = check_name_and_badge(name, badge)
         training_class = self.class_by_code(class_code)

@@ -16,11 +16,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .. import config
-from .classes import normalize_class_code
 from .records import Trainee, TrainingClass
-from .store import ResponseStore
+from .rules import normalize_class_code
+
+if TYPE_CHECKING:
+    from .store import ResponseStore
 
 HUB_CLASS_CODE = re.compile(r"[A-Z0-9]{3,12}")
 """What a class code taken from a hub group may look like (the store keeps up to 12 characters)."""

@@ -12,8 +12,6 @@ The rules (who may get a device, rate limits, closed classes) are in
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import hmac
 import secrets
 from datetime import datetime
 
@@ -21,28 +19,10 @@ import sqlalchemy as sa
 
 from .engine import StorePart
 from .records import SignInEvent, SignInRequest, Trainee
+from .rules import pin_matches
 from .schema import (
     as_utc, class_states, device_ends, devices, sign_in_decisions, sign_in_events, sign_in_requests, trainees, utcnow,
 )
-
-PIN_ITERATIONS = 60_000
-
-
-def hash_pin(pin: str) -> str:
-    """A salted PBKDF2 hash of a PIN, as ``pbkdf2_sha256$<iterations>$<salt>$<hash>``."""
-    salt = secrets.token_hex(16)
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), PIN_ITERATIONS).hex()
-    return f"pbkdf2_sha256${PIN_ITERATIONS}${salt}${digest}"
-
-
-def pin_matches(pin: str, stored: str | None) -> bool:
-    """Whether ``pin`` is the PIN hashed in ``stored`` (never, when no PIN was chosen)."""
-    if not stored:
-        return False
-    _scheme, iterations, salt, digest = stored.split("$")
-    given = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), int(iterations)).hex()
-    return hmac.compare_digest(given, digest)
-
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)

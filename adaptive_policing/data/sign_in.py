@@ -21,12 +21,13 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Callable, Iterable, Literal
 
-from .classes import CLASS_CODE_LENGTH, WRONG_CODE_MESSAGE, check_name_and_badge, normalize_class_code
-from .identity import hash_pin
 from .records import StoreError, Trainee, TrainingClass
-from .store import ResponseStore
+from .rules import CLASS_CODE_LENGTH, WRONG_CODE_MESSAGE, check_name_and_badge, hash_pin, normalize_class_code
+
+if TYPE_CHECKING:
+    from .store import ResponseStore
 
 WINDOW_ENV = "ADAPTIVE_POLICING_SIGN_IN_WINDOW"
 """Seconds over which wrong codes and PINs are counted (default 300; tests use a few seconds)."""

@@ -25,8 +25,8 @@ import sqlalchemy as sa
 
 from .. import config
 from ..content.limits import MAX_TEXT_CHARS
-from .answers import Answers, check_length
-from .classes import CLASS_CODE_ALPHABET, CLASS_CODE_LENGTH, Classes, normalize_class_code
+from .answers import Answers
+from .classes import Classes
 from .engine import READ_ONLY, create_engine
 from .identity import Identity
 from .migrate import migrate
@@ -66,6 +66,7 @@ from .schema import (
     worksheet_revisions,
 )
 from .rubrics import Rubrics
+from .rules import CLASS_CODE_ALPHABET, CLASS_CODE_LENGTH, check_length, normalize_class_code
 from .worksheets import Worksheets
 
 __all__ = [

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 import sqlalchemy as sa
 
-from .answers import check_length
+from .rules import check_length
 from .engine import StorePart
 from .records import SheetOwner, Trainee, WorksheetRevision, WorksheetSave
 from .rows import record

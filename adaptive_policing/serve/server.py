@@ -64,12 +64,14 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from .. import config
 from ..config import CLIENT_HEADER, HUB_GROUPS_HEADER, HUB_USER_HEADER, SLIDES_TEMPLATE
+from ..data.remote import STORE_ENDPOINT_ENV, STORE_SECRET_ENV
 from ..views.render import render
 from .budget import KernelBudget, default_max_kernels
 from .pools import (
     KERNEL_ADDRESS_ENV, NEXT_AFTER_SECONDS, PLAN_SECONDS, KernelRequestHandler, PoolPlanner, agenda_pools_factory,
     pooled_kernels,
 )
+from .store_calls import STORE_CALLS_PATH, StoreCallHandler, new_secret
 
 Role = Literal["trainee", "instructor"]
 
@@ -345,9 +347,12 @@ class CourseVoila(Voila):
 
             replaced[VoilaShutdownKernelHandler] = OwnKernelShutdownHandler
         handlers = [(pattern, replaced.get(handler, handler), *rest) for pattern, handler, *rest in super().init_handlers()]
+        store_secret = self.tornado_settings.get("ap_store_secret")
+        store_calls = [(url_path_join(self.server_url, STORE_CALLS_PATH), StoreCallHandler, {"secret": store_secret})]
         return [
             (self.server_url, RedirectHandler, {"url": landing}),
             *[(pattern, NotFoundHandler) for pattern in refused],
+            *(store_calls if store_secret else []),
             *handlers,
         ]
 
@@ -361,7 +366,7 @@ def runtime_config(
     *, role: Role, root: Path, ip: str, port: int, key: str | None, culling: KernelCulling,
     budget: KernelBudget | None = None,
     tls: tuple[str, str] | None = None, key_file: Path | None = None, hub_prefix: str | None = None,
-    prewarm: bool = False, prewarm_after: float = NEXT_AFTER_SECONDS,
+    prewarm: bool = False, prewarm_after: float = NEXT_AFTER_SECONDS, store_secret: str | None = None,
 ) -> Config:
     """The settings of one server that depend on its role, address, key and command line.
 
@@ -372,6 +377,7 @@ def runtime_config(
     of a key, and each kernel reachable only by the hub user whose page started it
     (:mod:`adaptive_policing.serve.hub`). ``prewarm`` keeps kernels ready for the next
     section of today's classes (:mod:`adaptive_policing.serve.pools`), from ``prewarm_after`` seconds into a section.
+    ``store_secret`` answers the kernels' store calls that carry it (:mod:`adaptive_policing.serve.store_calls`).
     """
     c = Config()
     if hub_prefix is not None:
@@ -395,6 +401,7 @@ def runtime_config(
         "ap_template_overrides": list(TEMPLATE_OVERRIDES[role]),
         "ap_kernel_budget": budget or KernelBudget(default_max_kernels()),
         "ap_hub": hub_prefix is not None,
+        "ap_store_secret": store_secret,
     }
     c.CourseVoila.landing_page = LANDING_PAGES[role]
     c.CourseVoila.prewarm_after = prewarm_after
@@ -430,6 +437,27 @@ def prepare_environment(settings: config.Settings, role: Role | None = None) -> 
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
+def offer_store(ip: str, port: int) -> str:
+    """Tell this server's kernels to reach the store through it (:mod:`adaptive_policing.data.remote`); the secret.
+
+    They connect to the address the server listens on (loopback when it listens on all of
+    them), which is also where a pre-warmed kernel fetches its page's request (Voilà's
+    ``voila/query`` socket).
+    """
+    host = "127.0.0.1" if ip in ("", "0.0.0.0", "::") else ip
+    os.environ[KERNEL_ADDRESS_ENV] = host
+    secret = new_secret()
+    os.environ[STORE_ENDPOINT_ENV] = f"http://{f'[{host}]' if ':' in host else host}:{port}/{STORE_CALLS_PATH}"
+    os.environ[STORE_SECRET_ENV] = secret
+    return secret
+
+
+def withhold_store() -> None:
+    """This server's kernels open the database themselves."""
+    os.environ.pop(STORE_ENDPOINT_ENV, None)
+    os.environ.pop(STORE_SECRET_ENV, None)
+
+
 def run_server(
     role: Role, *, ip: str, port: int, culling: KernelCulling | None = None, budget: KernelBudget | None = None,
     tls: tuple[str, str] | None = None, hub: bool = False, prewarm: bool = False,
@@ -456,9 +484,7 @@ def run_server(
     # (ipykernel polls for a change of parent; on its own it only notices being adopted by init).
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
     prewarm = prewarm and role == "trainee" and not hub and not tls
-    if prewarm:
-        # A pre-warmed kernel fetches its page's request from this server (Voilà's ``voila/query`` socket).
-        os.environ[KERNEL_ADDRESS_ENV] = "127.0.0.1" if ip in ("", "0.0.0.0", "::") else ip
+    store_secret = offer_store(ip, port) if role == "trainee" and not hub and not tls else withhold_store()
     root = build_serving_tree(settings, role)
     key = config.instructor_key(settings) if role == "instructor" and not hub else None
     key_file = config.instructor_key_file(settings) if role == "instructor" and not hub else None
@@ -466,6 +492,7 @@ def run_server(
         config=runtime_config(
             role=role, root=root, ip=ip, port=port, key=key, culling=culling or KernelCulling(), budget=budget,
             tls=tls, key_file=key_file, hub_prefix=hub_prefix, prewarm=prewarm, prewarm_after=prewarm_after,
+            store_secret=store_secret,
         )
     )
     app.initialize([])  # Voilà reads CONFIG_FILE here

@@ -11,14 +11,16 @@ template variables.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from ..analysis.role_plays import RubricSheet, rubric_sheets, step_counts
 from ..content.complaint_process import PROMPT_PREFIX, ComplaintProcess, complaint_process
-from ..data.store import ResponseStore
 from .render import render
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 
 def class_rubric_sheets(store: ResponseStore, class_id: int,

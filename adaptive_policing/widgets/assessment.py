@@ -25,13 +25,13 @@ trainee can reach another's.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import ipywidgets as widgets
 import nbformat
 
 from .. import config
-from ..data.store import ResponseStore, StoreError, Trainee
+from ..data.records import StoreError, Trainee
 from ..views.clock import local_time
 from ..views.render import render
 from .common import (
@@ -44,6 +44,9 @@ from ..grading.course import GradingPaths
 from ..grading.submission import fill_notebook, grading_dir, recent_duplicate, student_id, write_submission
 from ..grading.trainee_feedback import is_graded
 from ..views.trainee_feedback import feedback_fragment
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 PROGRESS_PREFIX = "assessment:"
 SUBMITTED_PREFIX = "assessment-submitted:"

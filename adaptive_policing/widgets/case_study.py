@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
 from ..content.case_play import CasePlay
 from ..content.scenarios import OUTCOME_WORDS, PERCEPTION_MAX, CaseStudy, Choice, Ending, load_case_study
-from ..data.store import ResponseStore, Trainee
+from ..data.records import Trainee
 from ..views.render import render
 from . import viewer
 from .common import PREVIEW_MESSAGE, fragment
 from .saved import SavedAnswerWidget
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 
 def perception_html(label: str, level: int, change: int | None = None) -> str:

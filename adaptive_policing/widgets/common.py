@@ -16,16 +16,20 @@ from __future__ import annotations
 import hashlib
 import threading
 from datetime import datetime
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import ipywidgets as widgets
 
 from . import viewer
 from ..content.limits import MAX_TEXT_CHARS
-from ..data.store import ResponseStore, Trainee, open_store
+from ..data.records import Trainee
+from ..data.remote import page_store
 from ..views.clock import local_time
 from ..views.render import render
 from .drafts import flush_pending
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
 CLOSED_MESSAGE = "This question is closed."
@@ -215,7 +219,7 @@ class Participant:
     @property
     def store(self) -> ResponseStore:
         if self._store is None:
-            self._store = open_store()
+            self._store = page_store()
         return self._store
 
     @property

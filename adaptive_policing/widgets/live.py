@@ -26,9 +26,10 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import TYPE_CHECKING, Callable, Union
 
-from ..data.store import ResponseStore
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 CHECK_SECONDS = 0.2
 """How often the refresher reads the change marker (one small indexed query per store and class)."""

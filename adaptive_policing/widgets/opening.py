@@ -21,8 +21,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..data.store import ResponseStore, SavedAnswer, Trainee
+from ..data.records import SavedAnswer, Trainee
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 
 @dataclass(frozen=True)

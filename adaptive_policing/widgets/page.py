@@ -10,11 +10,12 @@ import ipywidgets as widgets
 
 from . import opening, viewer
 from .. import config
-from ..data.store import ResponseStore, Trainee
+from ..data.records import Trainee
 from ..views.render import render
 from .common import Participant, StatusLine, fragment, shared_look, text_box
 
 if TYPE_CHECKING:
+    from ..data.store import ResponseStore
     from ..data.sign_in import Outcome, SignInDesk
 
 START_PAGE = "course/00-start.ipynb"

@@ -9,16 +9,19 @@ closed opens with Save disabled and says so.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 import ipywidgets as widgets
 
 from . import viewer
 from ..content.limits import MAX_TEXT_CHARS
 from ..content.prompts import SCALE_LABELS
-from ..data.store import ResponseStore, Trainee
+from ..data.records import Trainee
 from .common import CLOSED_MESSAGE, CLOSED_ON_OPEN_MESSAGE, fragment, shared_look, text_box
 from .saved import SavedAnswerWidget
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 __all__ = ["CLOSED_MESSAGE", "DiscussionPrompt", "PromptKind", "prompt"]
 

@@ -20,17 +20,20 @@ customer's before and after with :func:`role_play_pairs` and
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import ipywidgets as widgets
 
 from ..analysis.role_plays import rating_or_none
 from ..content.role_plays import CHECKLIST, COMPLAINT_STEPS, PROMPT_PREFIX, ROLES, RolePlayScenario, load_scenario, role_label
 from ..content.scenarios import CaseStudy
-from ..data.store import ResponseStore, Trainee
+from ..data.records import Trainee
 from ..views.render import render
 from .common import fragment, text_box
 from .saved import SavedAnswerWidget
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 RATING_QUESTION = (
     "How do you, as the customer, see the police right now? 0 = not at all, 10 = completely trust them."

@@ -17,18 +17,21 @@ confirms; the confirmation is a row in the store
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import ipywidgets as widgets
 
 from ..analysis.role_plays import RubricSheet
 from ..content.complaint_process import PROMPT_PREFIX, ComplaintProcess, complaint_process
 from ..content.role_plays import activity_rounds, load_role_play
-from ..data.store import ResponseStore, StoreError, Trainee
+from ..data.records import StoreError, Trainee
 from ..views.render import render
 from ..views.rubrics import class_rubric_sheets
 from .common import StatusLine, fragment, text_box
 from .saved import SavedAnswerWidget
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 
 def _rating_buttons(process: ComplaintProcess, description: str) -> widgets.RadioButtons:

@@ -27,11 +27,12 @@ answer sheet per change, plus a submission) keep their own cycles.
 from __future__ import annotations
 
 import logging
-from typing import Any, ClassVar, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Sequence
 
 import ipywidgets as widgets
 
-from ..data.store import ResponseStore, SavedAnswer, StoreError, Trainee, check_length
+from ..data.records import SavedAnswer, StoreError, Trainee
+from ..data.rules import check_length
 from ..views.clock import local_time
 from .common import (
     CLOSED_MESSAGE, PREVIEW_MESSAGE, SAVE_CLASS, HeldControls, Participant, StatusLine, draft_message, field_key,
@@ -39,6 +40,9 @@ from .common import (
 )
 from . import opening as page_opening, viewer
 from .drafts import DraftTimer, after_held_back_changes
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 NOT_OPENED_MESSAGE = ("Your saved answer could not be read, so this part is off. "
                       "Reload the page: nothing you saved is lost.")

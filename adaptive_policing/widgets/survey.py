@@ -14,7 +14,7 @@ come from ``course/survey.yaml`` (:mod:`adaptive_policing.content.survey`).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import ipywidgets as widgets
 
@@ -24,11 +24,14 @@ from ..content.survey import (
     FEEDBACK_PROMPT, FEEDBACK_RATINGS, FEEDBACK_TEXTS, PHASES, RATING_LABELS, SCALE, Phase, Survey, load_survey,
     prompt_id,
 )
-from ..data.store import ResponseStore, StoreError, Trainee
+from ..data.records import StoreError, Trainee
 from ..views.clock import local_time
 from ..views.survey import FEEDBACK_MINIMUM
 from .common import PREVIEW_MESSAGE, HeldControls, Participant, StatusLine, fragment, text_box
 from .saved import SavedAnswerWidget
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 SCALE_OPTIONS = tuple(zip(SCALE_LABELS, SCALE))
 """The self-assessment's (label, value) pairs: the label is shown, the number 1–5 is saved."""

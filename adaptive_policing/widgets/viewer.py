@@ -52,13 +52,17 @@ import json
 import logging
 import os
 from http.cookies import CookieError, SimpleCookie
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 from urllib.parse import parse_qs, quote, urlencode
 
 from . import opening, prewarmed
 from .. import config
 from ..data import hub
-from ..data.store import ResponseStore, Trainee, TrainingClass, open_store
+from ..data.records import Trainee, TrainingClass
+from ..data.remote import page_store
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 TOKEN_PARAM = "t"
 CLASS_PARAM = "class"
@@ -112,7 +116,7 @@ def when_request_arrives(callback: Callable[[], None]) -> None:
     _waiting_for_request.append(callback)
     if len(_waiting_for_request) > 1:
         return
-    open_store()
+    page_store()
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # not in a kernel: run them on the thread that receives the request
@@ -128,7 +132,7 @@ def request_variable(name: str, default: str = "") -> str:
     until the server hands the request over, and runs what was waiting for it.
     """
     if not request_arrived():
-        open_store()  # done while the kernel waits, not after the trainee asked for the page
+        page_store()  # done while the kernel waits, not after the trainee asked for the page
         prewarmed.wait_for_request()
         _take_request()
     return os.environ.get(name, default)
@@ -200,7 +204,7 @@ def current_trainee() -> Trainee | None:
     if config.hub_mode():
         # The kernel's hub user is fixed when its page opens: look it up once for the kernel.
         user = hub_user()
-        trainee = hub.hub_trainee(open_store(), *user) if user is not None else None
+        trainee = hub.hub_trainee(page_store(), *user) if user is not None else None
         set_current_trainee(trainee)
         return trainee
     tokens = browser_tokens()
@@ -209,7 +213,7 @@ def current_trainee() -> Trainee | None:
     found_as_page_opened = opening.trainee_for(tokens)  # the page header looked these tokens up a moment ago
     if found_as_page_opened is not None:
         return found_as_page_opened
-    store = open_store()
+    store = page_store()
     for token in tokens:
         trainee = store.trainee_by_token(token)
         if trainee is not None:

@@ -16,11 +16,11 @@ text on the device (``static/drafts.js``).
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import ipywidgets as widgets
 
-from ..data.store import ResponseStore, SheetOwner, StoreError, Trainee, WorksheetRevision
+from ..data.records import SheetOwner, StoreError, Trainee, WorksheetRevision
 from ..views.clock import local_time
 from ..views.render import render
 from .common import (
@@ -28,6 +28,9 @@ from .common import (
     keep_on_device, text_box,
 )
 from .drafts import DraftTimer
+
+if TYPE_CHECKING:
+    from ..data.store import ResponseStore
 
 DRAFT_PREFIX = "worksheet-draft:"
 """Prompt id prefix of a trainee's worksheet drafts in the answers table."""

@@ -48,6 +48,7 @@ from adaptive_policing.widgets import opening, prewarmed, viewer
 from adaptive_policing.widgets.case_study import CaseStudyPlayer
 from adaptive_policing.widgets.page import SignInForm, page_header
 from adaptive_policing.widgets.prompt import DiscussionPrompt
+from adaptive_policing.widgets.survey import SelfAssessment
 
 from .browser import shot, wait_for_widgets
 from .conftest import (
@@ -271,16 +272,18 @@ def test_a_pre_warmed_widget_that_cannot_read_its_trainee_s_answer_says_so_and_s
     def unreachable(*_args: Any) -> None:
         raise OSError("the database server is gone")
 
-    def make_page() -> DiscussionPrompt:
+    def make_page() -> tuple[DiscussionPrompt, SelfAssessment]:
         page_header("03-what-is-customer-service")
-        answered = DiscussionPrompt("s03-her-need", "What does she need?")
+        answered, rated = DiscussionPrompt("s03-her-need", "What does she need?"), SelfAssessment("pre")
         monkeypatch.setattr(opening, "take", unreachable)  # after the page was drawn: the store fails as it fills in
         monkeypatch.setattr(store, "latest_answer", unreachable)
-        return answered
+        return answered, rated
 
-    _, answered = on_a_kernel_loop(make_page, handed_over)
+    _, (answered, rated) = on_a_kernel_loop(make_page, handed_over)
     assert answered.status.kind == "error" and "Reload the page" in answered.status.text
     assert answered.save_button.disabled and answered.text.disabled
+    assert rated.status.kind == "error" and "Reload the page" in rated.status.text
+    assert rated.save_button.disabled and all(choice.disabled for choice in rated.choices.values())
 
 
 def test_a_pre_warmed_start_page_waits_to_sign_in_and_then_greets_the_browser_s_trainee(

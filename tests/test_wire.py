@@ -76,7 +76,7 @@ def test_a_malformed_or_foreign_message_is_refused_when_read(data: object) -> No
 
 @pytest.mark.parametrize("error", [
     StoreError("Please type your name."), WrongClassCode("That class code was not found."),
-    AnswerTooLong("This answer is 20,001 characters long."),
+    AnswerTooLong("This answer is 10,001 characters long."),
 ], ids=repr)
 def test_a_store_error_reaches_the_page_with_its_kind_and_message(error: StoreError) -> None:
     carried = json.loads(json.dumps(wire.error_message(error)))

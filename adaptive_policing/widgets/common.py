@@ -14,6 +14,7 @@ after). A widget that is ever hidden or restyled keeps a layout of its own.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
@@ -31,6 +32,10 @@ from .drafts import flush_pending
 if TYPE_CHECKING:
     from ..data.store import ResponseStore
 
+log = logging.getLogger(__name__)
+
+NOT_OPENED_MESSAGE = ("Your saved answer could not be read, so this part is off. "
+                      "Reload the page: nothing you saved is lost.")
 PREVIEW_MESSAGE = "Preview: you are not signed in, so answers here are not saved."
 CLOSED_MESSAGE = "This question is closed."
 """Shown when the instructor has closed the prompt; the answer stays in the controls."""
@@ -196,6 +201,23 @@ class HeldControls:
         for control in self.controls:
             control.disabled = False
         self.controls = []
+
+    def release_once_filled_in(self, fill_in: Callable[[], None], *, what: str, status: StatusLine,
+                               save_button: widgets.Button | None) -> None:
+        """Fill a widget in for its trainee with ``fill_in``, then turn the held controls back on.
+
+        If that fails (the store cannot be reached), ``status`` says so, Save goes off and the
+        held controls stay off: nothing can be saved in the widget. The log gets the details.
+        """
+        try:
+            fill_in()
+        except Exception:  # noqa: BLE001 (whatever the store raised, the trainee gets a message, the log the details)
+            log.exception("The %s could not open for its trainee", what)
+            if save_button is not None:
+                save_button.disabled = True
+            status.show(NOT_OPENED_MESSAGE, "error")
+            return
+        self.release()
 
 
 class Participant:

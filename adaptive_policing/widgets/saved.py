@@ -26,7 +26,6 @@ answer sheet per change, plus a submission) keep their own cycles.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any, ClassVar, Sequence
 
 import ipywidgets as widgets
@@ -44,10 +43,7 @@ from .drafts import DraftTimer, after_held_back_changes
 if TYPE_CHECKING:
     from ..data.store import ResponseStore
 
-NOT_OPENED_MESSAGE = ("Your saved answer could not be read, so this part is off. "
-                      "Reload the page: nothing you saved is lost.")
 
-log = logging.getLogger(__name__)
 
 
 class SavedAnswerWidget(widgets.VBox):
@@ -84,19 +80,9 @@ class SavedAnswerWidget(widgets.VBox):
         viewer.when_request_arrives(self._open_for_trainee)
 
     def _open_for_trainee(self) -> None:
-        """Find the trainee and show what they saved (as the widget is made, or in a pre-warmed kernel later).
-
-        If that fails (the store cannot be reached), the widget says so and stays off: nothing can be saved in it.
-        """
-        try:
-            self._fill_in()
-        except Exception:  # noqa: BLE001 (whatever the store raised, the trainee gets a message, the log the details)
-            log.exception("The widget for %s could not open for its trainee", self.prompt_id)
-            if self.save_button is not None:
-                self.save_button.disabled = True
-            self.status.show(NOT_OPENED_MESSAGE, "error")
-            return
-        self._held.release()
+        """Find the trainee and show what they saved (as the widget is made, or in a pre-warmed kernel later)."""
+        self._held.release_once_filled_in(self._fill_in, what=f"widget for {self.prompt_id}", status=self.status,
+                                          save_button=self.save_button)
 
     def _fill_in(self) -> None:
         self.participant.identify()

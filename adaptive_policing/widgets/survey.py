@@ -76,8 +76,8 @@ class SelfAssessment(widgets.VBox):
 
     def _open_for_trainee(self) -> None:
         """Show the trainee's saved ratings, then let them rate (held off while a pre-warmed page waited)."""
-        self.restore()
-        self._held.release()
+        self._held.release_once_filled_in(self.restore, what=f"{self.phase} self-assessment", status=self.status,
+                                          save_button=self.save_button)
 
     @property
     def store(self) -> ResponseStore:

@@ -37,7 +37,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from .clock import local_time
@@ -52,6 +52,9 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=False,
+    # Templates compiled once are kept for every later process (Jinja2's folder for this user, mode 0700;
+    # a changed template is compiled again): each page's kernel would otherwise compile a dozen of them.
+    bytecode_cache=FileSystemBytecodeCache(),
 )
 """The package's only Jinja2 environment."""
 

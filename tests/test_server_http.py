@@ -134,10 +134,11 @@ prompt("s03-mindset", "I see service as the main purpose of my job, not an extra
 from adaptive_policing.widgets import viewer
 print("signed in:", viewer.current_trainee().name)
 print("database modules:", sorted({name.split(".")[0] for name in sys.modules} & {"sqlalchemy", "alembic", "psycopg"}))
+print("history kept:", get_ipython().history_manager.enabled)
 """
 
 
-def test_a_page_kernel_reads_and_saves_through_its_server_without_loading_the_database(
+def test_a_page_kernel_reads_and_saves_through_its_server_without_loading_the_database_or_keeping_history(
     planted_server: LiveServer,
 ) -> None:
     """A class of 30 opens a page at once: each kernel is spared SQLAlchemy (about 12 MB and 0.2 s)."""
@@ -155,6 +156,7 @@ def test_a_page_kernel_reads_and_saves_through_its_server_without_loading_the_da
         page.unlink()
     assert status == 200
     assert "database modules: []" in body
+    assert "history kept: False" in body  # no SQLite file that 30 kernels starting at once all write to
     assert "signed in: Dana Ruiz" in body  # the header found the trainee through the server
     assert [page for _, page, _ in store.visits(training_class.id)] == ["03-what-is-customer-service"]
 

@@ -421,10 +421,30 @@ def runtime_config(
     return c
 
 
+KERNEL_CONFIG = """\
+# Written by adaptive_policing.serve.server for the kernels of the course's servers (IPYTHONDIR).
+# A page's cells are the course's own one-line calls. Keeping their history would only make
+# every kernel open, lock and write one SQLite file as it starts (30 at once when a class opens
+# a page) and the file grow with every page opened.
+c.HistoryManager.enabled = False
+"""
+
+
+def kernel_profile(settings: config.Settings) -> Path:
+    """The IPython folder of the servers' kernels (``var/ipython``), holding :data:`KERNEL_CONFIG`."""
+    folder = settings.var_dir / "ipython"
+    config_file = folder / "profile_default" / "ipython_kernel_config.py"
+    if not config_file.is_file() or config_file.read_text(encoding="utf-8") != KERNEL_CONFIG:
+        config_file.parent.mkdir(parents=True, exist_ok=True)
+        config_file.write_text(KERNEL_CONFIG, encoding="utf-8")
+    return folder
+
+
 def prepare_environment(settings: config.Settings, role: Role | None = None) -> None:
     """Environment that this server and the kernels it starts inherit."""
     if role is not None:
         os.environ[config.ROLE_ENV] = role
+    os.environ["IPYTHONDIR"] = str(kernel_profile(settings))
     os.environ[config.HOME_ENV] = str(settings.home)
     os.environ[config.VAR_ENV] = str(settings.var_dir)
     os.environ[config.DB_URL_ENV] = settings.db_url

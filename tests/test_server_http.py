@@ -91,6 +91,25 @@ def test_each_setting_is_made_in_one_place_either_the_voila_file_or_the_run_time
         assert not set(static[section]) & set(run_time[section]), section
 
 
+@pytest.mark.parametrize("role", ["trainee", "instructor"])
+def test_a_page_s_kernel_client_tries_a_starting_kernel_s_sockets_again_every_10_ms_at_first(
+    role: str, tmp_path: Path,
+) -> None:
+    """ZeroMQ's default, every 100 ms, opened one page of two 0.15–0.2 s late (the kernel binds after it starts)."""
+    import zmq
+    from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+
+    run_time = runtime_config(role=role, root=tmp_path, ip="127.0.0.1", port=1, key="k",  # type: ignore[arg-type]
+                              culling=KernelCulling())
+    client = ServerKernelManager(config=run_time).client()
+    socket = client.context.socket(zmq.DEALER)
+    try:
+        assert (socket.getsockopt(zmq.RECONNECT_IVL), socket.getsockopt(zmq.RECONNECT_IVL_MAX)) == (10, 100)
+    finally:
+        socket.close()
+        client.context.term()
+
+
 @pytest.mark.parametrize("page", ["course/00-start.ipynb", "course/01-introductions.ipynb"])
 def test_course_pages_render_without_source_or_tracebacks(planted_server: LiveServer, page: str) -> None:
     status, body, headers = raw_get(planted_server, f"/voila/render/{page}")

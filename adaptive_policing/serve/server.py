@@ -417,6 +417,7 @@ def runtime_config(
     # a TCP port picked for a new kernel can be taken by another process before the kernel binds
     # it (the kernel then dies and its page never loads), and any local user can reach a TCP port.
     c.KernelManager.transport = "ipc"
+    c.KernelManager.client_class = "adaptive_policing.serve.kernel_client.QuickConnectKernelClient"
     c.VoilaExecutor.iopub_timeout = CELL_OUTPUT_WAIT_SECONDS
     return c
 

@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import shutil
+from dataclasses import replace
 from typing import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ import pytest
 
 from adaptive_policing.content.limits import MAX_TEXT_CHARS
 from adaptive_policing.data.records import AnswerTooLong
-from adaptive_policing.data.remote import RemoteStore
+from adaptive_policing.data.remote import FAILED_MESSAGE, RemoteStore, StoreUnreachable
 from adaptive_policing.serve.server import CONFIG_FILE, KernelCulling, file_config, runtime_config
 
 from .conftest import REPO, LiveServer, kernels_store_secret, post_store_call, start_server, stop_process_tree
@@ -217,6 +218,10 @@ def test_a_store_call_answers_as_the_store_itself_with_its_values_and_its_errors
     with pytest.raises(AnswerTooLong, match="the limit is"):
         remote.save_answer(trainee, "s03-define-customer-service", "x" * (MAX_TEXT_CHARS + 1))
     assert store.latest_answer(trainee, "s03-define-customer-service") == saved  # nothing saved by the refused call
+    nobody = replace(trainee, id=trainee.id + 1000)  # not in the database: the server's store cannot record the visit
+    with pytest.raises(StoreUnreachable) as failed:
+        remote.record_visit(nobody, "03-what-is-customer-service")
+    assert str(failed.value) == FAILED_MESSAGE
 
 
 def test_page_kernels_talk_over_unix_sockets_not_tcp_ports(planted_server: LiveServer) -> None:

@@ -43,6 +43,10 @@ UNREACHABLE_MESSAGE = (
     "The course server did not answer, so this was not saved or read. Try again in a moment; "
     "nothing you saved before is lost."
 )
+FAILED_MESSAGE = (
+    "The course server could not save or read this just now. Try again in a moment; "
+    "nothing you saved before is lost."
+)
 
 PAGE_CALLS = frozenset({
     # who the trainee is, and their class
@@ -60,7 +64,7 @@ PAGE_CALLS = frozenset({
 
 
 class StoreUnreachable(StoreError):
-    """The server did not answer a store call (it stopped, or the call timed out)."""
+    """The server did not answer a store call (it stopped, or the call timed out), or could not make it."""
 
 
 class RemoteStore:
@@ -68,7 +72,7 @@ class RemoteStore:
 
     It answers as :class:`~.store.ResponseStore` does: the same values, and the same
     :class:`~.records.StoreError` (with its message) when something typed cannot be
-    saved. A call that gets no answer raises :class:`StoreUnreachable`.
+    saved. A call that gets no answer, or that the server could not make, raises :class:`StoreUnreachable`.
     """
 
     def __init__(self, endpoint: str, secret: str) -> None:
@@ -97,8 +101,8 @@ class RemoteStore:
             raise StoreUnreachable(UNREACHABLE_MESSAGE) from error
         finally:
             connection.close()
-        if status != 200:
-            raise StoreUnreachable(UNREACHABLE_MESSAGE + f" (The server answered {status}.)")
+        if status != 200:  # the details are in the server's log
+            raise StoreUnreachable(FAILED_MESSAGE)
         answer = json.loads(reply)
         if "error" in answer:
             raise wire.error_from(answer["error"])

@@ -14,19 +14,17 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-import logging
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from tornado.log import app_log
 from tornado.web import HTTPError, RequestHandler
 
 from ..data import wire
 from ..data.records import StoreError
 from ..data.remote import PAGE_CALLS, SECRET_HEADER
 from .pools import kernels_connect_from
-
-log = logging.getLogger(__name__)
 
 STORE_CALLS_PATH = "adaptive-policing/store"
 STORE_THREADS = 4
@@ -68,7 +66,7 @@ class StoreCallHandler(RequestHandler):
         except StoreError as error:
             answer = wire.error_message(error)
         except Exception:
-            log.exception("A page's store call %s failed", method)
+            app_log.exception("A page's store call %s failed", method)  # in the server's log
             raise HTTPError(500, "the store call failed") from None
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(answer))

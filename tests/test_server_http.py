@@ -130,18 +130,24 @@ display(HTML("<p id='late-output'>output that arrived late</p>"))
 """
 
 
+def planted_page(server: LiveServer, name: str, source: str, *, query: str = "") -> tuple[int, str]:
+    """Serve a one-cell notebook running ``source`` as ``course/<name>.ipynb`` for one GET: its status and page."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    page = server.var_dir / "serve" / "trainee" / "course" / f"{name}.ipynb"
+    nbformat.write(notebook, page)
+    try:
+        status, body, _ = raw_get(server, f"/voila/render/course/{name}.ipynb{query}")
+    finally:
+        page.unlink()
+    return status, body
+
+
 def test_a_cells_output_that_arrives_seconds_after_the_cell_is_done_is_still_on_the_page(
     planted_server: LiveServer,
 ) -> None:
     """nbclient's default wait (4 s) drops such an output without a word: the page would open without its widgets."""
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(LAGGING_OUTPUT_CELL)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    page = planted_server.var_dir / "serve" / "trainee" / "course" / "lagging-output.ipynb"
-    nbformat.write(notebook, page)
-    try:
-        status, body, _ = raw_get(planted_server, "/voila/render/course/lagging-output.ipynb")
-    finally:
-        page.unlink()
+    status, body = planted_page(planted_server, "lagging-output", LAGGING_OUTPUT_CELL)
     assert status == 200
     assert "late-output" in body and "output that arrived late" in body
 
@@ -166,14 +172,8 @@ def test_a_page_kernel_reads_and_saves_through_its_server_without_loading_the_da
     training_class = store.create_class()
     trainee = store.enroll(training_class, "Dana Ruiz", "B-2041")
     assert trainee is not None
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PAGE_THAT_NAMES_ITS_DATABASE_MODULES)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    page = planted_server.var_dir / "serve" / "trainee" / "course" / "database-modules.ipynb"
-    nbformat.write(notebook, page)
-    try:
-        status, body, _ = raw_get(planted_server, f"/voila/render/course/database-modules.ipynb?t={trainee.token}")
-    finally:
-        page.unlink()
+    status, body = planted_page(planted_server, "database-modules", PAGE_THAT_NAMES_ITS_DATABASE_MODULES,
+                                query=f"?t={trainee.token}")
     assert status == 200
     assert "database modules: []" in body
     assert "history kept: False" in body  # no SQLite file that 30 kernels starting at once all write to

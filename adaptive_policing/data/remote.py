@@ -22,7 +22,6 @@ import functools
 import http.client
 import json
 import os
-import threading
 from typing import TYPE_CHECKING, Any, Callable, cast
 from urllib.parse import urlsplit
 
@@ -109,20 +108,20 @@ class RemoteStore:
         return wire.decode(answer["result"])
 
 
-_remote: RemoteStore | None = None
-_remote_lock = threading.Lock()
+@functools.lru_cache(maxsize=None)
+def _remote_store(endpoint: str, secret: str) -> RemoteStore:
+    return RemoteStore(endpoint, secret)
 
 
 def page_store() -> ResponseStore:
-    """The store this kernel's pages read and save in: the server's, when it offers it, else the database."""
+    """The store this kernel's pages read and save in: the server's, when it offers it, else the database.
+
+    The same object every time for the same server (a page's widgets compare stores by identity).
+    """
     endpoint, secret = os.environ.get(STORE_ENDPOINT_ENV), os.environ.get(STORE_SECRET_ENV)
     if not endpoint or not secret:
         from .store import open_store
 
         return open_store()
-    global _remote
-    with _remote_lock:
-        if _remote is None or _remote.url != endpoint:
-            _remote = RemoteStore(endpoint, secret)
-        # A RemoteStore makes the same calls with the same results; pages use no other.
-        return cast("ResponseStore", _remote)
+    # A RemoteStore makes the same calls with the same results; pages use no other.
+    return cast("ResponseStore", _remote_store(endpoint, secret))

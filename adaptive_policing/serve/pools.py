@@ -74,7 +74,8 @@ NEXT_AFTER_SECONDS = 60.0
 FILL_STEP = 5
 """Kernels of one pool that may be starting at the same time."""
 KERNEL_ADDRESS_ENV = "VOILA_APP_IP"
-"""The address a pooled kernel connects to the server on, set by the server (loopback when it listens on all)."""
+"""The address this server's kernels connect to it on, for a pooled kernel's request and every kernel's store
+calls; set by the trainee server (loopback when it listens on all addresses)."""
 
 
 @dataclass(frozen=True)

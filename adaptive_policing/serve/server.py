@@ -504,8 +504,10 @@ def run_server(
     # Each kernel exits when this server is gone, even if it was killed outright
     # (ipykernel polls for a change of parent; on its own it only notices being adopted by init).
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
-    prewarm = prewarm and role == "trainee" and not hub and not tls
-    store_secret = offer_store(ip, port) if role == "trainee" and not hub and not tls else withhold_store()
+    # The trainee server over plain HTTP, not behind the hub, serves its kernels' store calls and pools.
+    plain_trainee_server = role == "trainee" and not hub and not tls
+    prewarm = prewarm and plain_trainee_server
+    store_secret = offer_store(ip, port) if plain_trainee_server else withhold_store()
     root = build_serving_tree(settings, role)
     key = config.instructor_key(settings) if role == "instructor" and not hub else None
     key_file = config.instructor_key_file(settings) if role == "instructor" and not hub else None
